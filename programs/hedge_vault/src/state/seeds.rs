@@ -1,0 +1,10 @@
+//! PDA seeds, in one place. Integers are encoded little-endian.
+
+/// Vault: `["vault", quote_mint, underlying_mint, vault_id (u16 LE)]`.
+pub const VAULT: &[u8] = b"vault";
+/// LP share mint: `["share_mint", vault]`.
+pub const SHARE_MINT: &[u8] = b"share_mint";
+/// Vault-owned quote token account: `["quote_vault", vault]`.
+pub const QUOTE_VAULT: &[u8] = b"quote_vault";
+/// Vault-owned underlying token account: `["underlying_vault", vault]`.
+pub const UNDERLYING_VAULT: &[u8] = b"underlying_vault";

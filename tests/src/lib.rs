@@ -1,0 +1,209 @@
+//! Test harness: the hedge vault program runs as a native processor inside
+//! solana-program-test (agave's real bank); SPL Token and Token-2022 are the real
+//! bytecode program-test embeds.
+
+use anchor_lang::prelude::AccountInfo;
+use anchor_lang::{AccountDeserialize, InstructionData, ToAccountMetas};
+use anchor_spl::token::spl_token;
+use anchor_spl::token_2022::spl_token_2022;
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_sdk::account::Account;
+use solana_sdk::instruction::{Instruction, InstructionError};
+use solana_sdk::program_pack::Pack;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::system_instruction;
+use solana_sdk::transaction::{Transaction, TransactionError};
+
+pub use hedge_vault;
+
+/// Anchor's `entry` ties the account slice and the `AccountInfo`s to one lifetime;
+/// `processor!` wants them independent. The bank keeps both alive for the whole call,
+/// so unifying them is sound. This is the only place the shim exists.
+pub fn hedge_vault_processor<'a, 'b, 'c, 'd>(
+    program_id: &'a Pubkey,
+    accounts: &'b [AccountInfo<'c>],
+    data: &'d [u8],
+) -> anchor_lang::solana_program::entrypoint::ProgramResult {
+    // SAFETY: only lifetimes change; the data outlives this call.
+    let accounts: &'c [AccountInfo<'c>] = unsafe { core::mem::transmute(accounts) };
+    hedge_vault::entry(program_id, accounts, data)
+}
+
+/// A `ProgramTest` with the vault program loaded natively.
+pub fn program_test() -> ProgramTest {
+    let mut pt = ProgramTest::new(
+        "hedge_vault",
+        hedge_vault::ID,
+        processor!(hedge_vault_processor),
+    );
+    // Native processors report no compute use; keep the default limit explicit.
+    pt.set_compute_max_units(1_400_000);
+    pt
+}
+
+/// Which token program a mint belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Spl,
+    Token2022,
+}
+
+impl TokenKind {
+    pub fn program_id(self) -> Pubkey {
+        match self {
+            TokenKind::Spl => spl_token::ID,
+            TokenKind::Token2022 => spl_token_2022::ID,
+        }
+    }
+}
+
+/// A started bank plus helpers used by every test.
+pub struct TestEnv {
+    pub ctx: ProgramTestContext,
+}
+
+impl TestEnv {
+    pub async fn start() -> Self {
+        Self {
+            ctx: program_test().start_with_context().await,
+        }
+    }
+
+    pub fn payer(&self) -> Keypair {
+        self.ctx.payer.insecure_clone()
+    }
+
+    /// Sends one transaction paid by the context payer, with a fresh blockhash so that
+    /// a repeated instruction is not deduplicated by the bank.
+    pub async fn send(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(), BanksClientError> {
+        let blockhash = self
+            .ctx
+            .banks_client
+            .get_new_latest_blockhash(&self.ctx.last_blockhash)
+            .await
+            .map_err(BanksClientError::from)?;
+        self.ctx.last_blockhash = blockhash;
+        let payer = self.payer();
+        let mut all: Vec<&Keypair> = vec![&payer];
+        all.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        self.ctx.banks_client.process_transaction(tx).await
+    }
+
+    pub async fn account(&mut self, key: Pubkey) -> Option<Account> {
+        self.ctx.banks_client.get_account(key).await.unwrap()
+    }
+
+    /// Deserializes an Anchor account (checks the discriminator).
+    pub async fn anchor_account<T: AccountDeserialize>(&mut self, key: Pubkey) -> T {
+        let acc = self.account(key).await.expect("account exists");
+        T::try_deserialize(&mut acc.data.as_slice()).expect("anchor account")
+    }
+
+    /// Reads a zero-copy account's struct (after its 8-byte discriminator).
+    pub async fn zero_copy<T: bytemuck::Pod>(&mut self, key: Pubkey) -> T {
+        let acc = self.account(key).await.expect("account exists");
+        *bytemuck::from_bytes::<T>(&acc.data[8..8 + core::mem::size_of::<T>()])
+    }
+
+    /// Creates a mint owned by `kind`'s program with the payer as mint authority.
+    pub async fn create_mint(&mut self, decimals: u8, kind: TokenKind) -> Pubkey {
+        let mint = Keypair::new();
+        let payer = self.payer();
+        let space = spl_token::state::Mint::LEN;
+        let rent = self.ctx.banks_client.get_rent().await.unwrap();
+        let ixs = [
+            system_instruction::create_account(
+                &payer.pubkey(),
+                &mint.pubkey(),
+                rent.minimum_balance(space),
+                space as u64,
+                &kind.program_id(),
+            ),
+            match kind {
+                TokenKind::Spl => spl_token::instruction::initialize_mint2(
+                    &spl_token::ID,
+                    &mint.pubkey(),
+                    &payer.pubkey(),
+                    None,
+                    decimals,
+                )
+                .unwrap(),
+                TokenKind::Token2022 => spl_token_2022::instruction::initialize_mint2(
+                    &spl_token_2022::ID,
+                    &mint.pubkey(),
+                    &payer.pubkey(),
+                    None,
+                    decimals,
+                )
+                .unwrap(),
+            },
+        ];
+        self.send(&ixs, &[&mint]).await.expect("create mint");
+        mint.pubkey()
+    }
+
+    /// Token balance of an SPL Token or Token-2022 account.
+    pub async fn token_balance(&mut self, key: Pubkey) -> u64 {
+        let acc = self.account(key).await.expect("token account exists");
+        // Amount sits at offset 64 in both programs' base account layout.
+        u64::from_le_bytes(acc.data[64..72].try_into().unwrap())
+    }
+}
+
+/// Builds an Anchor instruction from its `accounts::*` and `instruction::*` types.
+pub fn anchor_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: hedge_vault::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+/// The custom error code a failed transaction carries, if any.
+pub fn custom_error(result: &Result<(), BanksClientError>) -> Option<u32> {
+    match result {
+        Err(BanksClientError::TransactionError(TransactionError::InstructionError(
+            _,
+            InstructionError::Custom(code),
+        )))
+        | Err(BanksClientError::SimulationError {
+            err: TransactionError::InstructionError(_, InstructionError::Custom(code)),
+            ..
+        }) => Some(*code),
+        _ => None,
+    }
+}
+
+/// Asserts that `result` failed with exactly this program error.
+#[track_caller]
+pub fn assert_vault_error(
+    result: &Result<(), BanksClientError>,
+    expected: hedge_vault::error::VaultError,
+) {
+    let want = anchor_lang::error::ERROR_CODE_OFFSET + expected as u32;
+    assert_eq!(
+        custom_error(result),
+        Some(want),
+        "expected {expected:?} ({want}), got {result:?}"
+    );
+}
+
+/// Asserts that `result` failed with this Anchor framework error (e.g. a constraint).
+#[track_caller]
+pub fn assert_anchor_error(
+    result: &Result<(), BanksClientError>,
+    expected: anchor_lang::error::ErrorCode,
+) {
+    let want = expected as u32;
+    assert_eq!(
+        custom_error(result),
+        Some(want),
+        "expected {expected:?} ({want}), got {result:?}"
+    );
+}
