@@ -12,8 +12,8 @@ use solana_sdk::instruction::{Instruction, InstructionError};
 use solana_sdk::program_pack::Pack;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
-use solana_sdk::system_instruction;
 use solana_sdk::transaction::{Transaction, TransactionError};
+use solana_system_interface::instruction as system_instruction;
 
 pub use hedge_vault;
 
@@ -83,11 +83,9 @@ impl TestEnv {
     ) -> Result<(), BanksClientError> {
         let blockhash = self
             .ctx
-            .banks_client
-            .get_new_latest_blockhash(&self.ctx.last_blockhash)
+            .get_new_latest_blockhash()
             .await
             .map_err(BanksClientError::from)?;
-        self.ctx.last_blockhash = blockhash;
         let payer = self.payer();
         let mut all: Vec<&Keypair> = vec![&payer];
         all.extend_from_slice(signers);

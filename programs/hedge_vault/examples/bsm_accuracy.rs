@@ -7,6 +7,7 @@
 //! every row the model refused. It reports and does not judge: the exit status is 0
 //! whatever the errors; only an unreadable file exits non-zero.
 
+#[allow(dead_code)] // BOUNDS is for the test, which judges; this only reports.
 #[path = "../tests/common/accuracy.rs"]
 mod accuracy;
 

@@ -3,6 +3,8 @@
 //! `state/`, and the pure option math in `math/`.
 
 #![deny(unused_must_use)]
+// Anchor 0.31's `#[program]` expands to `AccountInfo::realloc`, deprecated in Solana 2.x.
+#![allow(deprecated)]
 
 use anchor_lang::prelude::*;
 

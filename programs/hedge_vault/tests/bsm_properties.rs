@@ -48,12 +48,12 @@ impl Case {
 
 fn case() -> impl Strategy<Value = Case> {
     (
-        -4.0f64..6.0,  // log10 spot: 1e-4 .. 1e6
-        -0.7f64..0.7,  // log10 K/S
-        0.01f64..3.0,  // vol
-        -5.0f64..0.5,  // log10 years: ~5 min .. 3 years
-        -0.1f64..0.3,  // rate
-        0.0f64..0.15,  // yield
+        -4.0f64..6.0, // log10 spot: 1e-4 .. 1e6
+        -0.7f64..0.7, // log10 K/S
+        0.01f64..3.0, // vol
+        -5.0f64..0.5, // log10 years: ~5 min .. 3 years
+        -0.1f64..0.3, // rate
+        0.0f64..0.15, // yield
     )
         .prop_map(|(ls, lm, vol, ly, rate, q)| Case {
             spot: 10f64.powf(ls),
@@ -264,24 +264,132 @@ fn domain_errors_are_named() {
     };
     assert!(bsm::greeks(&ok).is_ok());
     let cases: Vec<(BsmInputs, MathError)> = vec![
-        (BsmInputs { spot: DecimalPrice::new(0, 0), ..ok }, MathError::SpotOutOfRange),
-        (BsmInputs { spot: DecimalPrice::new(-5, 0), ..ok }, MathError::SpotOutOfRange),
-        (BsmInputs { spot: DecimalPrice::new(1_000_000_000_001, 0), ..ok }, MathError::SpotOutOfRange),
-        (BsmInputs { spot: DecimalPrice::new(i64::MAX, i32::MAX), ..ok }, MathError::SpotOutOfRange),
-        (BsmInputs { spot: DecimalPrice::new(1, i32::MIN), ..ok }, MathError::SpotOutOfRange),
-        (BsmInputs { strike: DecimalPrice::new(0, 0), ..ok }, MathError::StrikeOutOfRange),
-        (BsmInputs { strike: DecimalPrice::new(2, 12), ..ok }, MathError::StrikeOutOfRange),
-        (BsmInputs { strike: DecimalPrice::new(1, -9), ..ok }, MathError::MoneynessOutOfRange),
-        (BsmInputs { vol: Fx::from_num(0.0009), ..ok }, MathError::VolOutOfRange),
-        (BsmInputs { vol: Fx::from_num(10.01), ..ok }, MathError::VolOutOfRange),
-        (BsmInputs { vol: Fx::ZERO, ..ok }, MathError::VolOutOfRange),
-        (BsmInputs { time_s: Fx::from_num(0.5), ..ok }, MathError::TimeOutOfRange),
-        (BsmInputs { time_s: Fx::from_num(315_360_001), ..ok }, MathError::TimeOutOfRange),
-        (BsmInputs { time_s: -Fx::ONE, ..ok }, MathError::TimeOutOfRange),
-        (BsmInputs { rate: Fx::from_num(-0.51), ..ok }, MathError::RateOutOfRange),
-        (BsmInputs { rate: Fx::from_num(1.01), ..ok }, MathError::RateOutOfRange),
-        (BsmInputs { div_yield: Fx::from_num(-0.6), ..ok }, MathError::DivYieldOutOfRange),
-        (BsmInputs { div_yield: Fx::from_num(2), ..ok }, MathError::DivYieldOutOfRange),
+        (
+            BsmInputs {
+                spot: DecimalPrice::new(0, 0),
+                ..ok
+            },
+            MathError::SpotOutOfRange,
+        ),
+        (
+            BsmInputs {
+                spot: DecimalPrice::new(-5, 0),
+                ..ok
+            },
+            MathError::SpotOutOfRange,
+        ),
+        (
+            BsmInputs {
+                spot: DecimalPrice::new(1_000_000_000_001, 0),
+                ..ok
+            },
+            MathError::SpotOutOfRange,
+        ),
+        (
+            BsmInputs {
+                spot: DecimalPrice::new(i64::MAX, i32::MAX),
+                ..ok
+            },
+            MathError::SpotOutOfRange,
+        ),
+        (
+            BsmInputs {
+                spot: DecimalPrice::new(1, i32::MIN),
+                ..ok
+            },
+            MathError::SpotOutOfRange,
+        ),
+        (
+            BsmInputs {
+                strike: DecimalPrice::new(0, 0),
+                ..ok
+            },
+            MathError::StrikeOutOfRange,
+        ),
+        (
+            BsmInputs {
+                strike: DecimalPrice::new(2, 12),
+                ..ok
+            },
+            MathError::StrikeOutOfRange,
+        ),
+        (
+            BsmInputs {
+                strike: DecimalPrice::new(1, -9),
+                ..ok
+            },
+            MathError::MoneynessOutOfRange,
+        ),
+        (
+            BsmInputs {
+                vol: Fx::from_num(0.0009),
+                ..ok
+            },
+            MathError::VolOutOfRange,
+        ),
+        (
+            BsmInputs {
+                vol: Fx::from_num(10.01),
+                ..ok
+            },
+            MathError::VolOutOfRange,
+        ),
+        (
+            BsmInputs {
+                vol: Fx::ZERO,
+                ..ok
+            },
+            MathError::VolOutOfRange,
+        ),
+        (
+            BsmInputs {
+                time_s: Fx::from_num(0.5),
+                ..ok
+            },
+            MathError::TimeOutOfRange,
+        ),
+        (
+            BsmInputs {
+                time_s: Fx::from_num(315_360_001),
+                ..ok
+            },
+            MathError::TimeOutOfRange,
+        ),
+        (
+            BsmInputs {
+                time_s: -Fx::ONE,
+                ..ok
+            },
+            MathError::TimeOutOfRange,
+        ),
+        (
+            BsmInputs {
+                rate: Fx::from_num(-0.51),
+                ..ok
+            },
+            MathError::RateOutOfRange,
+        ),
+        (
+            BsmInputs {
+                rate: Fx::from_num(1.01),
+                ..ok
+            },
+            MathError::RateOutOfRange,
+        ),
+        (
+            BsmInputs {
+                div_yield: Fx::from_num(-0.6),
+                ..ok
+            },
+            MathError::DivYieldOutOfRange,
+        ),
+        (
+            BsmInputs {
+                div_yield: Fx::from_num(2),
+                ..ok
+            },
+            MathError::DivYieldOutOfRange,
+        ),
     ];
     for (inputs, want) in cases {
         assert_eq!(bsm::greeks(&inputs), Err(want), "{inputs:?}");
@@ -289,14 +397,48 @@ fn domain_errors_are_named() {
     }
     // The edges of the domain are inside it and give finite numbers, never a panic.
     let edges = [
-        BsmInputs { spot: DecimalPrice::new(1, 12), strike: DecimalPrice::new(1, 12), ..ok },
-        BsmInputs { spot: DecimalPrice::new(1, -18), strike: DecimalPrice::new(9, -10), ..ok },
-        BsmInputs { vol: Fx::from_num(0.001), time_s: Fx::ONE, ..ok },
-        BsmInputs { vol: Fx::from_num(10), time_s: Fx::from_num(315_360_000), ..ok },
-        BsmInputs { rate: Fx::from_num(-0.5), div_yield: Fx::ONE, time_s: Fx::from_num(315_360_000), ..ok },
-        BsmInputs { rate: Fx::ONE, div_yield: Fx::from_num(-0.5), time_s: Fx::from_num(315_360_000), ..ok },
-        BsmInputs { strike: DecimalPrice::new(9, 9), ..ok },
-        BsmInputs { strike: DecimalPrice::new(1, -8), vol: Fx::from_num(0.001), time_s: Fx::ONE, ..ok },
+        BsmInputs {
+            spot: DecimalPrice::new(1, 12),
+            strike: DecimalPrice::new(1, 12),
+            ..ok
+        },
+        BsmInputs {
+            spot: DecimalPrice::new(1, -18),
+            strike: DecimalPrice::new(9, -10),
+            ..ok
+        },
+        BsmInputs {
+            vol: Fx::from_num(0.001),
+            time_s: Fx::ONE,
+            ..ok
+        },
+        BsmInputs {
+            vol: Fx::from_num(10),
+            time_s: Fx::from_num(315_360_000),
+            ..ok
+        },
+        BsmInputs {
+            rate: Fx::from_num(-0.5),
+            div_yield: Fx::ONE,
+            time_s: Fx::from_num(315_360_000),
+            ..ok
+        },
+        BsmInputs {
+            rate: Fx::ONE,
+            div_yield: Fx::from_num(-0.5),
+            time_s: Fx::from_num(315_360_000),
+            ..ok
+        },
+        BsmInputs {
+            strike: DecimalPrice::new(9, 9),
+            ..ok
+        },
+        BsmInputs {
+            strike: DecimalPrice::new(1, -7),
+            vol: Fx::from_num(0.001),
+            time_s: Fx::ONE,
+            ..ok
+        },
     ];
     for e in edges {
         for kind in [OptionKind::Call, OptionKind::Put] {

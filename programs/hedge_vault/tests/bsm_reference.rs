@@ -8,7 +8,10 @@ use common::accuracy::{evaluate, parse_csv, BOUNDS, MEASURES};
 
 #[test]
 fn reference_rows_within_bounds() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/bsm_reference.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/data/bsm_reference.csv"
+    );
     let text = std::fs::read_to_string(path).expect("reference CSV");
     let (rows, malformed) = parse_csv(&text).unwrap();
     assert!(malformed.is_empty(), "{malformed:?}");

@@ -23,7 +23,7 @@
 
 use super::error::{MathError, MathResult};
 use super::fixed_point::{
-    decimal_digits, fx_int, fx_ratio, Fx, FxExt, DecimalPrice, ScaledFx, FX_ONE, FX_ZERO, POW10,
+    decimal_digits, fx_int, fx_ratio, DecimalPrice, Fx, FxExt, ScaledFx, FX_ONE, FX_ZERO, POW10,
     SECONDS_PER_YEAR,
 };
 use super::transcendental::{cdf, exp, ln, pdf, sqrt};
@@ -101,7 +101,9 @@ fn leading_decade(p: DecimalPrice) -> Option<(i32, Fx)> {
     let digits = decimal_digits(p.mantissa);
     let decade = p.expo.checked_add(digits as i32 - 1)?;
     // Truncating division by a power of ten: error < 1 ulp on a value in [1, 10).
-    let scaled = fx_int(p.mantissa).div_int_(POW10[digits as usize - 1]).ok()?;
+    let scaled = fx_int(p.mantissa)
+        .div_int_(POW10[digits as usize - 1])
+        .ok()?;
     let within_max = decade < MAX_PRICE_DECADE
         || (decade == MAX_PRICE_DECADE && p.mantissa == POW10[digits as usize - 1]);
     if decade < MIN_PRICE_DECADE || !within_max {
@@ -224,7 +226,9 @@ impl Core {
         let k_dr = self.n.strike.mul_(self.df_r)?;
         let v = match kind {
             OptionKind::Call => s_dq.mul_(cdf(self.d1)?)?.sub_(k_dr.mul_(cdf(self.d2)?)?)?,
-            OptionKind::Put => k_dr.mul_(cdf(-self.d2)?)?.sub_(s_dq.mul_(cdf(-self.d1)?)?)?,
+            OptionKind::Put => k_dr
+                .mul_(cdf(-self.d2)?)?
+                .sub_(s_dq.mul_(cdf(-self.d1)?)?)?,
         };
         // Rounding can leave a worthless option a few ulp below zero; value is never < 0.
         Ok(v.max(FX_ZERO))

@@ -124,7 +124,11 @@ pub fn mul_pow10(v: Fx, k: i32) -> MathResult<Fx> {
     while rest != 0 {
         let step = rest.clamp(-18, 18);
         let p = POW10[step.unsigned_abs() as usize];
-        out = if step > 0 { out.mul_int_(p)? } else { out.div_int_(p)? };
+        out = if step > 0 {
+            out.mul_int_(p)?
+        } else {
+            out.div_int_(p)?
+        };
         rest -= step;
     }
     Ok(out)
@@ -155,7 +159,10 @@ impl ScaledFx {
     /// The same quantity expressed as a multiple of `10^target_expo`, truncated toward
     /// zero (callers that hold money round further in the vault's favour).
     pub fn at_expo(self, target_expo: i32) -> MathResult<Fx> {
-        let shift = self.expo.checked_sub(target_expo).ok_or(MathError::Overflow)?;
+        let shift = self
+            .expo
+            .checked_sub(target_expo)
+            .ok_or(MathError::Overflow)?;
         mul_pow10(self.value, shift)
     }
 }

@@ -39,12 +39,16 @@ pub struct Report {
     pub rows: usize,
     pub evaluated: Vec<Evaluated>,
     /// Rows the model refused, with the line and the named error.
-    pub out_of_domain: Vec<(usize, String)>,
+    pub out_of_domain: Vec<LineIssue>,
     /// Lines that could not be parsed, with the line and the reason.
-    pub malformed: Vec<(usize, String)>,
+    pub malformed: Vec<LineIssue>,
 }
 
-pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<(usize, String)>), String> {
+/// A line number and what was wrong with it.
+pub type LineIssue = (usize, String);
+
+/// Parsed rows and the lines that could not be parsed.
+pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<LineIssue>), String> {
     let mut lines = text.lines().enumerate();
     let (_, header) = lines.next().ok_or("empty file")?;
     let cols: Vec<&str> = header.split(',').map(str::trim).collect();
@@ -154,7 +158,7 @@ fn scaled_errors(row: &Row, got: &[f64; 5]) -> [f64; 5] {
     ]
 }
 
-pub fn evaluate(rows: Vec<Row>, malformed: Vec<(usize, String)>) -> Report {
+pub fn evaluate(rows: Vec<Row>, malformed: Vec<LineIssue>) -> Report {
     let mut report = Report {
         rows: rows.len() + malformed.len(),
         malformed,
