@@ -20,7 +20,10 @@ fn main() -> ExitCode {
         eprintln!("usage: idl <write|check>");
         return ExitCode::from(2);
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace root")
+        .to_path_buf();
     let program = root.join("programs/hedge_vault");
     let committed = program.join("idl/hedge_vault.json");
 
