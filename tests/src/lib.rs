@@ -13,7 +13,7 @@ use solana_sdk::program_pack::Pack;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError};
-use solana_system_interface::instruction as system_instruction;
+pub use solana_system_interface::instruction as system_instruction;
 
 pub use hedge_vault;
 
@@ -205,3 +205,5 @@ pub fn assert_anchor_error(
         "expected {expected:?} ({want}), got {result:?}"
     );
 }
+
+pub mod fixture;

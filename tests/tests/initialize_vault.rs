@@ -1,173 +1,194 @@
-//! `initialize_vault` through the real bank: PDA creation, CPIs into SPL Token and
-//! Token-2022 (share mint and token accounts), the event, and its error paths.
+//! `initialize_vault` through the real bank: PDAs, CPIs into SPL Token and Token-2022
+//! (share mint, escrow and token accounts), both oracle kinds, and its error paths.
 
+use anchor_lang::error::ErrorCode as AnchorError;
 use hedge_vault::error::VaultError;
-use hedge_vault::state::{seeds, Vault};
+use hedge_vault::state::{OracleKind, RiskParams, Vault};
+use hedge_vault_tests::fixture::*;
 use hedge_vault_tests::*;
 use solana_program_test::BanksClientError;
 use solana_sdk::instruction::InstructionError;
 use solana_sdk::pubkey::Pubkey;
-use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::TransactionError;
 
-struct VaultKeys {
-    vault: Pubkey,
-    share_mint: Pubkey,
-    quote_vault: Pubkey,
-    underlying_vault: Pubkey,
-    event_authority: Pubkey,
+async fn round_trip(oracle_kind: OracleKind, quote_kind: TokenKind) {
+    let mut f = VaultFixture::new(oracle_kind, quote_kind).await;
+    let acc = f.env.account(f.vault).await.unwrap();
+    assert_eq!(acc.owner, hedge_vault::ID);
+    assert_eq!(acc.data.len(), Vault::SPACE);
+    let v = f.vault_state().await;
+    assert_eq!(v.authority, f.authority.pubkey_());
+    assert_eq!(v.guardian, f.guardian.pubkey_());
+    assert_eq!(
+        (v.quote_mint, v.underlying_mint),
+        (f.quote_mint, f.underlying_mint)
+    );
+    assert_eq!(
+        (
+            v.share_mint,
+            v.quote_vault,
+            v.share_escrow,
+            v.book,
+            v.oracle
+        ),
+        (
+            f.share_mint,
+            f.quote_vault,
+            f.share_escrow,
+            f.book,
+            f.oracle
+        )
+    );
+    assert_eq!(v.oracle_kind, oracle_kind as u8);
+    assert_eq!(v.oracle_feed_id, FEED_ID);
+    assert_eq!(v.risk, test_risk());
+    assert_eq!((v.quote_decimals, v.underlying_decimals), (6, 9));
+    assert_eq!(v.next_series_id, 1);
+    assert_eq!(f.book_state().await.vault, f.vault);
+
+    // The CPIs created real token accounts owned by the right program and the vault.
+    for (acct, program, mint) in [
+        (f.quote_vault, quote_kind.program_id(), f.quote_mint),
+        (f.share_escrow, quote_kind.program_id(), f.share_mint),
+        (
+            f.underlying_vault,
+            TokenKind::Spl.program_id(),
+            f.underlying_mint,
+        ),
+    ] {
+        let a = f.env.account(acct).await.unwrap();
+        assert_eq!(a.owner, program);
+        assert_eq!(&a.data[0..32], mint.as_ref());
+        assert_eq!(&a.data[32..64], f.vault.as_ref());
+    }
+    assert_eq!(
+        f.env.account(f.share_mint).await.unwrap().owner,
+        quote_kind.program_id()
+    );
+
+    // A second initialize of the same PDA fails and changes nothing.
+    let before = f.snapshot(&[]).await;
+    let ix = f.initialize_ix(test_risk());
+    let authority = f.authority.insecure_clone();
+    let result = f.env.send(&[ix], &[&authority]).await;
+    assert!(result.is_err(), "re-initialize must fail");
+    assert_eq!(f.snapshot(&[]).await, before);
 }
 
-fn vault_keys(quote: &Pubkey, underlying: &Pubkey, vault_id: u16) -> VaultKeys {
-    let pda = |s: &[&[u8]]| Pubkey::find_program_address(s, &hedge_vault::ID).0;
-    let vault = pda(&[
-        seeds::VAULT,
-        quote.as_ref(),
-        underlying.as_ref(),
-        &vault_id.to_le_bytes(),
-    ]);
-    VaultKeys {
-        vault,
-        share_mint: pda(&[seeds::SHARE_MINT, vault.as_ref()]),
-        quote_vault: pda(&[seeds::QUOTE_VAULT, vault.as_ref()]),
-        underlying_vault: pda(&[seeds::UNDERLYING_VAULT, vault.as_ref()]),
-        event_authority: pda(&[b"__event_authority"]),
+trait PubkeyOf {
+    fn pubkey_(&self) -> Pubkey;
+}
+impl PubkeyOf for solana_sdk::signature::Keypair {
+    fn pubkey_(&self) -> Pubkey {
+        solana_sdk::signature::Signer::pubkey(self)
     }
 }
 
-fn init_ix(
-    authority: &Pubkey,
-    quote: (Pubkey, TokenKind),
-    underlying: (Pubkey, TokenKind),
-    vault_id: u16,
-) -> solana_sdk::instruction::Instruction {
-    let k = vault_keys(&quote.0, &underlying.0, vault_id);
-    anchor_ix(
-        hedge_vault::accounts::InitializeVault {
-            authority: *authority,
-            vault: k.vault,
-            quote_mint: quote.0,
-            underlying_mint: underlying.0,
-            share_mint: k.share_mint,
-            quote_vault: k.quote_vault,
-            underlying_vault: k.underlying_vault,
-            quote_token_program: quote.1.program_id(),
-            underlying_token_program: underlying.1.program_id(),
-            system_program: solana_sdk::system_program::ID,
-            event_authority: k.event_authority,
-            program: hedge_vault::ID,
+#[tokio::test]
+async fn round_trip_spl_quote_legacy_oracle() {
+    round_trip(OracleKind::PythLegacy, TokenKind::Spl).await;
+}
+
+#[tokio::test]
+async fn round_trip_token_2022_quote_pull_oracle() {
+    round_trip(OracleKind::PythPullV2, TokenKind::Token2022).await;
+}
+
+async fn expect_init_failure(
+    f: &mut VaultFixture,
+    risk: RiskParams,
+) -> Result<(), BanksClientError> {
+    let ix = f.initialize_ix(risk);
+    let authority = f.authority.insecure_clone();
+    let result = f.env.send(&[ix], &[&authority]).await;
+    assert!(f.env.account(f.vault).await.is_none(), "no vault created");
+    result
+}
+
+#[tokio::test]
+async fn rejects_risk_params_out_of_bounds() {
+    let mut f = VaultFixture::uninitialized(OracleKind::PythLegacy, TokenKind::Spl).await;
+    for risk in [
+        RiskParams {
+            oracle_max_age_s: 0,
+            ..test_risk()
         },
-        hedge_vault::instruction::InitializeVault { vault_id },
+        RiskParams {
+            max_conf_bps: 5_000,
+            ..test_risk()
+        },
+        RiskParams {
+            initial_margin_bps: 9_000,
+            ..test_risk()
+        },
+        RiskParams {
+            maintenance_margin_bps: 20_000,
+            ..test_risk()
+        },
+        RiskParams {
+            max_utilization_bps: 10_001,
+            ..test_risk()
+        },
+        RiskParams {
+            rate_bps: -6_000,
+            ..test_risk()
+        },
+        RiskParams {
+            exit_max_age_s: 60,
+            oracle_max_age_s: 600,
+            ..test_risk()
+        },
+    ] {
+        let result = expect_init_failure(&mut f, risk).await;
+        assert_vault_error(&result, VaultError::RiskParamOutOfBounds);
+    }
+}
+
+#[tokio::test]
+async fn rejects_oracle_of_wrong_owner_or_kind() {
+    let mut f = VaultFixture::uninitialized(OracleKind::PythLegacy, TokenKind::Spl).await;
+    // Owned by the receiver program while a legacy oracle is configured.
+    let data = legacy_account_data(&f.oracle_state);
+    let oracle = f.oracle;
+    f.write_account(
+        oracle,
+        data.clone(),
+        hedge_vault::oracle::PYTH_RECEIVER_PROGRAM,
     )
-}
-
-async fn round_trip(quote_kind: TokenKind) {
-    let mut env = TestEnv::start().await;
-    let quote = env.create_mint(6, quote_kind).await;
-    let underlying = env.create_mint(9, TokenKind::Spl).await;
-    let authority = Keypair::new();
-    let payer = env.payer();
-    env.send(
-        &[solana_system_interface::instruction::transfer(
-            &payer.pubkey(),
-            &authority.pubkey(),
-            1_000_000_000,
-        )],
-        &[],
-    )
-    .await
-    .unwrap();
-
-    let ix = init_ix(
-        &authority.pubkey(),
-        (quote, quote_kind),
-        (underlying, TokenKind::Spl),
-        7,
-    );
-    env.send(&[ix], &[&authority]).await.unwrap();
-
-    let k = vault_keys(&quote, &underlying, 7);
-    let vault_acc = env.account(k.vault).await.unwrap();
-    assert_eq!(vault_acc.owner, hedge_vault::ID);
-    assert_eq!(vault_acc.data.len(), Vault::SPACE);
-    let vault: Vault = env.zero_copy(k.vault).await;
-    assert_eq!(vault.authority, authority.pubkey());
-    assert_eq!(vault.quote_mint, quote);
-    assert_eq!(vault.underlying_mint, underlying);
-    assert_eq!(vault.share_mint, k.share_mint);
-    assert_eq!(vault.quote_vault, k.quote_vault);
-    assert_eq!(vault.underlying_vault, k.underlying_vault);
-    assert_eq!((vault.quote_decimals, vault.underlying_decimals), (6, 9));
-    assert_eq!(vault.vault_id, 7);
-
-    // The CPIs created real token-program accounts owned by the right program.
-    let share_mint = env.account(k.share_mint).await.unwrap();
-    assert_eq!(share_mint.owner, quote_kind.program_id());
-    let quote_vault = env.account(k.quote_vault).await.unwrap();
-    assert_eq!(quote_vault.owner, quote_kind.program_id());
-    // Token account layout: mint @0, owner @32.
-    assert_eq!(&quote_vault.data[0..32], quote.as_ref());
-    assert_eq!(&quote_vault.data[32..64], k.vault.as_ref());
-    assert_eq!(env.token_balance(k.quote_vault).await, 0);
-    let underlying_vault = env.account(k.underlying_vault).await.unwrap();
-    assert_eq!(underlying_vault.owner, TokenKind::Spl.program_id());
-    assert_eq!(&underlying_vault.data[32..64], k.vault.as_ref());
-
-    // A second initialize of the same PDA fails and changes nothing.
-    let again = init_ix(
-        &authority.pubkey(),
-        (quote, quote_kind),
-        (underlying, TokenKind::Spl),
-        7,
-    );
-    let result = env.send(&[again], &[&authority]).await;
-    assert!(result.is_err(), "re-initialize must fail");
-    assert_eq!(env.account(k.vault).await.unwrap().data, vault_acc.data);
+    .await;
+    let result = expect_init_failure(&mut f, test_risk()).await;
+    assert_vault_error(&result, VaultError::OracleInvalidOwner);
+    // Owned by an arbitrary program.
+    f.write_account(oracle, data, Pubkey::new_unique()).await;
+    let result = expect_init_failure(&mut f, test_risk()).await;
+    assert_vault_error(&result, VaultError::OracleInvalidOwner);
 }
 
 #[tokio::test]
-async fn initialize_vault_round_trip_spl_token() {
-    round_trip(TokenKind::Spl).await;
-}
-
-#[tokio::test]
-async fn initialize_vault_round_trip_token_2022_quote() {
-    round_trip(TokenKind::Token2022).await;
-}
-
-#[tokio::test]
-async fn initialize_vault_rejects_same_mint() {
-    let mut env = TestEnv::start().await;
-    let mint = env.create_mint(6, TokenKind::Spl).await;
-    let payer = env.payer();
-    let ix = init_ix(
-        &payer.pubkey(),
-        (mint, TokenKind::Spl),
-        (mint, TokenKind::Spl),
-        0,
+async fn rejects_same_mint_and_wrong_token_program() {
+    let mut f = VaultFixture::uninitialized(OracleKind::PythLegacy, TokenKind::Spl).await;
+    let mut ix = f.initialize_ix(test_risk());
+    // underlying_mint (index 4) := quote_mint (index 3)
+    ix.accounts[4].pubkey = f.quote_mint;
+    let authority = f.authority.insecure_clone();
+    let result = f.env.send(&[ix], &[&authority]).await;
+    assert!(result.is_err());
+    assert!(
+        custom_error(&result) == Some(VaultError::SameMint as u32 + 6000)
+            || custom_error(&result) == Some(AnchorError::ConstraintSeeds as u32),
+        "{result:?}"
     );
-    let result = env.send(&[ix], &[]).await;
-    assert_vault_error(&result, VaultError::SameMint);
-    let k = vault_keys(&mint, &mint, 0);
-    assert!(env.account(k.vault).await.is_none());
-}
 
-#[tokio::test]
-async fn initialize_vault_rejects_wrong_token_program() {
-    let mut env = TestEnv::start().await;
-    let quote = env.create_mint(6, TokenKind::Spl).await;
-    let underlying = env.create_mint(9, TokenKind::Spl).await;
-    let payer = env.payer();
-    // Quote is an SPL Token mint but Token-2022 is passed as its program.
-    let ix = init_ix(
-        &payer.pubkey(),
-        (quote, TokenKind::Token2022),
-        (underlying, TokenKind::Spl),
-        0,
-    );
-    let result = env.send(&[ix], &[]).await;
-    // Anchor creates the share mint (a CPI into the wrong program) before it checks the
-    // quote mint's constraint, so the token program itself refuses first.
+    // Quote is an SPL Token mint but Token-2022 is passed as its program: the token
+    // program refuses the share-mint CPI before Anchor reaches the quote constraint.
+    let mut ix = f.initialize_ix(test_risk());
+    let quote_program_index = ix
+        .accounts
+        .iter()
+        .position(|m| m.pubkey == TokenKind::Spl.program_id())
+        .unwrap();
+    ix.accounts[quote_program_index].pubkey = TokenKind::Token2022.program_id();
+    let result = f.env.send(&[ix], &[&authority]).await;
     assert!(
         matches!(
             result,
@@ -177,6 +198,5 @@ async fn initialize_vault_rejects_wrong_token_program() {
         ),
         "got {result:?}"
     );
-    let k = vault_keys(&quote, &underlying, 0);
-    assert!(env.account(k.vault).await.is_none());
+    assert!(f.env.account(f.vault).await.is_none());
 }

@@ -29,6 +29,112 @@ pub enum VaultError {
     DivYieldOutOfRange, // 6009
     #[msg("The quote and underlying mints must differ")]
     SameMint, // 6010
+    #[msg("A risk parameter is outside its hard bounds")]
+    RiskParamOutOfBounds, // 6011
+    #[msg("This instruction is paused")]
+    InstructionPaused, // 6012
+    #[msg("The signer is not allowed to do this")]
+    Unauthorized, // 6013
+    #[msg("The guardian may only pause or tighten")]
+    GuardianCanOnlyTighten, // 6014
+    #[msg("No risk parameter change is pending")]
+    NoPendingRiskParams, // 6015
+    #[msg("The timelock of the pending change has not elapsed")]
+    TimelockNotElapsed, // 6016
+    #[msg("No authority transfer is pending for this signer")]
+    NoPendingAuthority, // 6017
+    #[msg("The keeper registry is full")]
+    KeeperRegistryFull, // 6018
+    #[msg("The keeper is not registered")]
+    KeeperNotFound, // 6019
+    #[msg("The oracle account is not owned by a Pyth program of the configured kind")]
+    OracleInvalidOwner, // 6020
+    #[msg("The oracle account is not the one configured for this vault")]
+    OracleMismatch, // 6021
+    #[msg("The price update is for another feed")]
+    OracleFeedIdMismatch, // 6022
+    #[msg("The oracle account cannot be parsed")]
+    OracleInvalidData, // 6023
+    #[msg("The oracle price is not positive")]
+    OracleNonPositivePrice, // 6024
+    #[msg("The oracle price status is not Trading")]
+    OracleNotTrading, // 6025
+    #[msg("The price update is not fully verified")]
+    OracleNotFullyVerified, // 6026
+    #[msg("The oracle price is too old")]
+    OracleStale, // 6027
+    #[msg("The oracle confidence interval is too wide")]
+    OracleConfidenceTooWide, // 6028
+    #[msg("The price update is older than the last accepted one")]
+    OracleNotMonotonic, // 6029
+    #[msg("The amount must be positive")]
+    ZeroAmount, // 6030
+    #[msg("The deposit is below the minimum or mints no shares")]
+    DepositTooSmall, // 6031
+    #[msg("The deposit would exceed the vault's cap")]
+    DepositCapExceeded, // 6032
+    #[msg("The vault's NAV is not positive")]
+    VaultInsolvent, // 6033
+    #[msg("The withdrawal delay has not elapsed")]
+    WithdrawNotReady, // 6034
+    #[msg("Not enough unlocked collateral to pay this")]
+    InsufficientFreeCollateral, // 6035
+    #[msg("No such series in this vault")]
+    SeriesNotFound, // 6036
+    #[msg("The series data is invalid")]
+    InvalidSeries, // 6037
+    #[msg("All series slots are in use")]
+    SeriesTableFull, // 6038
+    #[msg("Implied vol is outside [1%, 500%]")]
+    IvOutOfRange, // 6039
+    #[msg("Expiry must be in the future and within 10 years")]
+    InvalidExpiry, // 6040
+    #[msg("Strike must be positive and within the price domain")]
+    InvalidStrike, // 6041
+    #[msg("The series still has open interest")]
+    SeriesHasOpenInterest, // 6042
+    #[msg("The series has expired")]
+    SeriesExpired, // 6043
+    #[msg("The series is not active")]
+    SeriesNotActive, // 6044
+    #[msg("The series has not expired yet")]
+    SeriesNotExpired, // 6045
+    #[msg("The series is not settled")]
+    SeriesNotSettled, // 6046
+    #[msg("The price was published before expiry")]
+    SettlementPriceTooEarly, // 6047
+    #[msg("The price was published after the settlement window")]
+    SettlementWindowClosed, // 6048
+    #[msg("Premium above the trader's maximum or proceeds below the minimum")]
+    SlippageExceeded, // 6049
+    #[msg("The trade would leave the vault below its initial margin")]
+    InitialMarginBreached, // 6050
+    #[msg("The trade would push utilisation over its cap")]
+    UtilizationCapExceeded, // 6051
+    #[msg("The trade would push net vega beyond its limit")]
+    VegaLimitExceeded, // 6052
+    #[msg("The trade would exceed the series' max open interest")]
+    OpenInterestCapExceeded, // 6053
+    #[msg("The position is smaller than the amount")]
+    InsufficientPosition, // 6054
+    #[msg("The vault received less than the amount sent")]
+    QuoteTransferShortfall, // 6055
+    #[msg("Oracle kind or feed id is invalid")]
+    InvalidOracleConfig, // 6056
+    #[msg("The quote mint is not this vault's")]
+    InvalidQuoteMint, // 6057
+    #[msg("The quote token account is not this vault's")]
+    InvalidQuoteVault, // 6058
+    #[msg("The share mint is not this vault's")]
+    InvalidShareMint, // 6059
+    #[msg("The share escrow is not this vault's")]
+    InvalidShareEscrow, // 6060
+    #[msg("The option book is not this vault's")]
+    InvalidBook, // 6061
+    #[msg("The token account does not belong to the signer or has the wrong mint")]
+    InvalidTokenAccount, // 6062
+    #[msg("The share balance is smaller than the amount")]
+    InsufficientShares, // 6063
 }
 
 impl From<MathError> for VaultError {

@@ -1,7 +1,10 @@
-//! Events, emitted with `emit_cpi!` so they survive log truncation and show as inner
-//! instructions (also under native execution in tests).
+//! Events, one per state change, emitted with `emit_cpi!` so they survive log
+//! truncation and show as inner instructions (also under native execution in tests).
+//! Amounts are in token atoms; prices are mantissas with the stated exponent.
 
 use anchor_lang::prelude::*;
+
+use crate::state::RiskParams;
 
 #[event]
 pub struct VaultInitialized {
@@ -10,5 +13,156 @@ pub struct VaultInitialized {
     pub quote_mint: Pubkey,
     pub underlying_mint: Pubkey,
     pub share_mint: Pubkey,
+    pub oracle: Pubkey,
     pub vault_id: u16,
+}
+
+#[event]
+pub struct Deposited {
+    pub vault: Pubkey,
+    pub lp: Pubkey,
+    /// Quote atoms received.
+    pub amount: u64,
+    pub shares: u64,
+    pub nav_before: u64,
+    pub supply_before: u64,
+    pub quote_assets_after: u64,
+}
+
+#[event]
+pub struct WithdrawRequested {
+    pub vault: Pubkey,
+    pub lp: Pubkey,
+    pub shares: u64,
+    /// Value per share at request = nav_plus_virtual / supply_plus_virtual.
+    pub nav_plus_virtual: u64,
+    pub supply_plus_virtual: u64,
+    pub requested_at: i64,
+}
+
+#[event]
+pub struct WithdrawClaimed {
+    pub vault: Pubkey,
+    pub lp: Pubkey,
+    pub shares: u64,
+    /// Quote atoms paid.
+    pub paid: u64,
+    pub quote_assets_after: u64,
+}
+
+#[event]
+pub struct WithdrawCancelled {
+    pub vault: Pubkey,
+    pub lp: Pubkey,
+    pub shares: u64,
+}
+
+#[event]
+pub struct SeriesListed {
+    pub vault: Pubkey,
+    pub series_id: u64,
+    pub kind: u8,
+    pub strike: i64,
+    pub strike_expo: i32,
+    pub expiry: i64,
+    pub iv_ppm: u64,
+    pub max_open_interest: u64,
+}
+
+#[event]
+pub struct SeriesIvSet {
+    pub vault: Pubkey,
+    pub series_id: u64,
+    pub old_iv_ppm: u64,
+    pub new_iv_ppm: u64,
+}
+
+#[event]
+pub struct SeriesDelisted {
+    pub vault: Pubkey,
+    pub series_id: u64,
+}
+
+#[event]
+pub struct OptionTraded {
+    pub vault: Pubkey,
+    pub trader: Pubkey,
+    pub series_id: u64,
+    /// Underlying atoms.
+    pub size: u64,
+    /// True for a buy from the vault, false for a sale back to it.
+    pub buy: bool,
+    /// Model value of `size` in quote atoms (before spread and fee).
+    pub model_value: u64,
+    /// Premium paid (buy) or proceeds received (sell), quote atoms.
+    pub amount: u64,
+    pub position_after: u64,
+}
+
+#[event]
+pub struct SeriesSettled {
+    pub vault: Pubkey,
+    pub series_id: u64,
+    pub settlement_price: i64,
+    pub settlement_expo: i32,
+    pub publish_time: i64,
+    /// Quote atoms per underlying unit.
+    pub payout_per_unit: u64,
+    pub total_owed: u64,
+    /// True when the payout was cut pro rata because the vault could not cover it.
+    pub haircut: bool,
+}
+
+#[event]
+pub struct Exercised {
+    pub vault: Pubkey,
+    pub holder: Pubkey,
+    pub series_id: u64,
+    pub size: u64,
+    pub paid: u64,
+}
+
+#[event]
+pub struct RiskParamsChanged {
+    pub vault: Pubkey,
+    pub by: Pubkey,
+    pub params: RiskParams,
+    /// True when in force now; false when pending until `eta`.
+    pub applied: bool,
+    pub eta: i64,
+}
+
+#[event]
+pub struct KeeperSet {
+    pub vault: Pubkey,
+    pub keeper: Pubkey,
+    pub enabled: bool,
+}
+
+#[event]
+pub struct PauseSet {
+    pub vault: Pubkey,
+    pub by: Pubkey,
+    pub old: u32,
+    pub new: u32,
+}
+
+#[event]
+pub struct RolesSet {
+    pub vault: Pubkey,
+    pub guardian: Pubkey,
+    pub risk_admin: Pubkey,
+}
+
+#[event]
+pub struct AuthorityProposed {
+    pub vault: Pubkey,
+    pub pending_authority: Pubkey,
+}
+
+#[event]
+pub struct AuthorityAccepted {
+    pub vault: Pubkey,
+    pub old_authority: Pubkey,
+    pub new_authority: Pubkey,
 }

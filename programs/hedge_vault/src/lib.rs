@@ -1,6 +1,7 @@
 //! Hedge vault: LPs fund a vault that writes European options and delta-hedges them on
 //! a DEX. This file only dispatches; each instruction lives in `instructions/`, state in
-//! `state/`, and the pure option math in `math/`.
+//! `state/`, the oracle adapter in `oracle.rs`, valuation in `valuation.rs` and the pure
+//! option math in `math/`.
 
 #![deny(unused_must_use)]
 // Anchor 0.31's `#[program]` expands to `AccountInfo::realloc`, deprecated in Solana 2.x.
@@ -12,9 +13,13 @@ pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod math;
+pub mod oracle;
 pub mod state;
+pub mod token;
+pub mod valuation;
 
 use instructions::*;
+use state::RiskParams;
 
 declare_id!("CPdvMY94H7DpNoTrNmByJ7m12w7C5hdZE926djWNP8Bd");
 
@@ -22,15 +27,124 @@ declare_id!("CPdvMY94H7DpNoTrNmByJ7m12w7C5hdZE926djWNP8Bd");
 pub mod hedge_vault {
     use super::*;
 
-    /// Creates a vault for a quote (collateral) mint and an underlying mint.
+    /// Creates a vault, its option book, LP share mint, share escrow and token accounts.
     ///
     /// ### Authority
-    /// - `authority`: pays for the accounts and becomes the vault's admin.
-    /// ### Parameters
-    /// - `vault_id`: distinguishes several vaults on the same mint pair.
+    /// - `authority`: pays and becomes the vault's admin.
     /// #### Special Errors
-    /// - `SameMint`: quote and underlying are the same mint.
-    pub fn initialize_vault(ctx: Context<InitializeVault>, vault_id: u16) -> Result<()> {
-        instructions::initialize_vault::handler(ctx, vault_id)
+    /// - `SameMint`, `RiskParamOutOfBounds`, `OracleInvalidOwner`, `InvalidOracleConfig`.
+    pub fn initialize_vault(
+        ctx: Context<InitializeVault>,
+        args: InitializeVaultArgs,
+    ) -> Result<()> {
+        instructions::initialize_vault::handler(ctx, args)
+    }
+
+    /// LP deposits `amount` quote atoms and receives shares at NAV.
+    /// #### Special Errors
+    /// - `ZeroAmount`, `DepositTooSmall`, `DepositCapExceeded`, `VaultInsolvent`, oracle errors.
+    pub fn deposit(ctx: Context<Deposit>, amount: u64) -> Result<()> {
+        instructions::deposit::handler(ctx, amount)
+    }
+
+    /// LP escrows `shares` and records their value for a later claim.
+    /// #### Special Errors
+    /// - `ZeroAmount`, `InsufficientShares`, `OracleStale` (beyond `exit_max_age_s`).
+    pub fn request_withdraw(ctx: Context<RequestWithdraw>, shares: u64) -> Result<()> {
+        instructions::request_withdraw::handler(ctx, shares)
+    }
+
+    /// LP claims a request after the delay, at min(value at request, value now).
+    /// #### Special Errors
+    /// - `WithdrawNotReady`, `InsufficientFreeCollateral`, `OracleStale`.
+    pub fn claim_withdraw(ctx: Context<ClaimWithdraw>) -> Result<()> {
+        instructions::claim_withdraw::handler(ctx)
+    }
+
+    /// LP takes back the escrowed shares of a pending request.
+    pub fn cancel_withdraw(ctx: Context<CancelWithdraw>) -> Result<()> {
+        instructions::cancel_withdraw::handler(ctx)
+    }
+
+    /// Lists an option series (authority or risk admin).
+    /// #### Special Errors
+    /// - `InvalidExpiry`, `InvalidStrike`, `IvOutOfRange`, `SeriesTableFull`, `Unauthorized`.
+    pub fn list_series(ctx: Context<ManageSeries>, args: ListSeriesArgs) -> Result<()> {
+        instructions::list_series::handler(ctx, args)
+    }
+
+    /// Sets a series' implied vol (authority or risk admin).
+    pub fn set_series_iv(ctx: Context<ManageSeries>, series_id: u64, iv_ppm: u64) -> Result<()> {
+        instructions::set_series_iv::handler(ctx, series_id, iv_ppm)
+    }
+
+    /// Frees a series' slot once nothing is open or owed (authority or risk admin).
+    pub fn delist_series(ctx: Context<ManageSeries>, series_id: u64) -> Result<()> {
+        instructions::delist_series::handler(ctx, series_id)
+    }
+
+    /// Trader buys `size` underlying atoms of a series for at most `max_premium`.
+    /// #### Special Errors
+    /// - `SlippageExceeded`, `InitialMarginBreached`, `UtilizationCapExceeded`,
+    ///   `VegaLimitExceeded`, `OpenInterestCapExceeded`, `SeriesExpired`.
+    pub fn buy_option(
+        ctx: Context<BuyOption>,
+        series_id: u64,
+        size: u64,
+        max_premium: u64,
+    ) -> Result<()> {
+        instructions::buy_option::handler(ctx, series_id, size, max_premium)
+    }
+
+    /// Trader sells `size` back to the vault for at least `min_proceeds`.
+    pub fn sell_option(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result<()> {
+        instructions::sell_option::handler(ctx, size, min_proceeds)
+    }
+
+    /// Settles an expired series at the first accepted price at or after expiry (anyone).
+    /// #### Special Errors
+    /// - `SeriesNotExpired`, `SettlementPriceTooEarly`, `SettlementWindowClosed`.
+    pub fn settle_series(ctx: Context<SettleSeries>, series_id: u64) -> Result<()> {
+        instructions::settle_series::handler(ctx, series_id)
+    }
+
+    /// Holder is paid the cash payoff of a settled position.
+    pub fn exercise(ctx: Context<Exercise>) -> Result<()> {
+        instructions::exercise::handler(ctx)
+    }
+
+    /// Proposes risk parameters: tightening applies now, loosening after the timelock.
+    pub fn propose_risk_params(ctx: Context<Govern>, params: RiskParams) -> Result<()> {
+        instructions::propose_risk_params::handler(ctx, params)
+    }
+
+    /// Applies pending risk parameters after their timelock (authority).
+    pub fn apply_risk_params(ctx: Context<Govern>) -> Result<()> {
+        instructions::apply_risk_params::handler(ctx)
+    }
+
+    /// Adds or removes a keeper (authority).
+    pub fn set_keeper(ctx: Context<Govern>, keeper: Pubkey, enabled: bool) -> Result<()> {
+        instructions::set_keeper::handler(ctx, keeper, enabled)
+    }
+
+    /// Sets pause bits (authority: any; guardian: only adds).
+    pub fn set_pause(ctx: Context<Govern>, flags: u32) -> Result<()> {
+        instructions::set_pause::handler(ctx, flags)
+    }
+
+    /// Sets the guardian and the risk admin (authority).
+    pub fn set_roles(ctx: Context<Govern>, guardian: Pubkey, risk_admin: Pubkey) -> Result<()> {
+        instructions::set_roles::handler(ctx, guardian, risk_admin)
+    }
+
+    /// Names a new authority, who must accept (authority).
+    pub fn propose_authority(ctx: Context<Govern>, new_authority: Pubkey) -> Result<()> {
+        instructions::propose_authority::handler(ctx, new_authority)
+    }
+
+    /// The pending authority accepts.
+    pub fn accept_authority(ctx: Context<Govern>) -> Result<()> {
+        instructions::accept_authority::handler(ctx)
     }
 }

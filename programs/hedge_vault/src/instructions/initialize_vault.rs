@@ -3,12 +3,28 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::VaultInitialized;
+use crate::oracle::kind_of_owner;
 use crate::state::seeds;
-use crate::state::vault::{Vault, VAULT_VERSION};
+use crate::state::vault::VAULT_VERSION;
+use crate::state::{OptionBook, OracleKind, RiskParams, Vault};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct InitializeVaultArgs {
+    /// Distinguishes several vaults on the same mint pair (PDA seed).
+    pub vault_id: u16,
+    pub oracle_kind: OracleKind,
+    /// Pyth feed id; required (non-zero) for `PythPullV2`.
+    pub oracle_feed_id: [u8; 32],
+    /// The DEX pool hedges will go through.
+    pub dex_pool: Pubkey,
+    pub guardian: Pubkey,
+    pub risk_admin: Pubkey,
+    pub risk: RiskParams,
+}
 
 #[event_cpi]
 #[derive(Accounts)]
-#[instruction(vault_id: u16)]
+#[instruction(args: InitializeVaultArgs)]
 pub struct InitializeVault<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
@@ -17,10 +33,19 @@ pub struct InitializeVault<'info> {
         init,
         payer = authority,
         space = Vault::SPACE,
-        seeds = [seeds::VAULT, quote_mint.key().as_ref(), underlying_mint.key().as_ref(), &vault_id.to_le_bytes()],
+        seeds = [seeds::VAULT, quote_mint.key().as_ref(), underlying_mint.key().as_ref(), &args.vault_id.to_le_bytes()],
         bump,
     )]
     pub vault: AccountLoader<'info, Vault>,
+
+    #[account(
+        init,
+        payer = authority,
+        space = OptionBook::SPACE,
+        seeds = [seeds::BOOK, vault.key().as_ref()],
+        bump,
+    )]
+    pub book: AccountLoader<'info, OptionBook>,
 
     #[account(mint::token_program = quote_token_program)]
     pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
@@ -65,26 +90,68 @@ pub struct InitializeVault<'info> {
     )]
     pub underlying_vault: Box<InterfaceAccount<'info, TokenAccount>>,
 
+    #[account(
+        init,
+        payer = authority,
+        seeds = [seeds::SHARE_ESCROW, vault.key().as_ref()],
+        bump,
+        token::mint = share_mint,
+        token::authority = vault,
+        token::token_program = quote_token_program,
+    )]
+    pub share_escrow: Box<InterfaceAccount<'info, TokenAccount>>,
+
+    /// CHECK: only its owner is checked here (a Pyth program of `args.oracle_kind`);
+    /// the oracle adapter checks the data on every use.
+    pub oracle: UncheckedAccount<'info>,
+
     pub quote_token_program: Interface<'info, TokenInterface>,
     pub underlying_token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
 }
 
-/// 1. Create the vault PDA, its LP share mint and its two token accounts (CPIs to the
-///    mints' token programs, SPL Token or Token-2022).
-/// 2. Record mints, accounts and bumps.
-/// 3. Emit `VaultInitialized`.
-pub fn handler(ctx: Context<InitializeVault>, vault_id: u16) -> Result<()> {
+/// 1. Validate the risk parameters against their hard bounds and the oracle's owner
+///    against the requested kind.
+/// 2. Create the vault PDA, its book, LP share mint, share escrow and two token
+///    accounts (CPIs to the mints' token programs, SPL Token or Token-2022).
+/// 3. Record everything and emit `VaultInitialized`.
+pub fn handler(ctx: Context<InitializeVault>, args: InitializeVaultArgs) -> Result<()> {
+    args.risk.validate()?;
+    require!(
+        kind_of_owner(ctx.accounts.oracle.owner)? == args.oracle_kind,
+        VaultError::OracleInvalidOwner
+    );
+    if args.oracle_kind == OracleKind::PythPullV2 {
+        require!(
+            args.oracle_feed_id != [0u8; 32],
+            VaultError::InvalidOracleConfig
+        );
+    }
     let now = Clock::get()?.unix_timestamp;
+    let vault_key = ctx.accounts.vault.key();
+    let mut book = ctx.accounts.book.load_init()?;
+    book.vault = vault_key;
+    drop(book);
+
     let mut vault = ctx.accounts.vault.load_init()?;
     vault.authority = ctx.accounts.authority.key();
+    vault.guardian = args.guardian;
+    vault.risk_admin = args.risk_admin;
     vault.quote_mint = ctx.accounts.quote_mint.key();
     vault.underlying_mint = ctx.accounts.underlying_mint.key();
     vault.share_mint = ctx.accounts.share_mint.key();
     vault.quote_vault = ctx.accounts.quote_vault.key();
     vault.underlying_vault = ctx.accounts.underlying_vault.key();
+    vault.share_escrow = ctx.accounts.share_escrow.key();
+    vault.book = ctx.accounts.book.key();
+    vault.oracle = ctx.accounts.oracle.key();
+    vault.oracle_kind = args.oracle_kind as u8;
+    vault.oracle_feed_id = args.oracle_feed_id;
+    vault.dex_pool = args.dex_pool;
+    vault.risk = args.risk;
     vault.created_at = now;
-    vault.vault_id = vault_id;
+    vault.next_series_id = 1;
+    vault.vault_id = args.vault_id;
     vault.quote_decimals = ctx.accounts.quote_mint.decimals;
     vault.underlying_decimals = ctx.accounts.underlying_mint.decimals;
     vault.version = VAULT_VERSION;
@@ -92,13 +159,16 @@ pub fn handler(ctx: Context<InitializeVault>, vault_id: u16) -> Result<()> {
     vault.share_mint_bump = ctx.bumps.share_mint;
     vault.quote_vault_bump = ctx.bumps.quote_vault;
     vault.underlying_vault_bump = ctx.bumps.underlying_vault;
+    vault.share_escrow_bump = ctx.bumps.share_escrow;
+    vault.book_bump = ctx.bumps.book;
     let event = VaultInitialized {
-        vault: ctx.accounts.vault.key(),
+        vault: vault_key,
         authority: vault.authority,
         quote_mint: vault.quote_mint,
         underlying_mint: vault.underlying_mint,
         share_mint: vault.share_mint,
-        vault_id,
+        oracle: vault.oracle,
+        vault_id: args.vault_id,
     };
     drop(vault);
     emit_cpi!(event);

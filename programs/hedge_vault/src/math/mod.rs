@@ -8,8 +8,10 @@
 pub mod bsm;
 pub mod error;
 pub mod fixed_point;
+pub mod money;
 pub mod transcendental;
 
 pub use bsm::{BsmInputs, Greeks, OptionKind};
 pub use error::{MathError, MathResult};
 pub use fixed_point::{DecimalPrice, Fx, FxExt, ScaledFx};
+pub use money::Rounding;

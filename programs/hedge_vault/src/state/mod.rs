@@ -1,7 +1,13 @@
 //! Accounts owned by the program. Large accounts are zero-copy with reserved bytes and
 //! a compile-time size assertion, so later versions can grow without a migration.
 
+pub mod book;
+pub mod position;
+pub mod risk;
 pub mod seeds;
 pub mod vault;
 
-pub use vault::Vault;
+pub use book::{OptionBook, Series, SeriesStatus, MAX_SERIES};
+pub use position::{Position, WithdrawRequest};
+pub use risk::RiskParams;
+pub use vault::{pause, OracleKind, Vault};

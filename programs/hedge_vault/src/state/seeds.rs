@@ -8,3 +8,11 @@ pub const SHARE_MINT: &[u8] = b"share_mint";
 pub const QUOTE_VAULT: &[u8] = b"quote_vault";
 /// Vault-owned underlying token account: `["underlying_vault", vault]`.
 pub const UNDERLYING_VAULT: &[u8] = b"underlying_vault";
+/// Vault-owned share account escrowing pending withdrawals: `["share_escrow", vault]`.
+pub const SHARE_ESCROW: &[u8] = b"share_escrow";
+/// Option book: `["book", vault]`.
+pub const BOOK: &[u8] = b"book";
+/// Trader position: `["position", vault, series_id (u64 LE), owner]`.
+pub const POSITION: &[u8] = b"position";
+/// Withdrawal request: `["withdrawal", vault, owner]`.
+pub const WITHDRAWAL: &[u8] = b"withdrawal";

@@ -3,10 +3,58 @@
 use anchor_lang::prelude::*;
 use static_assertions::const_assert_eq;
 
+use super::risk::RiskParams;
 use super::seeds;
+use crate::error::VaultError;
 
 /// Current layout version, stored in every vault.
 pub const VAULT_VERSION: u8 = 1;
+/// Most keepers one vault registers.
+pub const MAX_KEEPERS: usize = 8;
+
+/// Oracle account formats the adapter reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+#[repr(u8)]
+pub enum OracleKind {
+    /// Legacy Pyth price account (push oracle), read with `pyth-sdk-solana`.
+    PythLegacy = 0,
+    /// Pyth `PriceUpdateV2` (pull oracle), read with `pyth-solana-receiver-sdk`.
+    PythPullV2 = 1,
+}
+
+/// Per-instruction pause bits (`Vault::paused`). The guardian can only set them.
+pub mod pause {
+    pub const DEPOSIT: u32 = 1 << 0;
+    pub const REQUEST_WITHDRAW: u32 = 1 << 1;
+    pub const CLAIM_WITHDRAW: u32 = 1 << 2;
+    pub const BUY_OPTION: u32 = 1 << 3;
+    pub const SELL_OPTION: u32 = 1 << 4;
+    pub const SETTLE_SERIES: u32 = 1 << 5;
+    pub const EXERCISE: u32 = 1 << 6;
+    pub const REBALANCE: u32 = 1 << 7;
+    pub const LIQUIDATE: u32 = 1 << 8;
+    pub const ALL: u32 = (1 << 9) - 1;
+}
+
+/// Owned copy of a vault's signer seeds.
+pub struct VaultSeeds {
+    quote_mint: Pubkey,
+    underlying_mint: Pubkey,
+    vault_id: [u8; 2],
+    bump: [u8; 1],
+}
+
+impl VaultSeeds {
+    pub fn as_slices(&self) -> [&[u8]; 5] {
+        [
+            seeds::VAULT,
+            self.quote_mint.as_ref(),
+            self.underlying_mint.as_ref(),
+            &self.vault_id,
+            &self.bump,
+        ]
+    }
+}
 
 #[account(zero_copy)]
 #[repr(C)]
@@ -14,6 +62,12 @@ pub struct Vault {
     // ABI: clients rely on these offsets (after the 8-byte discriminator).
     /// Admin key: governance instructions need its signature.
     pub authority: Pubkey,
+    /// Proposed new authority; becomes `authority` when it signs `accept_authority`.
+    pub pending_authority: Pubkey,
+    /// May only make things safer: set pause bits, propose tightening parameters.
+    pub guardian: Pubkey,
+    /// May list series, set IVs and delist (besides the authority).
+    pub risk_admin: Pubkey,
     /// Collateral mint (e.g. USDC); deposits, premiums and payouts are in it.
     pub quote_mint: Pubkey,
     /// The asset options are written on; the hedge inventory is in it.
@@ -24,45 +78,115 @@ pub struct Vault {
     pub quote_vault: Pubkey,
     /// Vault-owned underlying token account (PDA).
     pub underlying_vault: Pubkey,
+    /// Vault-owned share account holding shares of pending withdrawals (PDA).
+    pub share_escrow: Pubkey,
+    /// The vault's option book (PDA).
+    pub book: Pubkey,
+    /// The configured price account (legacy Pyth or PriceUpdateV2).
+    pub oracle: Pubkey,
+    /// Pyth feed id; checked for `PythPullV2`.
+    pub oracle_feed_id: [u8; 32],
+    /// The DEX pool hedges go through (used from the hedging release on).
+    pub dex_pool: Pubkey,
+    /// Keepers allowed to rebalance and liquidate; `Pubkey::default()` is an empty slot.
+    pub keepers: [Pubkey; MAX_KEEPERS],
+
+    /// Quote owned by the vault for its LPs, in quote atoms: deposits + premiums + fees
+    /// − withdrawals − payouts. Never read from the token account, so a donation cannot
+    /// move the share price.
+    pub quote_assets: u64,
+    /// Underlying hedge inventory, in underlying atoms.
+    pub underlying_assets: u64,
+    /// Quote atoms reserved against written options (sum of the series' locks).
+    pub locked_quote: u64,
+    /// Shares held in escrow for pending withdrawals.
+    pub escrowed_shares: u64,
+    /// Quote atoms owed to option holders for settled series and not yet exercised.
+    pub settled_payouts_owed: u64,
+    /// Last accepted oracle price: mantissa, confidence (same exponent) and exponent.
+    pub last_price: i64,
+    pub last_conf: u64,
+    /// Publish time (unix s) of the last accepted price; older updates are refused.
+    pub last_publish_time: i64,
     /// Creation time, unix seconds.
     pub created_at: i64,
+    /// Series ids are never reused: positions are keyed by them.
+    pub next_series_id: u64,
+    /// Unix time after which `pending_risk` may be applied; 0 when none is pending.
+    pub pending_risk_eta: i64,
+
+    pub risk: RiskParams,
+    pub pending_risk: RiskParams,
+
+    pub last_expo: i32,
+    /// Bits of [`pause`].
+    pub paused: u32,
     /// Distinguishes vaults on the same mint pair (PDA seed).
     pub vault_id: u16,
-    /// Decimals of the quote mint.
     pub quote_decimals: u8,
-    /// Decimals of the underlying mint.
     pub underlying_decimals: u8,
+    /// [`OracleKind`] as u8.
+    pub oracle_kind: u8,
     /// Layout version, [`VAULT_VERSION`].
     pub version: u8,
-    /// Bump of this PDA.
     pub bump: u8,
     pub share_mint_bump: u8,
     pub quote_vault_bump: u8,
     pub underlying_vault_bump: u8,
+    pub share_escrow_bump: u8,
+    pub book_bump: u8,
     /// Explicit padding to the next 8-byte boundary.
-    pub _pad0: [u8; 7],
+    pub _pad0: [u8; 4],
     /// Space for fields added by later versions. Always zero.
     pub reserved: [u8; 1024],
 }
 
-// 6 keys, created_at, vault_id + 7 single bytes, explicit padding, reserved.
-const_assert_eq!(core::mem::size_of::<Vault>(), 32 * 6 + 8 + 9 + 7 + 1024);
+// 13 keys + feed id + dex pool + 8 keepers; 11 u64/i64; two RiskParams; i32 + u32;
+// u16 + 10 single bytes + 4 padding; reserved.
+const_assert_eq!(
+    core::mem::size_of::<Vault>(),
+    32 * 13 + 32 + 32 * 8 + 8 * 11 + 2 * 160 + 8 + 16 + 1024
+);
 const_assert_eq!(core::mem::size_of::<Vault>() % 8, 0);
 
 impl Vault {
     /// Account size including the discriminator.
     pub const SPACE: usize = 8 + core::mem::size_of::<Vault>();
 
-    /// Seeds the vault signs with (token transfers and share mints).
-    /// `vault_id` is stored in memory as little-endian on every Solana target (SBF and
-    /// the x86/ARM hosts of native tests), matching the `to_le_bytes` seed of creation.
-    pub fn signer_seeds(&self) -> [&[u8]; 5] {
-        [
-            seeds::VAULT,
-            self.quote_mint.as_ref(),
-            self.underlying_mint.as_ref(),
-            bytemuck::bytes_of(&self.vault_id),
-            core::slice::from_ref(&self.bump),
-        ]
+    /// The vault's PDA seeds, copied out so no borrow of the account is held during a
+    /// CPI that the vault signs.
+    pub fn seeds(&self) -> VaultSeeds {
+        VaultSeeds {
+            quote_mint: self.quote_mint,
+            underlying_mint: self.underlying_mint,
+            vault_id: self.vault_id.to_le_bytes(),
+            bump: [self.bump],
+        }
+    }
+
+    pub fn oracle_kind(&self) -> Result<OracleKind> {
+        match self.oracle_kind {
+            0 => Ok(OracleKind::PythLegacy),
+            1 => Ok(OracleKind::PythPullV2),
+            _ => err!(VaultError::OracleInvalidData),
+        }
+    }
+
+    /// Fails with `InstructionPaused` when `flag` is set.
+    pub fn require_not_paused(&self, flag: u32) -> Result<()> {
+        require!(self.paused & flag == 0, VaultError::InstructionPaused);
+        Ok(())
+    }
+
+    pub fn is_keeper(&self, key: &Pubkey) -> bool {
+        *key != Pubkey::default() && self.keepers.contains(key)
+    }
+
+    /// Quote not reserved for written options or owed to settled holders: what LP
+    /// withdrawals may take.
+    pub fn free_quote(&self) -> u64 {
+        self.quote_assets
+            .saturating_sub(self.locked_quote)
+            .saturating_sub(self.settled_payouts_owed)
     }
 }

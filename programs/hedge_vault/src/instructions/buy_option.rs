@@ -1,0 +1,178 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+use crate::error::VaultError;
+use crate::events::OptionTraded;
+use crate::math::money::{bps_of, Rounding};
+use crate::state::{pause, seeds, OptionBook, Position, SeriesStatus, Vault};
+use crate::valuation::{self, Pricing};
+use crate::{oracle, token};
+
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(series_id: u64)]
+pub struct BuyOption<'info> {
+    #[account(mut)]
+    pub trader: Signer<'info>,
+    #[account(
+        mut,
+        has_one = quote_mint @ VaultError::InvalidQuoteMint,
+        has_one = quote_vault @ VaultError::InvalidQuoteVault,
+        has_one = book @ VaultError::InvalidBook,
+    )]
+    pub vault: AccountLoader<'info, Vault>,
+    #[account(mut)]
+    pub book: AccountLoader<'info, OptionBook>,
+    /// CHECK: checked by the oracle adapter (address, owner, data).
+    pub oracle: UncheckedAccount<'info>,
+    pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub quote_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = trader_quote.mint == quote_mint.key() && trader_quote.owner == trader.key()
+            @ VaultError::InvalidTokenAccount,
+    )]
+    pub trader_quote: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The trader's position in this series; created on the first buy. `init_if_needed`
+    /// is safe here: the PDA is unique per (vault, series, trader) and every field is
+    /// either set on creation or only incremented.
+    #[account(
+        init_if_needed,
+        payer = trader,
+        space = 8 + Position::INIT_SPACE,
+        seeds = [seeds::POSITION, vault.key().as_ref(), &series_id.to_le_bytes(), trader.key().as_ref()],
+        bump,
+    )]
+    pub position: Account<'info, Position>,
+    #[account(address = *quote_mint.to_account_info().owner)]
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+/// 1. The series is active and not expired; open interest stays within its cap.
+/// 2. Premium = model value at the series IV with spot at the liability side of the
+///    band, + spread + fee, each rounded up; at most `max_premium`.
+/// 3. With the sale applied: locked collateral ≤ `max_utilization_bps`, stressed margin
+///    ≥ `initial_margin_bps`, |net vega| ≤ `max_vega_bps` × NAV. Each failure has its
+///    own error and reverts everything.
+/// 4. Collect the premium (the vault must receive all of it) and grow the position.
+pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: u64) -> Result<()> {
+    require!(size > 0, VaultError::ZeroAmount);
+    let now = Clock::get()?.unix_timestamp;
+    let (premium, value) = {
+        let mut vault = ctx.accounts.vault.load_mut()?;
+        vault.require_not_paused(pause::BUY_OPTION)?;
+        let mut book = ctx.accounts.book.load_mut()?;
+        let slot = book.find(series_id)?;
+        let s = book.series[slot];
+        require!(
+            s.status() == SeriesStatus::Active,
+            VaultError::SeriesNotActive
+        );
+        require!(now < s.expiry, VaultError::SeriesExpired);
+        let oi = s
+            .open_interest
+            .checked_add(size)
+            .ok_or(VaultError::OpenInterestCapExceeded)?;
+        require!(
+            oi <= s.max_open_interest,
+            VaultError::OpenInterestCapExceeded
+        );
+        let band = oracle::load_checked(&ctx.accounts.oracle, &vault, now)?;
+        oracle::accept(&mut vault, &band);
+        let pricing = Pricing::for_vault(&vault, now);
+
+        let unit = valuation::unit_value(
+            &s,
+            valuation::liability_spot(&s, &band)?,
+            s.iv_ppm,
+            &pricing,
+        )?;
+        let value = valuation::quote_amount(unit, size, &pricing, Rounding::Up)?;
+        let spread = bps_of(value, vault.risk.spread_bps, Rounding::Up)?;
+        let fee = bps_of(value, vault.risk.fee_bps, Rounding::Up)?;
+        // A worthless-looking option still costs one atom: nothing is written for free.
+        let premium = value
+            .checked_add(spread)
+            .and_then(|v| v.checked_add(fee))
+            .ok_or(VaultError::MathOverflow)?
+            .max(1);
+        require!(premium <= max_premium, VaultError::SlippageExceeded);
+
+        // Apply the sale, then check the vault's limits on the result.
+        book.series[slot].open_interest = oi;
+        let lock = valuation::series_lock(&vault, &book.series[slot], &band, &pricing)?;
+        vault.locked_quote = vault
+            .locked_quote
+            .checked_sub(book.series[slot].locked_quote)
+            .and_then(|v| v.checked_add(lock))
+            .ok_or(VaultError::MathOverflow)?;
+        book.series[slot].locked_quote = lock;
+        vault.quote_assets = vault
+            .quote_assets
+            .checked_add(premium)
+            .ok_or(VaultError::MathOverflow)?;
+
+        let total = valuation::total_collateral(&vault, &band, &pricing)?;
+        require!(
+            valuation::within_utilization(
+                vault.locked_quote,
+                total,
+                vault.risk.max_utilization_bps
+            ),
+            VaultError::UtilizationCapExceeded
+        );
+        let stressed = valuation::stressed(&vault, &book, &band, &pricing)?;
+        require!(
+            valuation::meets_ratio(&stressed, vault.risk.initial_margin_bps),
+            VaultError::InitialMarginBreached
+        );
+        let nav = valuation::nav(&vault, &book, &band, &pricing)?;
+        let vega = valuation::net_vega(&book, &band, &pricing)?;
+        require!(
+            (vega as u128) * 10_000 <= (nav.nav() as u128) * vault.risk.max_vega_bps as u128,
+            VaultError::VegaLimitExceeded
+        );
+        (premium, value)
+    };
+
+    let before = ctx.accounts.quote_vault.amount;
+    token::transfer_from_user(
+        &ctx.accounts.token_program.to_account_info(),
+        &ctx.accounts.trader_quote.to_account_info(),
+        &ctx.accounts.quote_mint.to_account_info(),
+        &ctx.accounts.quote_vault.to_account_info(),
+        &ctx.accounts.trader.to_account_info(),
+        premium,
+        ctx.accounts.quote_mint.decimals,
+    )?;
+    ctx.accounts.quote_vault.reload()?;
+    require!(
+        ctx.accounts.quote_vault.amount.checked_sub(before) == Some(premium),
+        VaultError::QuoteTransferShortfall
+    );
+
+    let position = &mut ctx.accounts.position;
+    if position.owner == Pubkey::default() {
+        position.vault = ctx.accounts.vault.key();
+        position.owner = ctx.accounts.trader.key();
+        position.series_id = series_id;
+        position.bump = ctx.bumps.position;
+    }
+    position.size = position
+        .size
+        .checked_add(size)
+        .ok_or(VaultError::MathOverflow)?;
+    emit_cpi!(OptionTraded {
+        vault: position.vault,
+        trader: position.owner,
+        series_id,
+        size,
+        buy: true,
+        model_value: value,
+        amount: premium,
+        position_after: position.size,
+    });
+    Ok(())
+}

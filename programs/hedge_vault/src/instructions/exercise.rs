@@ -1,0 +1,107 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+use crate::error::VaultError;
+use crate::events::Exercised;
+use crate::math::fixed_point::POW10;
+use crate::math::money::{mul_div, Rounding};
+use crate::state::{pause, seeds, OptionBook, Position, SeriesStatus, Vault};
+use crate::token;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Exercise<'info> {
+    #[account(mut)]
+    pub holder: Signer<'info>,
+    #[account(
+        mut,
+        has_one = quote_mint @ VaultError::InvalidQuoteMint,
+        has_one = quote_vault @ VaultError::InvalidQuoteVault,
+        has_one = book @ VaultError::InvalidBook,
+    )]
+    pub vault: AccountLoader<'info, Vault>,
+    #[account(mut)]
+    pub book: AccountLoader<'info, OptionBook>,
+    pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub quote_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = holder_quote.mint == quote_mint.key() && holder_quote.owner == holder.key()
+            @ VaultError::InvalidTokenAccount,
+    )]
+    pub holder_quote: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        close = holder,
+        seeds = [seeds::POSITION, vault.key().as_ref(), &position.series_id.to_le_bytes(), holder.key().as_ref()],
+        bump = position.bump,
+    )]
+    pub position: Account<'info, Position>,
+    #[account(address = *quote_mint.to_account_info().owner)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+/// Pays a settled position: size × payout_per_unit / 10^underlying_decimals, rounded
+/// down, then closes the position (rent back to the holder).
+pub fn handler(ctx: Context<Exercise>) -> Result<()> {
+    let size = ctx.accounts.position.size;
+    let series_id = ctx.accounts.position.series_id;
+    let (payout, seeds) = {
+        let mut vault = ctx.accounts.vault.load_mut()?;
+        vault.require_not_paused(pause::EXERCISE)?;
+        let mut book = ctx.accounts.book.load_mut()?;
+        let slot = book.find(series_id)?;
+        let s = &mut book.series[slot];
+        require!(
+            s.status() == SeriesStatus::Settled,
+            VaultError::SeriesNotSettled
+        );
+        let unit = POW10[vault.underlying_decimals as usize] as u64;
+        let payout = mul_div(size, s.payout_per_unit, unit, Rounding::Down)?;
+        s.open_interest = s
+            .open_interest
+            .checked_sub(size)
+            .ok_or(VaultError::MathOverflow)?;
+        s.payout_remaining = s
+            .payout_remaining
+            .checked_sub(payout)
+            .ok_or(VaultError::MathOverflow)?;
+        // Once every holder has exercised, the rounding dust is released to LPs.
+        let dust = if s.open_interest == 0 {
+            core::mem::take(&mut s.payout_remaining)
+        } else {
+            0
+        };
+        vault.settled_payouts_owed = vault
+            .settled_payouts_owed
+            .checked_sub(payout)
+            .and_then(|v| v.checked_sub(dust))
+            .ok_or(VaultError::MathOverflow)?;
+        vault.quote_assets = vault
+            .quote_assets
+            .checked_sub(payout)
+            .ok_or(VaultError::MathOverflow)?;
+        (payout, vault.seeds())
+    };
+    if payout > 0 {
+        token::transfer_from_vault(
+            &ctx.accounts.token_program.to_account_info(),
+            &ctx.accounts.quote_vault.to_account_info(),
+            &ctx.accounts.quote_mint.to_account_info(),
+            &ctx.accounts.holder_quote.to_account_info(),
+            &ctx.accounts.vault.to_account_info(),
+            &seeds.as_slices(),
+            payout,
+            ctx.accounts.quote_mint.decimals,
+        )?;
+    }
+    emit_cpi!(Exercised {
+        vault: ctx.accounts.vault.key(),
+        holder: ctx.accounts.holder.key(),
+        series_id,
+        size,
+        paid: payout,
+    });
+    Ok(())
+}

@@ -1,0 +1,112 @@
+use anchor_lang::prelude::*;
+
+use crate::error::VaultError;
+use crate::events::SeriesListed;
+use crate::math::bsm::{MAX_PRICE_DECADE, MIN_PRICE_DECADE};
+use crate::math::fixed_point::decimal_digits;
+use crate::math::OptionKind;
+use crate::state::{OptionBook, SeriesStatus, Vault};
+
+/// IV bounds for a listed series, parts per million: 1% and 500%.
+pub const IV_MIN_PPM: u64 = 10_000;
+pub const IV_MAX_PPM: u64 = 5_000_000;
+/// Longest tenor: the math's 10-year domain.
+pub const MAX_TENOR_S: i64 = 10 * 31_536_000;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
+pub struct ListSeriesArgs {
+    /// 0 call, 1 put.
+    pub kind: u8,
+    /// Strike = strike × 10^strike_expo, quote units per underlying unit.
+    pub strike: i64,
+    pub strike_expo: i32,
+    /// Unix seconds; in the future, at most 10 years away.
+    pub expiry: i64,
+    pub iv_ppm: u64,
+    /// Underlying atoms.
+    pub max_open_interest: u64,
+}
+
+/// Shared by `list_series`, `set_series_iv` and `delist_series`: the authority or the
+/// risk admin signs.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ManageSeries<'info> {
+    pub admin: Signer<'info>,
+    #[account(
+        mut,
+        has_one = book @ VaultError::InvalidBook,
+        constraint = {
+            let v = vault.load()?;
+            admin.key() == v.authority || admin.key() == v.risk_admin
+        } @ VaultError::Unauthorized,
+    )]
+    pub vault: AccountLoader<'info, Vault>,
+    #[account(mut)]
+    pub book: AccountLoader<'info, OptionBook>,
+}
+
+pub fn require_iv(iv_ppm: u64) -> Result<()> {
+    require!(
+        (IV_MIN_PPM..=IV_MAX_PPM).contains(&iv_ppm),
+        VaultError::IvOutOfRange
+    );
+    Ok(())
+}
+
+/// Lists a series in a free slot with a fresh, never reused id.
+pub fn handler(ctx: Context<ManageSeries>, args: ListSeriesArgs) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    require!(
+        args.kind <= OptionKind::Put as u8,
+        VaultError::InvalidSeries
+    );
+    require!(
+        args.expiry > now && args.expiry - now <= MAX_TENOR_S,
+        VaultError::InvalidExpiry
+    );
+    require!(args.strike > 0, VaultError::InvalidStrike);
+    let decade = args
+        .strike_expo
+        .checked_add(decimal_digits(args.strike) as i32 - 1)
+        .ok_or(VaultError::InvalidStrike)?;
+    require!(
+        (MIN_PRICE_DECADE..MAX_PRICE_DECADE).contains(&decade),
+        VaultError::InvalidStrike
+    );
+    require_iv(args.iv_ppm)?;
+    require!(args.max_open_interest > 0, VaultError::ZeroAmount);
+
+    let mut vault = ctx.accounts.vault.load_mut()?;
+    let mut book = ctx.accounts.book.load_mut()?;
+    let slot = book
+        .series
+        .iter()
+        .position(|s| s.status() == SeriesStatus::Empty)
+        .ok_or(VaultError::SeriesTableFull)?;
+    let series_id = vault.next_series_id;
+    vault.next_series_id = series_id.checked_add(1).ok_or(VaultError::MathOverflow)?;
+    let s = &mut book.series[slot];
+    *s = bytemuck::Zeroable::zeroed();
+    s.series_id = series_id;
+    s.kind = args.kind;
+    s.strike = args.strike;
+    s.strike_expo = args.strike_expo;
+    s.expiry = args.expiry;
+    s.iv_ppm = args.iv_ppm;
+    s.max_open_interest = args.max_open_interest;
+    s.status = SeriesStatus::Active as u8;
+    drop(book);
+    drop(vault);
+    emit_cpi!(SeriesListed {
+        vault: ctx.accounts.vault.key(),
+        series_id,
+        kind: args.kind,
+        strike: args.strike,
+        strike_expo: args.strike_expo,
+        expiry: args.expiry,
+        iv_ppm: args.iv_ppm,
+        max_open_interest: args.max_open_interest,
+    });
+    Ok(())
+}

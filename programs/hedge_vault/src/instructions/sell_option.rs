@@ -1,0 +1,129 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+use crate::error::VaultError;
+use crate::events::OptionTraded;
+use crate::math::money::{bps_of, Rounding};
+use crate::state::{pause, seeds, OptionBook, Position, SeriesStatus, Vault};
+use crate::valuation::{self, Pricing};
+use crate::{oracle, token};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct SellOption<'info> {
+    #[account(mut)]
+    pub trader: Signer<'info>,
+    #[account(
+        mut,
+        has_one = quote_mint @ VaultError::InvalidQuoteMint,
+        has_one = quote_vault @ VaultError::InvalidQuoteVault,
+        has_one = book @ VaultError::InvalidBook,
+    )]
+    pub vault: AccountLoader<'info, Vault>,
+    #[account(mut)]
+    pub book: AccountLoader<'info, OptionBook>,
+    /// CHECK: checked by the oracle adapter (address, owner, data).
+    pub oracle: UncheckedAccount<'info>,
+    pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub quote_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = trader_quote.mint == quote_mint.key() && trader_quote.owner == trader.key()
+            @ VaultError::InvalidTokenAccount,
+    )]
+    pub trader_quote: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        seeds = [seeds::POSITION, vault.key().as_ref(), &position.series_id.to_le_bytes(), trader.key().as_ref()],
+        bump = position.bump,
+    )]
+    pub position: Account<'info, Position>,
+    #[account(address = *quote_mint.to_account_info().owner)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+/// The vault buys back part of a position before expiry (allowed in every mode: it
+/// only reduces risk).
+/// Proceeds = model value with spot at the asset side of the band, rounded down, −
+/// spread − fee (rounded up); at least `min_proceeds`; paid from free collateral after
+/// the series' lock shrinks.
+pub fn handler(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result<()> {
+    require!(size > 0, VaultError::ZeroAmount);
+    require!(
+        ctx.accounts.position.size >= size,
+        VaultError::InsufficientPosition
+    );
+    let series_id = ctx.accounts.position.series_id;
+    let now = Clock::get()?.unix_timestamp;
+    let (proceeds, value, seeds) = {
+        let mut vault = ctx.accounts.vault.load_mut()?;
+        vault.require_not_paused(pause::SELL_OPTION)?;
+        let mut book = ctx.accounts.book.load_mut()?;
+        let slot = book.find(series_id)?;
+        let s = book.series[slot];
+        require!(
+            s.status() == SeriesStatus::Active,
+            VaultError::SeriesNotActive
+        );
+        require!(now < s.expiry, VaultError::SeriesExpired);
+        let band = oracle::load_checked(&ctx.accounts.oracle, &vault, now)?;
+        oracle::accept(&mut vault, &band);
+        let pricing = Pricing::for_vault(&vault, now);
+
+        let unit =
+            valuation::unit_value(&s, valuation::asset_spot(&s, &band)?, s.iv_ppm, &pricing)?;
+        let value = valuation::quote_amount(unit, size, &pricing, Rounding::Down)?;
+        let spread = bps_of(value, vault.risk.spread_bps, Rounding::Up)?;
+        let fee = bps_of(value, vault.risk.fee_bps, Rounding::Up)?;
+        let proceeds = value.saturating_sub(spread.saturating_add(fee));
+        require!(proceeds >= min_proceeds, VaultError::SlippageExceeded);
+
+        book.series[slot].open_interest = s
+            .open_interest
+            .checked_sub(size)
+            .ok_or(VaultError::MathOverflow)?;
+        let lock = valuation::series_lock(&vault, &book.series[slot], &band, &pricing)?;
+        vault.locked_quote = vault
+            .locked_quote
+            .checked_sub(s.locked_quote)
+            .and_then(|v| v.checked_add(lock))
+            .ok_or(VaultError::MathOverflow)?;
+        book.series[slot].locked_quote = lock;
+        require!(
+            proceeds <= vault.free_quote(),
+            VaultError::InsufficientFreeCollateral
+        );
+        vault.quote_assets = vault
+            .quote_assets
+            .checked_sub(proceeds)
+            .ok_or(VaultError::MathOverflow)?;
+        (proceeds, value, vault.seeds())
+    };
+
+    if proceeds > 0 {
+        token::transfer_from_vault(
+            &ctx.accounts.token_program.to_account_info(),
+            &ctx.accounts.quote_vault.to_account_info(),
+            &ctx.accounts.quote_mint.to_account_info(),
+            &ctx.accounts.trader_quote.to_account_info(),
+            &ctx.accounts.vault.to_account_info(),
+            &seeds.as_slices(),
+            proceeds,
+            ctx.accounts.quote_mint.decimals,
+        )?;
+    }
+    let position = &mut ctx.accounts.position;
+    position.size -= size; // checked above: size ≤ position.size
+    emit_cpi!(OptionTraded {
+        vault: position.vault,
+        trader: position.owner,
+        series_id,
+        size,
+        buy: false,
+        model_value: value,
+        amount: proceeds,
+        position_after: position.size,
+    });
+    Ok(())
+}

@@ -1,0 +1,113 @@
+use anchor_lang::prelude::*;
+
+use crate::error::VaultError;
+use crate::events::SeriesSettled;
+use crate::math::fixed_point::POW10;
+use crate::math::money::{mul_div, Rounding};
+use crate::math::{bsm, BsmInputs, Fx};
+use crate::oracle;
+use crate::state::{pause, OptionBook, SeriesStatus, Vault};
+use crate::valuation::{self, Pricing};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct SettleSeries<'info> {
+    /// Anyone may settle.
+    pub caller: Signer<'info>,
+    #[account(mut, has_one = book @ VaultError::InvalidBook)]
+    pub vault: AccountLoader<'info, Vault>,
+    #[account(mut)]
+    pub book: AccountLoader<'info, OptionBook>,
+    /// CHECK: checked by the oracle adapter (address, owner, data).
+    pub oracle: UncheckedAccount<'info>,
+}
+
+/// 1. After expiry, take the oracle price if it was published in
+///    [expiry, expiry + settle_window_s]. Publish times only move forward, so the first
+///    accepted price at or after expiry settles the series, and it cannot be re-chosen.
+/// 2. Payout per underlying unit = intrinsic value in quote atoms, rounded down (the
+///    same for every holder). The total owed is the series' open interest at that rate,
+///    rounded down, which covers every holder's own rounded-down payout.
+/// 3. If the vault cannot cover it from quote not already owed, the rate is cut pro
+///    rata (recorded in the event): holders of one series are never paid unequally.
+/// 4. Release the series' lock; the payout becomes owed to holders.
+pub fn handler(ctx: Context<SettleSeries>, series_id: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let mut vault = ctx.accounts.vault.load_mut()?;
+    vault.require_not_paused(pause::SETTLE_SERIES)?;
+    let mut book = ctx.accounts.book.load_mut()?;
+    let slot = book.find(series_id)?;
+    let s = book.series[slot];
+    require!(
+        s.status() == SeriesStatus::Active,
+        VaultError::SeriesNotActive
+    );
+    require!(now >= s.expiry, VaultError::SeriesNotExpired);
+    let price = oracle::load_for_settlement(&ctx.accounts.oracle, &vault)?;
+    require!(
+        price.publish_time >= s.expiry,
+        VaultError::SettlementPriceTooEarly
+    );
+    let window_end = s
+        .expiry
+        .checked_add(vault.risk.settle_window_s as i64)
+        .ok_or(VaultError::MathOverflow)?;
+    require!(
+        price.publish_time <= window_end,
+        VaultError::SettlementWindowClosed
+    );
+    oracle::accept(&mut vault, &price);
+
+    let pricing = Pricing::for_vault(&vault, now);
+    // Time 0: the model returns the intrinsic value exactly.
+    let intrinsic = bsm::price(&BsmInputs {
+        kind: s.kind()?,
+        spot: price.mid(),
+        strike: s.strike_price(),
+        vol: Fx::from_num(s.iv_ppm) / Fx::from_num(1_000_000),
+        rate: pricing.rate,
+        div_yield: pricing.div_yield,
+        time_s: Fx::ZERO,
+    })?;
+    let unit = POW10[vault.underlying_decimals as usize] as u64;
+    let mut per_unit = valuation::quote_amount(intrinsic, unit, &pricing, Rounding::Down)?;
+    let mut owed = mul_div(s.open_interest, per_unit, unit, Rounding::Down)?;
+    let available = vault
+        .quote_assets
+        .saturating_sub(vault.settled_payouts_owed);
+    let haircut = owed > available;
+    if haircut {
+        // Pro rata: the rate that the available quote covers, rounded down.
+        per_unit = mul_div(available, unit, s.open_interest, Rounding::Down)?;
+        owed = mul_div(s.open_interest, per_unit, unit, Rounding::Down)?;
+    }
+
+    vault.locked_quote = vault
+        .locked_quote
+        .checked_sub(s.locked_quote)
+        .ok_or(VaultError::MathOverflow)?;
+    vault.settled_payouts_owed = vault
+        .settled_payouts_owed
+        .checked_add(owed)
+        .ok_or(VaultError::MathOverflow)?;
+    let series = &mut book.series[slot];
+    series.locked_quote = 0;
+    series.status = SeriesStatus::Settled as u8;
+    series.settlement_price = price.price;
+    series.settlement_expo = price.expo;
+    series.payout_per_unit = per_unit;
+    series.payout_remaining = owed;
+    drop(book);
+    drop(vault);
+    emit_cpi!(SeriesSettled {
+        vault: ctx.accounts.vault.key(),
+        series_id,
+        settlement_price: price.price,
+        settlement_expo: price.expo,
+        publish_time: price.publish_time,
+        payout_per_unit: per_unit,
+        total_owed: owed,
+        haircut,
+    });
+    Ok(())
+}

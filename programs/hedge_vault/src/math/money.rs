@@ -1,0 +1,160 @@
+//! Token amounts from model values, and LP share math. Every function takes or states
+//! its rounding; callers round against the user and for the vault.
+
+use super::error::{MathError, MathResult};
+use super::fixed_point::{Fx, ScaledFx, POW10};
+
+/// Which way an amount is rounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rounding {
+    Down,
+    Up,
+}
+
+/// Virtual shares and virtual assets (ERC-4626-style offset): the first depositor
+/// cannot make one share worth more than it paid by inflating the vault, because the
+/// virtual pair always holds part of any gain. Equal, so a fresh vault prices 1:1.
+pub const VIRTUAL_SHARES: u64 = 1_000_000;
+pub const VIRTUAL_ASSETS: u64 = 1_000_000;
+
+fn div_round(num: u128, den: u128, rounding: Rounding) -> MathResult<u128> {
+    if den == 0 {
+        return Err(MathError::DivideByZero);
+    }
+    let q = num / den;
+    match rounding {
+        Rounding::Down => Ok(q),
+        Rounding::Up if num % den != 0 => q.checked_add(1).ok_or(MathError::Overflow),
+        Rounding::Up => Ok(q),
+    }
+}
+
+/// `a × b / c` in u128 with the given rounding, as a u64.
+pub fn mul_div(a: u64, b: u64, c: u64, rounding: Rounding) -> MathResult<u64> {
+    let v = div_round(a as u128 * b as u128, c as u128, rounding)?;
+    u64::try_from(v).map_err(|_| MathError::Overflow)
+}
+
+/// Quote atoms worth `size` underlying atoms at `per_unit` (quote units per whole
+/// underlying unit, e.g. USD per SOL).
+///
+/// per_unit × 10^quote_decimals gives quote atoms per underlying unit as `Fx`; its
+/// integer and fraction parts are multiplied by `size` separately in u128 (no
+/// intermediate loss) and divided by 10^underlying_decimals with `rounding`.
+pub fn quote_for_underlying(
+    per_unit: ScaledFx,
+    size: u64,
+    quote_decimals: u8,
+    underlying_decimals: u8,
+    rounding: Rounding,
+) -> MathResult<u64> {
+    if per_unit.value < Fx::ZERO {
+        return Err(MathError::ArgumentOutOfDomain);
+    }
+    let mut atoms_per_unit = per_unit.at_expo(-(quote_decimals as i32))?;
+    if rounding == Rounding::Up {
+        // `at_expo` truncates; one ulp up keeps the final ceiling an upper bound.
+        atoms_per_unit = atoms_per_unit
+            .checked_add(Fx::DELTA)
+            .ok_or(MathError::Overflow)?;
+    }
+    let bits = atoms_per_unit.to_bits() as u128;
+    let int = bits >> 64;
+    let frac = bits & u64::MAX as u128;
+    let size = size as u128;
+    let whole = int.checked_mul(size).ok_or(MathError::Overflow)?;
+    let frac_prod = frac * size; // < 2^128: both factors < 2^64
+    let mut scaled = whole
+        .checked_add(frac_prod >> 64)
+        .ok_or(MathError::Overflow)?;
+    if rounding == Rounding::Up && frac_prod & u64::MAX as u128 != 0 {
+        scaled = scaled.checked_add(1).ok_or(MathError::Overflow)?;
+    }
+    let den = *POW10
+        .get(underlying_decimals as usize)
+        .ok_or(MathError::Overflow)? as u128;
+    let v = div_round(scaled, den, rounding)?;
+    u64::try_from(v).map_err(|_| MathError::Overflow)
+}
+
+/// `amount × bps / 10,000` with rounding.
+pub fn bps_of(amount: u64, bps: u64, rounding: Rounding) -> MathResult<u64> {
+    mul_div(amount, bps, 10_000, rounding)
+}
+
+/// Shares minted for `amount` quote atoms when the vault is worth `nav` with `supply`
+/// shares outstanding: amount × (supply + V_s) / (nav + V_a), rounded down (the vault
+/// keeps the remainder, so existing shares never lose value).
+pub fn shares_for_deposit(amount: u64, nav: u64, supply: u64) -> MathResult<u64> {
+    let s = supply
+        .checked_add(VIRTUAL_SHARES)
+        .ok_or(MathError::Overflow)?;
+    let a = nav.checked_add(VIRTUAL_ASSETS).ok_or(MathError::Overflow)?;
+    mul_div(amount, s, a, Rounding::Down)
+}
+
+/// The value-per-share fraction (nav + V_a) / (supply + V_s).
+pub fn share_price(nav: u64, supply: u64) -> MathResult<(u64, u64)> {
+    Ok((
+        nav.checked_add(VIRTUAL_ASSETS).ok_or(MathError::Overflow)?,
+        supply
+            .checked_add(VIRTUAL_SHARES)
+            .ok_or(MathError::Overflow)?,
+    ))
+}
+
+/// The smaller of two fractions a/b and c/d (cross-multiplied, exact).
+pub fn min_fraction(a: (u64, u64), c: (u64, u64)) -> (u64, u64) {
+    if (a.0 as u128) * (c.1 as u128) <= (c.0 as u128) * (a.1 as u128) {
+        a
+    } else {
+        c
+    }
+}
+
+/// Quote atoms paid for `shares` at the price `num/den`, rounded down (the remainder
+/// stays with the remaining LPs).
+pub fn quote_for_shares(shares: u64, price: (u64, u64)) -> MathResult<u64> {
+    mul_div(shares, price.0, price.1, Rounding::Down)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::math::fixed_point::fx_int;
+
+    #[test]
+    fn quote_amount_rounds_both_ways() {
+        // 123.45 quote per unit (expo -2), 6 quote decimals, 9 underlying decimals.
+        let p = ScaledFx {
+            value: fx_int(12_345),
+            expo: -2,
+        };
+        // 1.5 units → 185.175 quote → 185_175_000 atoms exactly.
+        assert_eq!(
+            quote_for_underlying(p, 1_500_000_000, 6, 9, Rounding::Down),
+            Ok(185_175_000)
+        );
+        assert_eq!(
+            quote_for_underlying(p, 1_500_000_000, 6, 9, Rounding::Up),
+            Ok(185_175_000)
+        );
+        // 1 atom of underlying → 0.12345 quote atoms: 0 down, 1 up.
+        assert_eq!(quote_for_underlying(p, 1, 6, 9, Rounding::Down), Ok(0));
+        assert_eq!(quote_for_underlying(p, 1, 6, 9, Rounding::Up), Ok(1));
+        assert_eq!(
+            quote_for_underlying(p, u64::MAX, 6, 9, Rounding::Up),
+            Err(MathError::Overflow)
+        );
+    }
+
+    #[test]
+    fn shares_round_for_the_vault() {
+        assert_eq!(shares_for_deposit(1_000, 0, 0), Ok(1_000));
+        // nav 3, supply 2 (+1e6 virtual each): 10 × 1_000_002 / 1_000_003 = 9.99… → 9.
+        assert_eq!(shares_for_deposit(10, 3, 2), Ok(9));
+        let price = share_price(3, 2).unwrap();
+        assert_eq!(quote_for_shares(9, price), Ok(9));
+        assert_eq!(min_fraction((1, 2), (1, 3)), (1, 3));
+    }
+}

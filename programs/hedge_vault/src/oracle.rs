@@ -1,0 +1,262 @@
+//! The oracle adapter. Every price the program uses comes through [`load_checked`] (or
+//! [`load_for_exit`] for LP exits), which reads legacy Pyth price accounts with
+//! `pyth-sdk-solana` and `PriceUpdateV2` accounts with `pyth-solana-receiver-sdk`,
+//! choosing by the account's owner, and applies every check with its own named error.
+//!
+//! The result is a conservative band: assets are valued at `price − conf` and
+//! liabilities at `price + conf`.
+
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::pubkey;
+use pyth_sdk_solana::state::{
+    load_price_account, CorpAction, PriceInfo, PriceStatus, PriceType, SolanaPriceAccount,
+};
+use pyth_solana_receiver_sdk::price_update::{PriceUpdateV2, VerificationLevel};
+
+use crate::error::VaultError;
+use crate::math::DecimalPrice;
+use crate::state::{OracleKind, Vault};
+
+/// Owner of legacy Pyth price accounts (Solana mainnet).
+pub const PYTH_LEGACY_PROGRAM_MAINNET: Pubkey =
+    pubkey!("FsJ3A3u2vn5cTVofAjvy6y5kwABJAqYWpe4975bi2epH");
+/// Owner of legacy Pyth price accounts (Solana devnet).
+pub const PYTH_LEGACY_PROGRAM_DEVNET: Pubkey =
+    pubkey!("gSbePebfvPy7tRqimPoVecS2UsBvYv46ynrzWocc92s");
+/// Owner of `PriceUpdateV2` accounts: the Pyth receiver program.
+pub const PYTH_RECEIVER_PROGRAM: Pubkey = pyth_solana_receiver_sdk::ID;
+
+const BPS: u128 = 10_000;
+
+/// A checked oracle reading: `price ± conf`, both × 10^expo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OraclePrice {
+    pub price: i64,
+    pub conf: u64,
+    pub expo: i32,
+    pub publish_time: i64,
+}
+
+impl OraclePrice {
+    /// The published price.
+    pub fn mid(&self) -> DecimalPrice {
+        DecimalPrice::new(self.price, self.expo)
+    }
+
+    /// price − conf: how assets are valued. Positive, since conf/price ≤ 10%.
+    pub fn low(&self) -> DecimalPrice {
+        DecimalPrice::new(self.price.saturating_sub(self.conf as i64), self.expo)
+    }
+
+    /// price + conf: how liabilities are valued.
+    pub fn high(&self) -> DecimalPrice {
+        DecimalPrice::new(self.price.saturating_add(self.conf as i64), self.expo)
+    }
+}
+
+/// What kind of account `owner` holds, or `OracleInvalidOwner`.
+pub fn kind_of_owner(owner: &Pubkey) -> Result<OracleKind> {
+    if *owner == PYTH_LEGACY_PROGRAM_MAINNET || *owner == PYTH_LEGACY_PROGRAM_DEVNET {
+        Ok(OracleKind::PythLegacy)
+    } else if *owner == PYTH_RECEIVER_PROGRAM {
+        Ok(OracleKind::PythPullV2)
+    } else {
+        err!(VaultError::OracleInvalidOwner)
+    }
+}
+
+/// A parsed reading before the vault's policy checks.
+struct Raw {
+    price: i64,
+    conf: u64,
+    expo: i32,
+    publish_time: i64,
+}
+
+/// Parses a legacy Pyth price account. Never panics on arbitrary bytes: the size,
+/// alignment and enum bytes are checked before the SDK casts the data.
+pub fn parse_legacy(data: &[u8]) -> Result<(PriceStatus, i64, u64, i32, i64)> {
+    let size = core::mem::size_of::<SolanaPriceAccount>();
+    require!(data.len() >= size, VaultError::OracleInvalidData);
+    require!(
+        (data.as_ptr() as usize) % core::mem::align_of::<SolanaPriceAccount>() == 0,
+        VaultError::OracleInvalidData
+    );
+    // The SDK casts bytes to a struct holding three `repr(u8)` enums; an out-of-range
+    // byte would be undefined behaviour, so check them first.
+    let ptype = data[core::mem::offset_of!(SolanaPriceAccount, ptype)];
+    let agg = core::mem::offset_of!(SolanaPriceAccount, agg);
+    let status = data[agg + core::mem::offset_of!(PriceInfo, status)];
+    let corp = data[agg + core::mem::offset_of!(PriceInfo, corp_act)];
+    require!(
+        ptype <= PriceType::Price as u8
+            && status <= PriceStatus::Ignored as u8
+            && corp == CorpAction::NoCorpAct as u8,
+        VaultError::OracleInvalidData
+    );
+    let account =
+        load_price_account::<32, ()>(data).map_err(|_| error!(VaultError::OracleInvalidData))?;
+    Ok((
+        account.agg.status,
+        account.agg.price,
+        account.agg.conf,
+        account.expo,
+        account.timestamp,
+    ))
+}
+
+/// Parses a `PriceUpdateV2` account (discriminator and Borsh layout).
+pub fn parse_pull_v2(data: &[u8]) -> Result<PriceUpdateV2> {
+    let mut slice = data;
+    PriceUpdateV2::try_deserialize(&mut slice).map_err(|_| error!(VaultError::OracleInvalidData))
+}
+
+fn read(ai: &AccountInfo, vault: &Vault) -> Result<Raw> {
+    require_keys_eq!(ai.key(), vault.oracle, VaultError::OracleMismatch);
+    let kind = kind_of_owner(ai.owner)?;
+    require!(kind == vault.oracle_kind()?, VaultError::OracleInvalidOwner);
+    let data = ai.try_borrow_data()?;
+    match kind {
+        OracleKind::PythLegacy => {
+            let (status, price, conf, expo, publish_time) = parse_legacy(&data)?;
+            require!(price > 0, VaultError::OracleNonPositivePrice);
+            require!(status == PriceStatus::Trading, VaultError::OracleNotTrading);
+            Ok(Raw {
+                price,
+                conf,
+                expo,
+                publish_time,
+            })
+        }
+        OracleKind::PythPullV2 => {
+            let update = parse_pull_v2(&data)?;
+            let msg = &update.price_message;
+            require!(
+                msg.feed_id == vault.oracle_feed_id,
+                VaultError::OracleFeedIdMismatch
+            );
+            require!(msg.price > 0, VaultError::OracleNonPositivePrice);
+            require!(
+                update.verification_level == VerificationLevel::Full,
+                VaultError::OracleNotFullyVerified
+            );
+            Ok(Raw {
+                price: msg.price,
+                conf: msg.conf,
+                expo: msg.exponent,
+                publish_time: msg.publish_time,
+            })
+        }
+    }
+}
+
+/// conf / price ≤ max_conf_bps, compared without division (exact).
+fn check_confidence(raw: &Raw, max_conf_bps: u64) -> Result<()> {
+    let lhs = (raw.conf as u128)
+        .checked_mul(BPS)
+        .ok_or(VaultError::MathOverflow)?;
+    let rhs = (raw.price as u128)
+        .checked_mul(max_conf_bps as u128)
+        .ok_or(VaultError::MathOverflow)?;
+    require!(lhs <= rhs, VaultError::OracleConfidenceTooWide);
+    Ok(())
+}
+
+/// Loads and checks the vault's oracle at unix time `now`:
+/// configured account (and feed id), Pyth owner of the configured kind, positive price,
+/// Trading / fully verified, publish time not older than the last accepted one
+/// (`OracleNotMonotonic`), age ≤ `oracle_max_age_s` (`OracleStale`), and
+/// conf/price ≤ `max_conf_bps`. Call [`accept`] to record it.
+pub fn load_checked(ai: &AccountInfo, vault: &Vault, now: i64) -> Result<OraclePrice> {
+    let raw = read(ai, vault)?;
+    require!(
+        raw.publish_time >= vault.last_publish_time,
+        VaultError::OracleNotMonotonic
+    );
+    let age = now.saturating_sub(raw.publish_time);
+    require!(
+        age <= vault.risk.oracle_max_age_s as i64,
+        VaultError::OracleStale
+    );
+    check_confidence(&raw, vault.risk.max_conf_bps)?;
+    Ok(OraclePrice {
+        price: raw.price,
+        conf: raw.conf,
+        expo: raw.expo,
+        publish_time: raw.publish_time,
+    })
+}
+
+/// Loads a price for settlement: every check of [`load_checked`] except the age, which
+/// settlement replaces with its window around expiry.
+pub fn load_for_settlement(ai: &AccountInfo, vault: &Vault) -> Result<OraclePrice> {
+    let raw = read(ai, vault)?;
+    require!(
+        raw.publish_time >= vault.last_publish_time,
+        VaultError::OracleNotMonotonic
+    );
+    check_confidence(&raw, vault.risk.max_conf_bps)?;
+    Ok(OraclePrice {
+        price: raw.price,
+        conf: raw.conf,
+        expo: raw.expo,
+        publish_time: raw.publish_time,
+    })
+}
+
+/// Records an accepted reading so that older updates are refused from now on.
+pub fn accept(vault: &mut Vault, p: &OraclePrice) {
+    vault.last_price = p.price;
+    vault.last_conf = p.conf;
+    vault.last_expo = p.expo;
+    vault.last_publish_time = p.publish_time;
+}
+
+/// A price for LP exits. A fresh oracle is used as is (and accepted). When it is only
+/// stale, the last accepted price is used up to `exit_max_age_s`, with its band widened
+/// by `stale_haircut_bps` each way, so LPs can always leave at a conservative NAV.
+/// Returns the price and whether it is fresh.
+pub fn load_for_exit(ai: &AccountInfo, vault: &Vault, now: i64) -> Result<(OraclePrice, bool)> {
+    match load_checked(ai, vault, now) {
+        Ok(p) => Ok((p, true)),
+        Err(e) if is_error(&e, VaultError::OracleStale) => {
+            let age = now.saturating_sub(vault.last_publish_time);
+            require!(
+                vault.last_price > 0 && age <= vault.risk.exit_max_age_s as i64,
+                VaultError::OracleStale
+            );
+            // Widen conf by the haircut: conf' = conf + price × haircut (rounded up).
+            let haircut = (vault.last_price as u128)
+                .checked_mul(vault.risk.stale_haircut_bps as u128)
+                .and_then(|v| v.checked_add(BPS - 1))
+                .map(|v| v / BPS)
+                .ok_or(VaultError::MathOverflow)?;
+            let conf = (vault.last_conf as u128)
+                .checked_add(haircut)
+                .and_then(|v| u64::try_from(v).ok())
+                .ok_or(VaultError::MathOverflow)?;
+            // Keep price − conf positive: the band never values assets below 1 unit.
+            let conf = conf.min(vault.last_price as u64 - 1);
+            Ok((
+                OraclePrice {
+                    price: vault.last_price,
+                    conf,
+                    expo: vault.last_expo,
+                    publish_time: vault.last_publish_time,
+                },
+                false,
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// True when `e` is the program error `code`.
+pub fn is_error(e: &anchor_lang::error::Error, code: VaultError) -> bool {
+    match e {
+        anchor_lang::error::Error::AnchorError(a) => {
+            a.error_code_number == anchor_lang::error::ERROR_CODE_OFFSET + code as u32
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,117 @@
+//! Risk parameters: every value has hard-coded bounds and a direction that says which
+//! way is safer for the vault. Governance may tighten at once; loosening waits for the
+//! timelock (see `propose_risk_params`).
+
+use anchor_lang::prelude::*;
+
+use crate::error::VaultError;
+
+/// Which way a parameter moves to make the vault safer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tighter {
+    Lower,
+    Higher,
+    /// Neither way is safer (e.g. the pricing rate): every change waits for the timelock.
+    Neither,
+}
+
+macro_rules! risk_params {
+    ($( $(#[doc = $doc:literal])* $name:ident : $ty:ty = $default:expr, [$min:expr, $max:expr], $dir:ident; )*) => {
+        /// Risk parameters of one vault. All fields are 8 bytes so the struct has no padding.
+        #[zero_copy]
+        #[derive(Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+        pub struct RiskParams {
+            $( $(#[doc = $doc])* pub $name: $ty, )*
+        }
+
+        impl RiskParams {
+            /// Sensible defaults for a USDC-quoted vault (see the README for the reasoning).
+            pub const DEFAULT: RiskParams = RiskParams { $( $name: $default, )* };
+
+            /// Every field within its hard bounds, and the cross-field rules.
+            // Some bounds are the type's own limits; the macro checks every field alike.
+            #[allow(unused_comparisons)]
+            pub fn validate(&self) -> Result<()> {
+                $(
+                    require!(
+                        self.$name >= $min && self.$name <= $max,
+                        VaultError::RiskParamOutOfBounds
+                    );
+                )*
+                require!(
+                    self.maintenance_margin_bps <= self.initial_margin_bps
+                        && self.initial_margin_bps <= self.target_margin_bps,
+                    VaultError::RiskParamOutOfBounds
+                );
+                require!(
+                    self.exit_max_age_s >= self.oracle_max_age_s,
+                    VaultError::RiskParamOutOfBounds
+                );
+                Ok(())
+            }
+
+            /// True when no field of `self` is looser than in `current`.
+            pub fn only_tightens(&self, current: &RiskParams) -> bool {
+                $(
+                    let same = self.$name == current.$name;
+                    let ok = same || match Tighter::$dir {
+                        Tighter::Lower => self.$name < current.$name,
+                        Tighter::Higher => self.$name > current.$name,
+                        Tighter::Neither => false,
+                    };
+                    if !ok {
+                        return false;
+                    }
+                )*
+                true
+            }
+        }
+    };
+}
+
+risk_params! {
+    /// Oracle: max age of a price, seconds, by the Clock's unix time.
+    oracle_max_age_s: u64 = 60, [5, 600], Lower;
+    /// Oracle: max age of the last accepted price for LP exits while the oracle is stale.
+    exit_max_age_s: u64 = 86_400, [60, 604_800], Lower;
+    /// Oracle: max confidence / price, basis points.
+    max_conf_bps: u64 = 100, [1, 1_000], Lower;
+    /// Haircut on the last accepted price when LPs exit on a stale oracle, bps.
+    stale_haircut_bps: u64 = 500, [0, 5_000], Higher;
+    /// Seconds between a withdrawal request and its claim.
+    withdraw_delay_s: u64 = 86_400, [0, 2_592_000], Higher;
+    /// Smallest first deposit, quote atoms.
+    min_first_deposit: u64 = 1_000_000, [1, 1_000_000_000_000], Higher;
+    /// Max NAV after a deposit, quote atoms.
+    deposit_cap: u64 = 10_000_000_000_000, [0, u64::MAX], Lower;
+    /// Half-spread around model value on trades, bps of value.
+    spread_bps: u64 = 100, [0, 2_000], Higher;
+    /// Trading fee, bps of model value, paid to the vault.
+    fee_bps: u64 = 30, [0, 1_000], Higher;
+    /// Stressed assets / stressed liabilities a trade must leave, bps (12,500 = 1.25).
+    initial_margin_bps: u64 = 12_500, [10_000, 50_000], Higher;
+    /// Below this stressed ratio the vault may be liquidated, bps.
+    maintenance_margin_bps: u64 = 11_000, [10_000, 50_000], Higher;
+    /// Liquidation stops once the stressed ratio is back above this, bps.
+    target_margin_bps: u64 = 13_000, [10_000, 50_000], Higher;
+    /// Stress: spot moves down and up by this, bps of spot.
+    spot_shock_bps: u64 = 2_000, [100, 9_000], Higher;
+    /// Stress: implied vol rises by this many bps of 1.00 (2,000 = +20 vol points).
+    vol_shock_bps: u64 = 2_000, [0, 50_000], Higher;
+    /// Max locked / total collateral, bps.
+    max_utilization_bps: u64 = 8_000, [0, 10_000], Lower;
+    /// Max |net vega| (per 1.00 of vol) as bps of NAV.
+    max_vega_bps: u64 = 10_000, [0, 100_000], Lower;
+    /// Quote rate r used in pricing, bps per year (signed).
+    rate_bps: i64 = 0, [-5_000, 10_000], Neither;
+    /// Underlying yield q used in pricing, bps per year (signed).
+    div_yield_bps: i64 = 0, [-5_000, 10_000], Neither;
+    /// Seconds a loosening proposal waits before it can be applied.
+    timelock_s: u64 = 86_400, [60, 2_592_000], Higher;
+    /// Seconds after expiry during which a published price can settle a series.
+    settle_window_s: u64 = 3_600, [60, 86_400], Neither;
+}
+
+const_assert_eq!(core::mem::size_of::<RiskParams>(), 20 * 8);
+
+use static_assertions::const_assert_eq;

@@ -1,0 +1,306 @@
+//! Valuation and risk of a vault's book, pure functions of the vault, its book, an
+//! oracle band and the time. Shared by the instructions and the keeper.
+//!
+//! - NAV = quote + underlying × (price − conf) − Σ open interest × model value at the
+//!   liability side of the band − payouts owed. Assets round down, liabilities up.
+//! - Stress: spot × (1 ± spot_shock) beyond the band and IV + vol_shock. The margin ratio
+//!   is min over both scenarios of stressed assets / stressed liabilities.
+//! - Locked collateral of a series: its worst stressed liability, rounded up.
+
+use anchor_lang::prelude::*;
+
+use crate::error::VaultError;
+use crate::math::money::{self, quote_for_underlying, Rounding};
+use crate::math::{bsm, BsmInputs, DecimalPrice, Fx, FxExt, OptionKind, ScaledFx};
+use crate::oracle::OraclePrice;
+use crate::state::{OptionBook, Series, SeriesStatus, Vault};
+
+/// Largest IV the stress may reach (the model's domain ends at 1,000%).
+const MAX_STRESS_IV_PPM: u64 = 10_000_000;
+const BPS: i64 = 10_000;
+
+/// The pricing context: rates from the risk parameters and the clock.
+#[derive(Clone, Copy, Debug)]
+pub struct Pricing {
+    pub rate: Fx,
+    pub div_yield: Fx,
+    pub now: i64,
+    pub quote_decimals: u8,
+    pub underlying_decimals: u8,
+}
+
+impl Pricing {
+    pub fn for_vault(vault: &Vault, now: i64) -> Pricing {
+        Pricing {
+            rate: Fx::from_num(vault.risk.rate_bps) / Fx::from_num(BPS),
+            div_yield: Fx::from_num(vault.risk.div_yield_bps) / Fx::from_num(BPS),
+            now,
+            quote_decimals: vault.quote_decimals,
+            underlying_decimals: vault.underlying_decimals,
+        }
+    }
+}
+
+/// `p × (10,000 + bps) / 10,000`, exact: the mantissa is multiplied and the exponent
+/// lowered by four.
+pub fn shift_price(p: DecimalPrice, bps: i64) -> Result<DecimalPrice> {
+    let m = p
+        .mantissa
+        .checked_mul(BPS + bps)
+        .ok_or(VaultError::MathOverflow)?;
+    require!(m > 0, VaultError::MathOverflow);
+    Ok(DecimalPrice::new(m, p.expo - 4))
+}
+
+fn inputs(
+    series: &Series,
+    spot: DecimalPrice,
+    iv_ppm: u64,
+    pricing: &Pricing,
+) -> Result<BsmInputs> {
+    let remaining = series.expiry.saturating_sub(pricing.now).max(0);
+    Ok(BsmInputs {
+        kind: series.kind()?,
+        spot,
+        strike: series.strike_price(),
+        vol: Fx::from_num(iv_ppm) / Fx::from_num(1_000_000),
+        rate: pricing.rate,
+        div_yield: pricing.div_yield,
+        time_s: Fx::from_num(remaining),
+    })
+}
+
+/// Model value per underlying unit.
+pub fn unit_value(
+    series: &Series,
+    spot: DecimalPrice,
+    iv_ppm: u64,
+    pricing: &Pricing,
+) -> Result<ScaledFx> {
+    Ok(bsm::price(&inputs(series, spot, iv_ppm, pricing)?)?)
+}
+
+/// The spot at which a short option is worth most within the band: calls high, puts low.
+pub fn liability_spot(series: &Series, band: &OraclePrice) -> Result<DecimalPrice> {
+    Ok(match series.kind()? {
+        OptionKind::Call => band.high(),
+        OptionKind::Put => band.low(),
+    })
+}
+
+/// The spot at which a short option is worth least within the band (buy-back side).
+pub fn asset_spot(series: &Series, band: &OraclePrice) -> Result<DecimalPrice> {
+    Ok(match series.kind()? {
+        OptionKind::Call => band.low(),
+        OptionKind::Put => band.high(),
+    })
+}
+
+/// Quote atoms for `size` underlying atoms at a value per unit.
+pub fn quote_amount(
+    per_unit: ScaledFx,
+    size: u64,
+    pricing: &Pricing,
+    rounding: Rounding,
+) -> Result<u64> {
+    Ok(quote_for_underlying(
+        per_unit,
+        size,
+        pricing.quote_decimals,
+        pricing.underlying_decimals,
+        rounding,
+    )?)
+}
+
+fn price_as_scaled(p: DecimalPrice) -> ScaledFx {
+    ScaledFx {
+        value: Fx::from_num(p.mantissa),
+        expo: p.expo,
+    }
+}
+
+/// The vault's assets valued low and liabilities valued high, quote atoms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NavBreakdown {
+    pub assets: u64,
+    pub liabilities: u64,
+}
+
+impl NavBreakdown {
+    /// NAV, floored at zero.
+    pub fn nav(&self) -> u64 {
+        self.assets.saturating_sub(self.liabilities)
+    }
+}
+
+fn book_value(
+    vault: &Vault,
+    book: &OptionBook,
+    pricing: &Pricing,
+    spot_for: impl Fn(&Series) -> Result<DecimalPrice>,
+    asset_spot: DecimalPrice,
+    iv_shock_ppm: u64,
+) -> Result<NavBreakdown> {
+    let underlying = quote_amount(
+        price_as_scaled(asset_spot),
+        vault.underlying_assets,
+        pricing,
+        Rounding::Down,
+    )?;
+    let assets = vault
+        .quote_assets
+        .checked_add(underlying)
+        .ok_or(VaultError::MathOverflow)?;
+    let mut liabilities = vault.settled_payouts_owed;
+    for s in book.active().filter(|s| s.open_interest > 0) {
+        let iv = s.iv_ppm.saturating_add(iv_shock_ppm).min(MAX_STRESS_IV_PPM);
+        let v = unit_value(s, spot_for(s)?, iv, pricing)?;
+        let owed = quote_amount(v, s.open_interest, pricing, Rounding::Up)?;
+        liabilities = liabilities
+            .checked_add(owed)
+            .ok_or(VaultError::MathOverflow)?;
+    }
+    Ok(NavBreakdown {
+        assets,
+        liabilities,
+    })
+}
+
+/// NAV at the conservative side of the band.
+pub fn nav(
+    vault: &Vault,
+    book: &OptionBook,
+    band: &OraclePrice,
+    pricing: &Pricing,
+) -> Result<NavBreakdown> {
+    book_value(
+        vault,
+        book,
+        pricing,
+        |s| liability_spot(s, band),
+        band.low(),
+        0,
+    )
+}
+
+/// The two stress scenarios' spots: below the band's low and above its high.
+pub fn stress_spots(vault: &Vault, band: &OraclePrice) -> Result<[DecimalPrice; 2]> {
+    let shock = vault.risk.spot_shock_bps as i64;
+    Ok([
+        shift_price(band.low(), -shock)?,
+        shift_price(band.high(), shock)?,
+    ])
+}
+
+/// The worse of the two stressed (assets, liabilities), by ratio.
+pub fn stressed(
+    vault: &Vault,
+    book: &OptionBook,
+    band: &OraclePrice,
+    pricing: &Pricing,
+) -> Result<NavBreakdown> {
+    let vol_shock_ppm = vault.risk.vol_shock_bps * 100;
+    let mut worst: Option<NavBreakdown> = None;
+    for spot in stress_spots(vault, band)? {
+        let b = book_value(vault, book, pricing, |_| Ok(spot), spot, vol_shock_ppm)?;
+        worst = Some(match worst {
+            // a/b < c/d ⇔ a·d < c·b
+            Some(w)
+                if (w.assets as u128) * (b.liabilities as u128)
+                    <= (b.assets as u128) * (w.liabilities as u128) =>
+            {
+                w
+            }
+            _ => b,
+        });
+    }
+    worst.ok_or_else(|| error!(VaultError::MathOverflow))
+}
+
+/// True when stressed assets ≥ ratio_bps/10,000 × stressed liabilities.
+pub fn meets_ratio(b: &NavBreakdown, ratio_bps: u64) -> bool {
+    (b.assets as u128) * 10_000 >= (b.liabilities as u128) * ratio_bps as u128
+}
+
+/// Collateral to lock against one series: its larger stressed liability, rounded up.
+pub fn series_lock(
+    vault: &Vault,
+    series: &Series,
+    band: &OraclePrice,
+    pricing: &Pricing,
+) -> Result<u64> {
+    if series.open_interest == 0 || series.status() != SeriesStatus::Active {
+        return Ok(0);
+    }
+    let iv = series
+        .iv_ppm
+        .saturating_add(vault.risk.vol_shock_bps * 100)
+        .min(MAX_STRESS_IV_PPM);
+    let mut lock = 0u64;
+    for spot in stress_spots(vault, band)? {
+        let v = unit_value(series, spot, iv, pricing)?;
+        lock = lock.max(quote_amount(
+            v,
+            series.open_interest,
+            pricing,
+            Rounding::Up,
+        )?);
+    }
+    Ok(lock)
+}
+
+/// Total collateral: quote plus underlying valued low, quote atoms.
+pub fn total_collateral(vault: &Vault, band: &OraclePrice, pricing: &Pricing) -> Result<u64> {
+    let underlying = quote_amount(
+        price_as_scaled(band.low()),
+        vault.underlying_assets,
+        pricing,
+        Rounding::Down,
+    )?;
+    Ok(vault
+        .quote_assets
+        .checked_add(underlying)
+        .ok_or(VaultError::MathOverflow)?)
+}
+
+/// |net vega| of the book per 1.00 of vol, quote atoms (the vault is short every
+/// series, so this is the sum of the series' vegas), rounded up.
+pub fn net_vega(book: &OptionBook, band: &OraclePrice, pricing: &Pricing) -> Result<u64> {
+    let mut total = 0u64;
+    for s in book.active().filter(|s| s.open_interest > 0) {
+        let v = bsm::vega(&inputs(s, band.mid(), s.iv_ppm, pricing)?)?;
+        total = total
+            .checked_add(quote_amount(v, s.open_interest, pricing, Rounding::Up)?)
+            .ok_or(VaultError::MathOverflow)?;
+    }
+    Ok(total)
+}
+
+/// Net delta of the vault in underlying atoms (positive = long): the hedge inventory
+/// minus Σ open interest × per-unit delta. Ready for the hedging instructions.
+pub fn net_delta(
+    vault: &Vault,
+    book: &OptionBook,
+    band: &OraclePrice,
+    pricing: &Pricing,
+) -> Result<Fx> {
+    let mut delta = fx_u64(vault.underlying_assets)?;
+    for s in book.active().filter(|s| s.open_interest > 0) {
+        let d = bsm::delta(&inputs(s, band.mid(), s.iv_ppm, pricing)?)?;
+        delta = delta.sub_(d.mul_(fx_u64(s.open_interest)?)?)?;
+    }
+    Ok(delta)
+}
+
+/// Free fraction check: locked ≤ max_utilization_bps × total collateral.
+pub fn within_utilization(locked: u64, total: u64, max_bps: u64) -> bool {
+    (locked as u128) * 10_000 <= (total as u128) * max_bps as u128
+}
+
+/// A u64 as `Fx`, or `MathOverflow` above 2^63.
+pub fn fx_u64(v: u64) -> Result<Fx> {
+    Fx::checked_from_num(v).ok_or_else(|| error!(VaultError::MathOverflow))
+}
+
+/// Re-export for callers that price shares.
+pub use money::{share_price, shares_for_deposit};
