@@ -3,10 +3,14 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::VaultInitialized;
+use crate::math::money::SHARE_DECIMALS_OFFSET;
 use crate::oracle::kind_of_owner;
 use crate::state::seeds;
 use crate::state::vault::VAULT_VERSION;
 use crate::state::{OptionBook, OracleKind, RiskParams, Vault};
+
+/// Quote mints with more decimals are refused (shares add three more).
+pub const MAX_QUOTE_DECIMALS: u8 = 12;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeVaultArgs {
@@ -47,7 +51,10 @@ pub struct InitializeVault<'info> {
     )]
     pub book: AccountLoader<'info, OptionBook>,
 
-    #[account(mint::token_program = quote_token_program)]
+    #[account(
+        mint::token_program = quote_token_program,
+        constraint = quote_mint.decimals <= MAX_QUOTE_DECIMALS @ VaultError::InvalidQuoteMint,
+    )]
     pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
 
     #[account(
@@ -56,13 +63,14 @@ pub struct InitializeVault<'info> {
     )]
     pub underlying_mint: Box<InterfaceAccount<'info, Mint>>,
 
-    /// LP shares use the quote mint's decimals and token program.
+    /// LP shares use the quote mint's token program and its decimals plus the
+    /// virtual-share offset, so one displayed share starts at one quote unit.
     #[account(
         init,
         payer = authority,
         seeds = [seeds::SHARE_MINT, vault.key().as_ref()],
         bump,
-        mint::decimals = quote_mint.decimals,
+        mint::decimals = quote_mint.decimals + SHARE_DECIMALS_OFFSET,
         mint::authority = vault,
         mint::token_program = quote_token_program,
     )]

@@ -11,11 +11,16 @@ pub enum Rounding {
     Up,
 }
 
-/// Virtual shares and virtual assets (ERC-4626-style offset): the first depositor
-/// cannot make one share worth more than it paid by inflating the vault, because the
-/// virtual pair always holds part of any gain. Equal, so a fresh vault prices 1:1.
-pub const VIRTUAL_SHARES: u64 = 1_000_000;
-pub const VIRTUAL_ASSETS: u64 = 1_000_000;
+/// Share decimals = quote decimals + this offset (ERC-4626-style decimals offset).
+pub const SHARE_DECIMALS_OFFSET: u8 = 3;
+/// Virtual shares and virtual assets: every price is (assets + 1) / (shares + 1,000).
+/// An inflation attack must give the virtual shares 1,000 times what it hopes to take
+/// from the next depositor, and the virtual pair is worth at most one quote atom, so
+/// deposits and withdrawals at this one price never pay out more than the vault holds.
+/// A fresh vault mints 1,000 shares (one displayed share, with the 3 extra decimals) per
+/// quote atom.
+pub const VIRTUAL_SHARES: u64 = 1_000;
+pub const VIRTUAL_ASSETS: u64 = 1;
 
 fn div_round(num: u128, den: u128, rounding: Rounding) -> MathResult<u128> {
     if den == 0 {
@@ -150,11 +155,16 @@ mod tests {
 
     #[test]
     fn shares_round_for_the_vault() {
-        assert_eq!(shares_for_deposit(1_000, 0, 0), Ok(1_000));
-        // nav 3, supply 2 (+1e6 virtual each): 10 × 1_000_002 / 1_000_003 = 9.99… → 9.
-        assert_eq!(shares_for_deposit(10, 3, 2), Ok(9));
-        let price = share_price(3, 2).unwrap();
-        assert_eq!(quote_for_shares(9, price), Ok(9));
+        assert_eq!(shares_for_deposit(1_000, 0, 0), Ok(1_000_000));
+        // nav 3, supply 2_000: 10 × 3_000 / 4 = 7_500 exactly; 11 → 8_250.
+        assert_eq!(shares_for_deposit(10, 3, 2_000), Ok(7_500));
+        // nav 4, supply 2_000: 10 × 3_000 / 5 = 6_000; 1 × 3_000 / 5 = 600.
+        assert_eq!(shares_for_deposit(1, 4, 2_000), Ok(600));
+        // nav 5, supply 3_000: 1 × 4_000 / 6 = 666.67 → 666 (down, for the vault).
+        assert_eq!(shares_for_deposit(1, 5, 3_000), Ok(666));
+        let price = share_price(5, 3_000).unwrap();
+        // 666 shares × 6 / 4_000 = 0.999 → 0: the round trip never gains.
+        assert_eq!(quote_for_shares(666, price), Ok(0));
         assert_eq!(min_fraction((1, 2), (1, 3)), (1, 3));
     }
 }
