@@ -76,10 +76,8 @@ pub fn handler(ctx: Context<Deposit>, amount: u64) -> Result<()> {
                 VaultError::DepositTooSmall
             );
         }
-        let after = nav
-            .nav()
-            .checked_add(amount)
-            .ok_or(VaultError::MathOverflow)?;
+        // Saturating: any sum past u64 is past the cap too.
+        let after = nav.nav().saturating_add(amount);
         require!(
             after <= vault.risk.deposit_cap,
             VaultError::DepositCapExceeded
