@@ -93,6 +93,46 @@ impl TestEnv {
         self.ctx.banks_client.process_transaction(tx).await
     }
 
+    /// Sends like [`send`](Self::send) and returns the program's `emit_cpi!` events (the
+    /// data of its self-CPIs), read from a simulation of the same transaction.
+    pub async fn send_with_events(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Vec<Vec<u8>>, BanksClientError> {
+        let blockhash = self
+            .ctx
+            .get_new_latest_blockhash()
+            .await
+            .map_err(BanksClientError::from)?;
+        let payer = self.payer();
+        let mut all: Vec<&Keypair> = vec![&payer];
+        all.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        let sim = self
+            .ctx
+            .banks_client
+            .simulate_transaction(tx.clone())
+            .await?;
+        if let Some(Err(e)) = sim.result {
+            return Err(BanksClientError::TransactionError(e));
+        }
+        let keys = &tx.message.account_keys;
+        let events = sim
+            .simulation_details
+            .and_then(|d| d.inner_instructions)
+            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .filter(|inner| keys[inner.instruction.program_id_index as usize] == hedge_vault::ID)
+            .map(|inner| inner.instruction.data)
+            .filter(|data| data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE))
+            .map(|data| data[8..].to_vec())
+            .collect();
+        self.ctx.banks_client.process_transaction(tx).await?;
+        Ok(events)
+    }
+
     pub async fn account(&mut self, key: Pubkey) -> Option<Account> {
         self.ctx.banks_client.get_account(key).await.unwrap()
     }
@@ -161,6 +201,21 @@ pub fn anchor_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> I
         accounts: accounts.to_account_metas(None),
         data: data.data(),
     }
+}
+
+/// Decodes one event (discriminator + Borsh) if it is of type `E`.
+pub fn decode_event<E: anchor_lang::Event + anchor_lang::AnchorDeserialize>(
+    data: &[u8],
+) -> Option<E> {
+    let rest = data.strip_prefix(E::DISCRIMINATOR)?;
+    E::try_from_slice(rest).ok()
+}
+
+/// The first event of type `E` among `events`.
+pub fn find_event<E: anchor_lang::Event + anchor_lang::AnchorDeserialize>(
+    events: &[Vec<u8>],
+) -> Option<E> {
+    events.iter().find_map(|d| decode_event::<E>(d))
 }
 
 /// The custom error code a failed transaction carries, if any.

@@ -10,4 +10,4 @@ pub mod vault;
 pub use book::{OptionBook, Series, SeriesStatus, MAX_SERIES};
 pub use position::{Position, WithdrawRequest};
 pub use risk::RiskParams;
-pub use vault::{pause, OracleKind, Vault};
+pub use vault::{pause, OracleKind, Vault, MAX_KEEPERS};
