@@ -75,6 +75,8 @@ struct Raw {
 
 /// Parses a legacy Pyth price account. Never panics on arbitrary bytes: the size,
 /// alignment and enum bytes are checked before the SDK casts the data.
+// `is_multiple_of` is newer than the Rust of Solana's platform tools; keep `%`.
+#[allow(clippy::manual_is_multiple_of)]
 pub fn parse_legacy(data: &[u8]) -> Result<(PriceStatus, i64, u64, i32, i64)> {
     let size = core::mem::size_of::<SolanaPriceAccount>();
     require!(data.len() >= size, VaultError::OracleInvalidData);

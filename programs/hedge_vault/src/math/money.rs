@@ -22,6 +22,8 @@ pub const SHARE_DECIMALS_OFFSET: u8 = 3;
 pub const VIRTUAL_SHARES: u64 = 1_000;
 pub const VIRTUAL_ASSETS: u64 = 1;
 
+// `is_multiple_of` is newer than the Rust of Solana's platform tools; keep `%`.
+#[allow(clippy::manual_is_multiple_of)]
 fn div_round(num: u128, den: u128, rounding: Rounding) -> MathResult<u128> {
     if den == 0 {
         return Err(MathError::DivideByZero);
@@ -56,12 +58,17 @@ pub fn quote_for_underlying(
     if per_unit.value < Fx::ZERO {
         return Err(MathError::ArgumentOutOfDomain);
     }
-    let mut atoms_per_unit = per_unit.at_expo(-(quote_decimals as i32))?;
-    if rounding == Rounding::Up {
-        // `at_expo` truncates; one ulp up keeps the final ceiling an upper bound.
-        atoms_per_unit = atoms_per_unit
-            .checked_add(Fx::DELTA)
-            .ok_or(MathError::Overflow)?;
+    let target = -(quote_decimals as i32);
+    let mut atoms_per_unit = per_unit.at_expo(target)?;
+    if rounding == Rounding::Up && per_unit.expo < target {
+        // Moving to a larger unit divides and truncates; if that dropped anything, one
+        // ulp up keeps the final ceiling an upper bound.
+        let back = super::fixed_point::mul_pow10(atoms_per_unit, target - per_unit.expo)?;
+        if back != per_unit.value {
+            atoms_per_unit = atoms_per_unit
+                .checked_add(Fx::DELTA)
+                .ok_or(MathError::Overflow)?;
+        }
     }
     let bits = atoms_per_unit.to_bits() as u128;
     let int = bits >> 64;
@@ -147,8 +154,17 @@ mod tests {
         // 1 atom of underlying → 0.12345 quote atoms: 0 down, 1 up.
         assert_eq!(quote_for_underlying(p, 1, 6, 9, Rounding::Down), Ok(0));
         assert_eq!(quote_for_underlying(p, 1, 6, 9, Rounding::Up), Ok(1));
+        // u64::MAX atoms at 123.45 still fit (2.28e18 quote atoms); at 1e12 they do not.
         assert_eq!(
-            quote_for_underlying(p, u64::MAX, 6, 9, Rounding::Up),
+            quote_for_underlying(p, u64::MAX, 6, 9, Rounding::Down),
+            Ok(2_277_250_555_899_444_146)
+        );
+        let huge = ScaledFx {
+            value: fx_int(1),
+            expo: 12,
+        };
+        assert_eq!(
+            quote_for_underlying(huge, u64::MAX, 6, 9, Rounding::Up),
             Err(MathError::Overflow)
         );
     }

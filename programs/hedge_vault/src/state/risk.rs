@@ -17,9 +17,14 @@ pub enum Tighter {
 
 macro_rules! risk_params {
     ($( $(#[doc = $doc:literal])* $name:ident : $ty:ty = $default:expr, [$min:expr, $max:expr], $dir:ident; )*) => {
-        /// Risk parameters of one vault. All fields are 8 bytes so the struct has no padding.
-        #[zero_copy]
-        #[derive(Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+        /// Risk parameters of one vault. All fields are 8 bytes so the struct has no
+        /// padding, and its Borsh encoding (instruction arguments, events) is byte for
+        /// byte its in-account layout.
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize,
+            bytemuck::Pod, bytemuck::Zeroable,
+        )]
+        #[repr(C)]
         pub struct RiskParams {
             $( $(#[doc = $doc])* pub $name: $ty, )*
         }
