@@ -217,17 +217,42 @@ impl VaultFixture {
     }
 
     pub fn initialize_ix(&self, risk: RiskParams) -> Instruction {
+        self.initialize_ix_for(0, risk)
+    }
+
+    /// The PDAs of vault `vault_id` on this fixture's mints: (vault, book, share mint,
+    /// quote vault, underlying vault, share escrow).
+    pub fn vault_keys(&self, vault_id: u16) -> [Pubkey; 6] {
+        let vault = pda(&[
+            seeds::VAULT,
+            self.quote_mint.as_ref(),
+            self.underlying_mint.as_ref(),
+            &vault_id.to_le_bytes(),
+        ]);
+        [
+            vault,
+            pda(&[seeds::BOOK, vault.as_ref()]),
+            pda(&[seeds::SHARE_MINT, vault.as_ref()]),
+            pda(&[seeds::QUOTE_VAULT, vault.as_ref()]),
+            pda(&[seeds::UNDERLYING_VAULT, vault.as_ref()]),
+            pda(&[seeds::SHARE_ESCROW, vault.as_ref()]),
+        ]
+    }
+
+    pub fn initialize_ix_for(&self, vault_id: u16, risk: RiskParams) -> Instruction {
+        let [vault, book, share_mint, quote_vault, underlying_vault, share_escrow] =
+            self.vault_keys(vault_id);
         anchor_ix(
             ha::InitializeVault {
                 authority: self.authority.pubkey(),
-                vault: self.vault,
-                book: self.book,
+                vault,
+                book,
                 quote_mint: self.quote_mint,
                 underlying_mint: self.underlying_mint,
-                share_mint: self.share_mint,
-                quote_vault: self.quote_vault,
-                underlying_vault: self.underlying_vault,
-                share_escrow: self.share_escrow,
+                share_mint,
+                quote_vault,
+                underlying_vault,
+                share_escrow,
                 oracle: self.oracle,
                 quote_token_program: self.quote_kind.program_id(),
                 underlying_token_program: spl_token::ID,
@@ -237,7 +262,7 @@ impl VaultFixture {
             },
             hi::InitializeVault {
                 args: InitializeVaultArgs {
-                    vault_id: 0,
+                    vault_id,
                     oracle_kind: self.oracle_kind,
                     oracle_feed_id: FEED_ID,
                     dex_pool: Pubkey::default(),
