@@ -1,7 +1,6 @@
 //! `initialize_vault` through the real bank: PDAs, CPIs into SPL Token and Token-2022
 //! (share mint, escrow and token accounts), both oracle kinds, and its error paths.
 
-use anchor_lang::error::ErrorCode as AnchorError;
 use hedge_vault::error::VaultError;
 use hedge_vault::state::{OracleKind, RiskParams, Vault};
 use hedge_vault_tests::fixture::*;
@@ -167,17 +166,37 @@ async fn rejects_oracle_of_wrong_owner_or_kind() {
 #[tokio::test]
 async fn rejects_same_mint_and_wrong_token_program() {
     let mut f = VaultFixture::uninitialized(OracleKind::PythLegacy, TokenKind::Spl).await;
+    // Quote and underlying the same mint, with every PDA derived for that pair, so
+    // that the mint constraint itself is what refuses it.
+    let q = f.quote_mint;
+    let pda = |seeds: &[&[u8]]| Pubkey::find_program_address(seeds, &hedge_vault::ID).0;
+    let vault = pda(&[b"vault", q.as_ref(), q.as_ref(), &0u16.to_le_bytes()]);
     let mut ix = f.initialize_ix(test_risk());
-    // underlying_mint (index 4) := quote_mint (index 3)
-    ix.accounts[4].pubkey = f.quote_mint;
+    let [old_vault, old_book, old_share, old_qv, old_uv, old_escrow] = f.vault_keys(0);
+    for m in ix.accounts.iter_mut() {
+        let k = m.pubkey;
+        m.pubkey = if k == f.underlying_mint {
+            q
+        } else if k == old_vault {
+            vault
+        } else if k == old_book {
+            pda(&[b"book", vault.as_ref()])
+        } else if k == old_share {
+            pda(&[b"share_mint", vault.as_ref()])
+        } else if k == old_qv {
+            pda(&[b"quote_vault", vault.as_ref()])
+        } else if k == old_uv {
+            pda(&[b"underlying_vault", vault.as_ref()])
+        } else if k == old_escrow {
+            pda(&[b"share_escrow", vault.as_ref()])
+        } else {
+            k
+        };
+    }
     let authority = f.authority.insecure_clone();
     let result = f.env.send(&[ix], &[&authority]).await;
-    assert!(result.is_err());
-    assert!(
-        custom_error(&result) == Some(VaultError::SameMint as u32 + 6000)
-            || custom_error(&result) == Some(AnchorError::ConstraintSeeds as u32),
-        "{result:?}"
-    );
+    assert_vault_error(&result, VaultError::SameMint);
+    assert!(f.env.account(vault).await.is_none());
 
     // Quote is an SPL Token mint but Token-2022 is passed as its program: the token
     // program refuses the share-mint CPI before Anchor reaches the quote constraint.
