@@ -641,6 +641,7 @@ impl VaultFixture {
     pub fn exercise_ix(&self, holder: &User, series_id: u64) -> Instruction {
         anchor_ix(
             ha::Exercise {
+                caller: holder.key(),
                 holder: holder.key(),
                 vault: self.vault,
                 book: self.book,

@@ -106,6 +106,30 @@ async fn risk_params_tighten_now_loosen_after_timelock() {
     let v = f.vault_state().await;
     assert_eq!(v.risk, proposal);
     assert_eq!(v.pending_risk_eta, 0);
+
+    // A tightening while a loosening is pending drops the pending one, so applying it
+    // later cannot undo the tightening.
+    let loosen = RiskParams {
+        deposit_cap: proposal.deposit_cap + 1,
+        ..proposal
+    };
+    f.govern(&authority, hi::ProposeRiskParams { params: loosen })
+        .await
+        .unwrap();
+    let tighten = RiskParams {
+        max_conf_bps: 40,
+        ..proposal
+    };
+    f.govern(&guardian, hi::ProposeRiskParams { params: tighten })
+        .await
+        .unwrap();
+    let v = f.vault_state().await;
+    assert_eq!((v.risk, v.pending_risk_eta), (tighten, 0));
+    f.advance(current.timelock_s as i64).await;
+    assert_vault_error(
+        &f.govern(&authority, hi::ApplyRiskParams {}).await,
+        VaultError::NoPendingRiskParams,
+    );
 }
 
 #[tokio::test]

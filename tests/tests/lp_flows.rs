@@ -265,3 +265,25 @@ async fn lps_exit_on_a_stale_oracle_with_a_haircut() {
     );
     assert_eq!(f.snapshot(&[lp2.shares]).await, before);
 }
+
+#[tokio::test]
+async fn lps_exit_while_the_oracle_is_halted() {
+    let mut f = fixture().await;
+    let lp = f.user(10_000 * ONE_QUOTE).await;
+    f.deposit(&lp, 10_000 * ONE_QUOTE).await.unwrap();
+    let shares = f.balance(lp.shares).await;
+    f.request_withdraw(&lp, shares).await.unwrap();
+    f.advance(3_600).await;
+    // Halted and too uncertain: trading instructions refuse it, exits fall back to the
+    // last accepted price with a haircut.
+    f.oracle_state.trading = false;
+    f.oracle_state.publish_time = f.now;
+    f.write_oracle().await;
+    let other = f.user(ONE_QUOTE * 10).await;
+    assert_vault_error(
+        &f.deposit(&other, ONE_QUOTE * 10).await,
+        VaultError::OracleNotTrading,
+    );
+    f.claim_withdraw(&lp).await.unwrap();
+    assert!(f.balance(lp.quote).await + 1 >= 10_000 * ONE_QUOTE);
+}

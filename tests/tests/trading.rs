@@ -349,3 +349,60 @@ async fn series_admin_errors() {
     );
     assert_eq!(f.snapshot(&[]).await, before);
 }
+
+#[tokio::test]
+async fn no_trading_in_the_last_minutes_and_late_settlement_by_authority() {
+    let (mut f, trader) = funded(test_risk()).await;
+    let call = f.list_series(true, 100.0, 1, 500_000).await;
+    let expiry = f.now + 86_400;
+    f.buy(&trader, call, ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    // Within trade_cutoff_s of expiry: no sales, no buy-backs.
+    f.set_time(expiry - 100).await;
+    f.set_price(px(100.0)).await;
+    let before = f.snapshot(&[trader.quote]).await;
+    assert_vault_error(
+        &f.buy(&trader, call, ONE_UNDERLYING, u64::MAX).await,
+        VaultError::TooCloseToExpiry,
+    );
+    assert_vault_error(
+        &f.sell(&trader, call, ONE_UNDERLYING, 0).await,
+        VaultError::TooCloseToExpiry,
+    );
+    assert_eq!(f.snapshot(&[trader.quote]).await, before);
+
+    // Nobody settled in the window: only the authority may settle now, with a valid
+    // oracle price.
+    f.set_time(expiry + 7_200).await;
+    f.set_price(px(103.0)).await;
+    assert_vault_error(&f.settle(call).await, VaultError::SettlementWindowClosed);
+    let authority = f.authority.insecure_clone();
+    let ix = anchor_ix(
+        hedge_vault::accounts::SettleSeries {
+            caller: solana_sdk::signature::Signer::pubkey(&authority),
+            vault: f.vault,
+            book: f.book,
+            oracle: f.oracle,
+            event_authority: event_authority(),
+            program: hedge_vault::ID,
+        },
+        hedge_vault::instruction::SettleSeries { series_id: call },
+    );
+    f.env.send(&[ix], &[&authority]).await.unwrap();
+
+    // Anyone may exercise on the holder's behalf: the holder is paid.
+    let keeper = f.user(0).await;
+    let before = f.balance(trader.quote).await;
+    let mut ix = f.exercise_ix(&trader, call);
+    ix.accounts[0].pubkey = keeper.key();
+    ix.accounts[0].is_signer = true;
+    f.env.send(&[ix], &[&keeper.kp]).await.unwrap();
+    assert_eq!(f.balance(trader.quote).await - before, 3 * ONE_QUOTE);
+    // The payout can only go to the position's owner.
+    assert!(f
+        .env
+        .account(f.position_pda(call, &trader.key()))
+        .await
+        .is_none());
+}

@@ -135,6 +135,10 @@ pub enum VaultError {
     InvalidTokenAccount, // 6062
     #[msg("The share balance is smaller than the amount")]
     InsufficientShares, // 6063
+    #[msg("The series expires too soon to trade")]
+    TooCloseToExpiry, // 6064
+    #[msg("Mint decimals are outside the supported range")]
+    InvalidMintDecimals, // 6065
 }
 
 impl From<MathError> for VaultError {

@@ -214,14 +214,29 @@ pub fn accept(vault: &mut Vault, p: &OraclePrice) {
     vault.last_publish_time = p.publish_time;
 }
 
-/// A price for LP exits. A fresh oracle is used as is (and accepted). When it is only
-/// stale, the last accepted price is used up to `exit_max_age_s`, with its band widened
-/// by `stale_haircut_bps` each way, so LPs can always leave at a conservative NAV.
+/// A price for LP exits. A fresh oracle is used as is (and accepted). When its price is
+/// unusable (stale, halted, too uncertain, not fully verified), the last accepted price
+/// is used up to `exit_max_age_s`, with its band widened by `stale_haircut_bps` each
+/// way, so LPs can always leave at a conservative NAV.
 /// Returns the price and whether it is fresh.
 pub fn load_for_exit(ai: &AccountInfo, vault: &Vault, now: i64) -> Result<(OraclePrice, bool)> {
     match load_checked(ai, vault, now) {
         Ok(p) => Ok((p, true)),
-        Err(e) if is_error(&e, VaultError::OracleStale) => {
+        // The account is the right one but its price is unusable right now: fall back
+        // to the last accepted price. Identity faults (wrong account, owner, feed or
+        // unparseable data) still fail.
+        Err(e)
+            if [
+                VaultError::OracleStale,
+                VaultError::OracleNotTrading,
+                VaultError::OracleConfidenceTooWide,
+                VaultError::OracleNotFullyVerified,
+                VaultError::OracleNonPositivePrice,
+                VaultError::OracleNotMonotonic,
+            ]
+            .into_iter()
+            .any(|code| is_error(&e, code)) =>
+        {
             let age = now.saturating_sub(vault.last_publish_time);
             require!(
                 vault.last_price > 0 && age <= vault.risk.exit_max_age_s as i64,

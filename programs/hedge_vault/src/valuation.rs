@@ -183,6 +183,87 @@ pub fn nav(
     )
 }
 
+/// Intrinsic value at `price` in quote atoms per underlying unit, exact in decimal
+/// (both prices brought to the smaller exponent in i128), rounded down only where the
+/// quote's decimals cannot hold the last digits.
+pub fn intrinsic_atoms_per_unit(
+    kind: OptionKind,
+    price: DecimalPrice,
+    strike: DecimalPrice,
+    quote_decimals: u8,
+) -> Result<u64> {
+    let expo = price.expo.min(strike.expo);
+    let widen = |p: DecimalPrice| -> Result<i128> {
+        let shift = u32::try_from(p.expo - expo).map_err(|_| VaultError::MathOverflow)?;
+        let factor = 10i128.checked_pow(shift).ok_or(VaultError::MathOverflow)?;
+        Ok((p.mantissa as i128)
+            .checked_mul(factor)
+            .ok_or(VaultError::MathOverflow)?)
+    };
+    let (s, k) = (widen(price)?, widen(strike)?);
+    let diff = match kind {
+        OptionKind::Call => s - k,
+        OptionKind::Put => k - s,
+    }
+    .max(0);
+    // diff × 10^(expo + quote_decimals), flooring when that exponent is negative.
+    let e = expo
+        .checked_add(quote_decimals as i32)
+        .ok_or(VaultError::MathOverflow)?;
+    let atoms = if e >= 0 {
+        diff.checked_mul(
+            10i128
+                .checked_pow(e as u32)
+                .ok_or(VaultError::MathOverflow)?,
+        )
+    } else {
+        10i128.checked_pow((-e) as u32).map(|d| diff / d)
+    }
+    .ok_or(VaultError::MathOverflow)?;
+    Ok(u64::try_from(atoms).map_err(|_| VaultError::MathOverflow)?)
+}
+
+/// NAV at the optimistic side of the band (assets high, liabilities low): the price
+/// a depositor pays, so new shares are never cheaper than fair and existing LPs are
+/// never diluted by a wide confidence interval.
+pub fn nav_for_deposit(
+    vault: &Vault,
+    book: &OptionBook,
+    band: &OraclePrice,
+    pricing: &Pricing,
+) -> Result<NavBreakdown> {
+    book_value(
+        vault,
+        book,
+        pricing,
+        |s| asset_spot(s, band),
+        band.high(),
+        0,
+    )
+}
+
+/// Recomputes every active series' lock at the current band and the vault's total, so
+/// that free collateral reflects today's risk rather than the risk at each series'
+/// last trade.
+pub fn refresh_locks(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    band: &OraclePrice,
+    pricing: &Pricing,
+) -> Result<()> {
+    let mut total = 0u64;
+    for i in 0..book.series.len() {
+        if book.series[i].status() != SeriesStatus::Active {
+            continue;
+        }
+        let lock = series_lock(vault, &book.series[i], band, pricing)?;
+        book.series[i].locked_quote = lock;
+        total = total.checked_add(lock).ok_or(VaultError::MathOverflow)?;
+    }
+    vault.locked_quote = total;
+    Ok(())
+}
+
 /// The two stress scenarios' spots: below the band's low and above its high.
 pub fn stress_spots(vault: &Vault, band: &OraclePrice) -> Result<[DecimalPrice; 2]> {
     let shock = vault.risk.spot_shock_bps as i64;

@@ -71,6 +71,10 @@ pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: 
             VaultError::SeriesNotActive
         );
         require!(now < s.expiry, VaultError::SeriesExpired);
+        require!(
+            now.saturating_add(vault.risk.trade_cutoff_s as i64) < s.expiry,
+            VaultError::TooCloseToExpiry
+        );
         let oi = s
             .open_interest
             .checked_add(size)

@@ -23,6 +23,7 @@ pub struct ClaimWithdraw<'info> {
         has_one = book @ VaultError::InvalidBook,
     )]
     pub vault: AccountLoader<'info, Vault>,
+    #[account(mut)]
     pub book: AccountLoader<'info, OptionBook>,
     /// CHECK: checked by the oracle adapter (address, owner, data).
     pub oracle: UncheckedAccount<'info>,
@@ -57,8 +58,8 @@ pub struct ClaimWithdraw<'info> {
 /// 1. After `withdraw_delay_s`, value the escrowed shares at the lower of the value per
 ///    share at request and now (a fresh oracle, or while stale the last accepted price
 ///    with a haircut, up to `exit_max_age_s`), rounded down.
-/// 2. Pay only from free collateral (quote not locked for written options nor owed to
-///    settled holders). If that is short, the claim fails with
+/// 2. Pay only from free collateral (quote not locked for written options, with every
+///    series' lock recomputed at today's price, nor owed to settled holders). If that is short, the claim fails with
 ///    `InsufficientFreeCollateral` and nothing changes: the request stays and can be
 ///    claimed later, or cancelled.
 /// 3. Burn the escrowed shares, pay, close the request.
@@ -80,8 +81,10 @@ pub fn handler(ctx: Context<ClaimWithdraw>) -> Result<()> {
         if fresh {
             oracle::accept(&mut vault, &band);
         }
-        let book = ctx.accounts.book.load()?;
+        let mut book = ctx.accounts.book.load_mut()?;
         let pricing = Pricing::for_vault(&vault, now);
+        // Locks at today's price, so free collateral is not judged on stale risk.
+        valuation::refresh_locks(&mut vault, &mut book, &band, &pricing)?;
         let nav = valuation::nav(&vault, &book, &band, &pricing)?;
         let at_request = (
             ctx.accounts.request.nav_at_request,

@@ -49,7 +49,9 @@ pub struct Deposit<'info> {
 }
 
 /// 1. Check the pause flag and the amount; load and accept the oracle.
-/// 2. NAV at the conservative side of the band (assets low, liabilities high).
+/// 2. Refuse an insolvent vault (NAV at the conservative side of the band); price the
+///    shares at the optimistic side (assets high, liabilities low), so a depositor never
+///    buys below fair value.
 /// 3. First deposit ≥ `min_first_deposit`; NAV after ≤ `deposit_cap`.
 /// 4. Transfer the quote in and measure what arrived (Token-2022 fees are the LP's).
 /// 5. Mint amount × (supply + V_s) / (NAV + V_a) shares, rounded down; credit the
@@ -65,11 +67,14 @@ pub fn handler(ctx: Context<Deposit>, amount: u64) -> Result<()> {
         oracle::accept(&mut vault, &band);
         let book = ctx.accounts.book.load()?;
         let pricing = Pricing::for_vault(&vault, now);
-        let nav = valuation::nav(&vault, &book, &band, &pricing)?;
+        let conservative = valuation::nav(&vault, &book, &band, &pricing)?;
         require!(
-            nav.assets > nav.liabilities || (supply == 0 && nav.liabilities == 0),
+            conservative.assets > conservative.liabilities
+                || (supply == 0 && conservative.liabilities == 0),
             VaultError::VaultInsolvent
         );
+        // Shares are bought at the optimistic side of the band: never cheaper than fair.
+        let nav = valuation::nav_for_deposit(&vault, &book, &band, &pricing)?;
         if supply == 0 {
             require!(
                 amount >= vault.risk.min_first_deposit,

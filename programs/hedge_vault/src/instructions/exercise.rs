@@ -11,8 +11,12 @@ use crate::token;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Exercise<'info> {
-    #[account(mut)]
-    pub holder: Signer<'info>,
+    /// Anyone may exercise a settled position; the payout and the position's rent go
+    /// to its owner. Keepers use this to close out positions so series can be delisted.
+    pub caller: Signer<'info>,
+    /// CHECK: must be the position's owner (constraint); receives the closed rent.
+    #[account(mut, address = position.owner @ VaultError::InvalidTokenAccount)]
+    pub holder: UncheckedAccount<'info>,
     #[account(
         mut,
         has_one = quote_mint @ VaultError::InvalidQuoteMint,
@@ -42,8 +46,9 @@ pub struct Exercise<'info> {
     pub token_program: Interface<'info, TokenInterface>,
 }
 
-/// Pays a settled position: size × payout_per_unit / 10^underlying_decimals, rounded
-/// down, then closes the position (rent back to the holder).
+/// Pays a settled position to its owner: size × payout_per_unit /
+/// 10^underlying_decimals, rounded down, then closes the position (rent back to the
+/// owner). Permissionless, so no holder can keep a series' slot busy forever.
 pub fn handler(ctx: Context<Exercise>) -> Result<()> {
     let size = ctx.accounts.position.size;
     let series_id = ctx.accounts.position.series_id;

@@ -11,6 +11,8 @@ use crate::state::{OptionBook, OracleKind, RiskParams, Vault};
 
 /// Quote mints with more decimals are refused (shares add three more).
 pub const MAX_QUOTE_DECIMALS: u8 = 12;
+/// Underlying mints with more decimals are refused (10^decimals must fit a u64).
+pub const MAX_UNDERLYING_DECIMALS: u8 = 18;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeVaultArgs {
@@ -53,13 +55,14 @@ pub struct InitializeVault<'info> {
 
     #[account(
         mint::token_program = quote_token_program,
-        constraint = quote_mint.decimals <= MAX_QUOTE_DECIMALS @ VaultError::InvalidQuoteMint,
+        constraint = quote_mint.decimals <= MAX_QUOTE_DECIMALS @ VaultError::InvalidMintDecimals,
     )]
     pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
 
     #[account(
         mint::token_program = underlying_token_program,
         constraint = underlying_mint.key() != quote_mint.key() @ VaultError::SameMint,
+        constraint = underlying_mint.decimals <= MAX_UNDERLYING_DECIMALS @ VaultError::InvalidMintDecimals,
     )]
     pub underlying_mint: Box<InterfaceAccount<'info, Mint>>,
 

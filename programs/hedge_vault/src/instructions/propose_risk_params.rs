@@ -20,6 +20,10 @@ pub fn handler(ctx: Context<Govern>, params: RiskParams) -> Result<()> {
     let tightening = params.only_tightens(&vault.risk);
     let (applied, eta) = if tightening {
         vault.risk = params;
+        // A pending loosening was measured against the old values; applying it later
+        // would silently undo this tightening. Drop it: the authority re-proposes.
+        vault.pending_risk = bytemuck::Zeroable::zeroed();
+        vault.pending_risk_eta = 0;
         (true, 0)
     } else {
         require!(is_authority, VaultError::GuardianCanOnlyTighten);

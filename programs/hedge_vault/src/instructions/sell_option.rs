@@ -67,6 +67,10 @@ pub fn handler(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result
             VaultError::SeriesNotActive
         );
         require!(now < s.expiry, VaultError::SeriesExpired);
+        require!(
+            now.saturating_add(vault.risk.trade_cutoff_s as i64) < s.expiry,
+            VaultError::TooCloseToExpiry
+        );
         let band = oracle::load_checked(&ctx.accounts.oracle, &vault, now)?;
         oracle::accept(&mut vault, &band);
         let pricing = Pricing::for_vault(&vault, now);

@@ -4,10 +4,9 @@ use crate::error::VaultError;
 use crate::events::SeriesSettled;
 use crate::math::fixed_point::POW10;
 use crate::math::money::{mul_div, Rounding};
-use crate::math::{bsm, BsmInputs, Fx};
 use crate::oracle;
 use crate::state::{pause, OptionBook, SeriesStatus, Vault};
-use crate::valuation::{self, Pricing};
+use crate::valuation;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -23,8 +22,9 @@ pub struct SettleSeries<'info> {
 }
 
 /// 1. After expiry, take the oracle price if it was published in
-///    [expiry, expiry + settle_window_s]. Publish times only move forward, so the first
-///    accepted price at or after expiry settles the series, and it cannot be re-chosen.
+///    [expiry, expiry + settle_window_s] (a short window, so the settler has little to
+///    choose from); publish times only move forward and the first such settlement is
+///    final. After the window only the authority or risk admin may settle.
 /// 2. Payout per underlying unit = intrinsic value in quote atoms, rounded down (the
 ///    same for every holder). The total owed is the series' open interest at that rate,
 ///    rounded down, which covers every holder's own rounded-down payout.
@@ -52,25 +52,23 @@ pub fn handler(ctx: Context<SettleSeries>, series_id: u64) -> Result<()> {
         .expiry
         .checked_add(vault.risk.settle_window_s as i64)
         .ok_or(VaultError::MathOverflow)?;
+    // After the window a price is no longer "the first at or after expiry"; anyone
+    // settling then could pick among many. Only the authority or risk admin may settle
+    // late (still with a fully checked oracle price), so no series is stuck forever.
+    let caller = ctx.accounts.caller.key();
     require!(
-        price.publish_time <= window_end,
+        price.publish_time <= window_end || caller == vault.authority || caller == vault.risk_admin,
         VaultError::SettlementWindowClosed
     );
     oracle::accept(&mut vault, &price);
 
-    let pricing = Pricing::for_vault(&vault, now);
-    // Time 0: the model returns the intrinsic value exactly.
-    let intrinsic = bsm::price(&BsmInputs {
-        kind: s.kind()?,
-        spot: price.mid(),
-        strike: s.strike_price(),
-        vol: Fx::from_num(s.iv_ppm) / Fx::from_num(1_000_000),
-        rate: pricing.rate,
-        div_yield: pricing.div_yield,
-        time_s: Fx::ZERO,
-    })?;
     let unit = POW10[vault.underlying_decimals as usize] as u64;
-    let mut per_unit = valuation::quote_amount(intrinsic, unit, &pricing, Rounding::Down)?;
+    let mut per_unit = valuation::intrinsic_atoms_per_unit(
+        s.kind()?,
+        price.mid(),
+        s.strike_price(),
+        vault.quote_decimals,
+    )?;
     let mut owed = mul_div(s.open_interest, per_unit, unit, Rounding::Down)?;
     let available = vault
         .quote_assets

@@ -113,10 +113,14 @@ risk_params! {
     div_yield_bps: i64 = 0, [-5_000, 10_000], Neither;
     /// Seconds a loosening proposal waits before it can be applied.
     timelock_s: u64 = 86_400, [60, 2_592_000], Higher;
-    /// Seconds after expiry during which a published price can settle a series.
-    settle_window_s: u64 = 3_600, [60, 86_400], Neither;
+    /// Seconds after expiry during which a published price can settle a series. Short,
+    /// so the settler cannot pick among many prices; after it only the authority or
+    /// risk admin can settle (with a valid oracle price).
+    settle_window_s: u64 = 60, [10, 3_600], Neither;
+    /// No sales or buy-backs in the last this-many seconds before expiry.
+    trade_cutoff_s: u64 = 300, [0, 86_400], Higher;
 }
 
-const_assert_eq!(core::mem::size_of::<RiskParams>(), 20 * 8);
+const_assert_eq!(core::mem::size_of::<RiskParams>(), 21 * 8);
 
 use static_assertions::const_assert_eq;

@@ -145,7 +145,7 @@ pub struct Vault {
 // u16 + 10 single bytes + 4 padding; reserved.
 const_assert_eq!(
     core::mem::size_of::<Vault>(),
-    32 * 13 + 32 + 32 * 8 + 8 * 11 + 2 * 160 + 8 + 16 + 1024
+    32 * 13 + 32 + 32 * 8 + 8 * 11 + 2 * core::mem::size_of::<RiskParams>() + 8 + 16 + 1024
 );
 const_assert_eq!(core::mem::size_of::<Vault>() % 8, 0);
 
