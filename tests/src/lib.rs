@@ -37,6 +37,12 @@ pub fn program_test() -> ProgramTest {
         hedge_vault::ID,
         processor!(hedge_vault_processor),
     );
+    // The Raydium CPMM stand-in, at Raydium's program id (TEST ONLY: see its README).
+    pt.add_program(
+        "raydium_cpmm_standin",
+        raydium_cpmm_standin::ID,
+        processor!(raydium_cpmm_standin::process_instruction),
+    );
     // Native processors report no compute use; keep the default limit explicit.
     pt.set_compute_max_units(1_400_000);
     pt
@@ -261,4 +267,5 @@ pub fn assert_anchor_error(
     );
 }
 
+pub mod dex;
 pub mod fixture;
