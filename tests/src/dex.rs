@@ -55,6 +55,7 @@ impl Pool {
     }
 
     /// `swap_base_input` with the 13 accounts in Raydium's order.
+    #[allow(clippy::too_many_arguments)]
     pub fn swap_ix(
         &self,
         payer: &Pubkey,
@@ -101,10 +102,8 @@ impl TestEnv {
     /// `unix_timestamp ≥ open_time` (= now + 1).
     pub async fn create_pool(
         &mut self,
-        mint_a: Pubkey,
-        amount_a: u64,
-        mint_b: Pubkey,
-        amount_b: u64,
+        (mint_a, kind_a, amount_a): (Pubkey, TokenKind, u64),
+        (mint_b, kind_b, amount_b): (Pubkey, TokenKind, u64),
         trade_fee_rate: u64,
     ) -> Pool {
         let (config, bump) = amm_config_pda(&PROGRAM, 0);
@@ -116,21 +115,19 @@ impl TestEnv {
 
         let pool = Pool::derive(config, mint_a, mint_b);
         let payer = self.payer();
-        let (amount_0, amount_1) = if pool.mint_0 == mint_a {
-            (amount_a, amount_b)
+        let ((amount_0, kind_0), (amount_1, kind_1)) = if pool.mint_0 == mint_a {
+            ((amount_a, kind_a), (amount_b, kind_b))
         } else {
-            (amount_b, amount_a)
+            ((amount_b, kind_b), (amount_a, kind_a))
         };
         let creator_0 = self
-            .create_token_account(pool.mint_0, payer.pubkey(), TokenKind::Spl)
+            .create_token_account(pool.mint_0, payer.pubkey(), kind_0)
             .await;
         let creator_1 = self
-            .create_token_account(pool.mint_1, payer.pubkey(), TokenKind::Spl)
+            .create_token_account(pool.mint_1, payer.pubkey(), kind_1)
             .await;
-        self.mint_to(pool.mint_0, creator_0, amount_0, TokenKind::Spl)
-            .await;
-        self.mint_to(pool.mint_1, creator_1, amount_1, TokenKind::Spl)
-            .await;
+        self.mint_to(pool.mint_0, creator_0, amount_0, kind_0).await;
+        self.mint_to(pool.mint_1, creator_1, amount_1, kind_1).await;
         let fee_receiver = Keypair::new().pubkey();
         let creator_lp = spl_associated_token_account::get_associated_token_address(
             &payer.pubkey(),
@@ -159,8 +156,8 @@ impl TestEnv {
                 AccountMeta::new(fee_receiver, false),
                 AccountMeta::new(pool.observation, false),
                 AccountMeta::new_readonly(spl_token_id(), false),
-                AccountMeta::new_readonly(spl_token_id(), false),
-                AccountMeta::new_readonly(spl_token_id(), false),
+                AccountMeta::new_readonly(kind_0.program_id(), false),
+                AccountMeta::new_readonly(kind_1.program_id(), false),
                 AccountMeta::new_readonly(spl_associated_token_account::ID, false),
                 AccountMeta::new_readonly(solana_sdk::system_program::ID, false),
                 AccountMeta::new_readonly(solana_sdk::sysvar::rent::ID, false),

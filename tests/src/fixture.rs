@@ -21,6 +21,7 @@ use solana_sdk::program_pack::Pack;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 
+use crate::dex::Pool;
 use crate::{anchor_ix, system_instruction, TestEnv, TokenKind};
 
 pub type TxResult = Result<(), BanksClientError>;
@@ -132,7 +133,18 @@ pub struct VaultFixture {
     pub oracle: Pubkey,
     pub oracle_state: OracleState,
     pub now: i64,
+    /// The CPMM pool the vault hedges on: 1,000,000 quote and 10,000 underlying (100).
+    pub pool: Pool,
+    pub hedge_log: Pubkey,
+    /// Hedge-log accounts of vault ids 0 and 1 (created by the client, not PDAs).
+    pub hedge_log_kps: [Keypair; 2],
 }
+
+/// Initial pool reserves: price 100 quote per underlying unit.
+pub const POOL_QUOTE: u64 = 1_000_000 * ONE_QUOTE;
+pub const POOL_UNDERLYING: u64 = 10_000 * ONE_UNDERLYING;
+/// The pool's trade fee, ppm (0.25%).
+pub const POOL_FEE_RATE: u64 = 2_500;
 
 fn pda(seeds: &[&[u8]]) -> Pubkey {
     Pubkey::find_program_address(seeds, &hedge_vault::ID).0
@@ -161,12 +173,7 @@ impl VaultFixture {
         risk: RiskParams,
     ) -> Self {
         let mut f = Self::uninitialized(oracle_kind, quote_kind).await;
-        let ix = f.initialize_ix(risk);
-        let authority = f.authority.insecure_clone();
-        f.env
-            .send(&[ix], &[&authority])
-            .await
-            .expect("initialize_vault");
+        f.initialize(0, risk).await.expect("initialize_vault");
         f
     }
 
@@ -175,6 +182,13 @@ impl VaultFixture {
         let mut env = TestEnv::start().await;
         let quote_mint = env.create_mint(QUOTE_DECIMALS, quote_kind).await;
         let underlying_mint = env.create_mint(UNDERLYING_DECIMALS, TokenKind::Spl).await;
+        let pool = env
+            .create_pool(
+                (quote_mint, quote_kind, POOL_QUOTE),
+                (underlying_mint, TokenKind::Spl, POOL_UNDERLYING),
+                POOL_FEE_RATE,
+            )
+            .await;
         let authority = Keypair::new();
         let guardian = Keypair::new();
         env.airdrop(&authority.pubkey(), 10_000_000_000).await;
@@ -210,10 +224,41 @@ impl VaultFixture {
                 feed_id: FEED_ID,
             },
             now: T0,
+            pool,
+            hedge_log: Pubkey::default(),
+            hedge_log_kps: [Keypair::new(), Keypair::new()],
         };
+        f.hedge_log = f.hedge_log_kps[0].pubkey();
         f.set_time(T0).await;
         f.write_oracle().await;
         f
+    }
+
+    /// The system instruction that creates vault `vault_id`'s hedge log (paid by the
+    /// authority, signed by the log's keypair).
+    pub async fn create_hedge_log_ix(&mut self, vault_id: u16) -> Instruction {
+        let space = hedge_vault::state::HedgeLog::SPACE;
+        let rent = self.env.ctx.banks_client.get_rent().await.unwrap();
+        system_instruction::create_account(
+            &self.authority.pubkey(),
+            &self.hedge_log_kps[vault_id as usize].pubkey(),
+            rent.minimum_balance(space),
+            space as u64,
+            &hedge_vault::ID,
+        )
+    }
+
+    /// Sends `ix` (an `initialize_vault`, possibly altered) after creating the hedge log.
+    pub async fn send_initialize(&mut self, vault_id: u16, ix: Instruction) -> TxResult {
+        let create = self.create_hedge_log_ix(vault_id).await;
+        let authority = self.authority.insecure_clone();
+        let log = self.hedge_log_kps[vault_id as usize].insecure_clone();
+        self.env.send(&[create, ix], &[&authority, &log]).await
+    }
+
+    pub async fn initialize(&mut self, vault_id: u16, risk: RiskParams) -> TxResult {
+        let ix = self.initialize_ix_for(vault_id, risk);
+        self.send_initialize(vault_id, ix).await
     }
 
     pub fn initialize_ix(&self, risk: RiskParams) -> Instruction {
@@ -247,6 +292,7 @@ impl VaultFixture {
                 authority: self.authority.pubkey(),
                 vault,
                 book,
+                hedge_log: self.hedge_log_kps[vault_id as usize].pubkey(),
                 quote_mint: self.quote_mint,
                 underlying_mint: self.underlying_mint,
                 share_mint,
@@ -265,7 +311,7 @@ impl VaultFixture {
                     vault_id,
                     oracle_kind: self.oracle_kind,
                     oracle_feed_id: FEED_ID,
-                    dex_pool: Pubkey::default(),
+                    dex_pool: self.pool.state,
                     guardian: self.guardian.pubkey(),
                     risk_admin: Pubkey::default(),
                     risk,
@@ -660,6 +706,69 @@ impl VaultFixture {
     pub async fn exercise(&mut self, holder: &User, series_id: u64) -> TxResult {
         let ix = self.exercise_ix(holder, series_id);
         self.env.send(&[ix], &[&holder.kp]).await
+    }
+
+    /// `rebalance` with the pool's accounts; `caller_quote` receives a fallback bounty.
+    pub fn rebalance_ix(
+        &self,
+        caller: &Pubkey,
+        caller_quote: Option<Pubkey>,
+        min_out: u64,
+    ) -> Instruction {
+        let (pool_quote, pool_underlying) = if self.pool.mint_0 == self.quote_mint {
+            (self.pool.vault_0, self.pool.vault_1)
+        } else {
+            (self.pool.vault_1, self.pool.vault_0)
+        };
+        anchor_ix(
+            ha::Rebalance {
+                caller: *caller,
+                vault: self.vault,
+                book: self.book,
+                hedge_log: self.hedge_log,
+                oracle: self.oracle,
+                quote_mint: self.quote_mint,
+                underlying_mint: self.underlying_mint,
+                quote_vault: self.quote_vault,
+                underlying_vault: self.underlying_vault,
+                caller_quote,
+                dex_program: crate::dex::PROGRAM,
+                dex_authority: self.pool.authority,
+                amm_config: self.pool.amm_config,
+                dex_pool: self.pool.state,
+                pool_quote_vault: pool_quote,
+                pool_underlying_vault: pool_underlying,
+                observation: self.pool.observation,
+                quote_token_program: self.quote_kind.program_id(),
+                underlying_token_program: spl_token::ID,
+                event_authority: event_authority(),
+                program: hedge_vault::ID,
+            },
+            hi::Rebalance { min_out },
+        )
+    }
+
+    pub async fn rebalance(&mut self, caller: &Keypair, caller_quote: Option<Pubkey>) -> TxResult {
+        let ix = self.rebalance_ix(&caller.pubkey(), caller_quote, 0);
+        self.env.send(&[ix], &[caller]).await
+    }
+
+    /// Registers `keeper` (authority).
+    pub async fn add_keeper(&mut self, keeper: &Pubkey) {
+        let authority = self.authority.insecure_clone();
+        self.govern(
+            &authority,
+            hi::SetKeeper {
+                keeper: *keeper,
+                enabled: true,
+            },
+        )
+        .await
+        .expect("set_keeper");
+    }
+
+    pub async fn hedge_log_state(&mut self) -> hedge_vault::state::HedgeLog {
+        self.env.zero_copy(self.hedge_log).await
     }
 
     pub fn govern_accounts(&self, signer: &Pubkey) -> ha::Govern {

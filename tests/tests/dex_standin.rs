@@ -12,7 +12,11 @@ async fn setup(
     let a = env.create_mint(6, TokenKind::Spl).await;
     let b = env.create_mint(9, TokenKind::Spl).await;
     let p = env
-        .create_pool(a, 1_000_000_000, b, 2_000_000_000, 2_500)
+        .create_pool(
+            (a, TokenKind::Spl, 1_000_000_000),
+            (b, TokenKind::Spl, 2_000_000_000),
+            2_500,
+        )
         .await;
     (p, a, b)
 }

@@ -68,8 +68,7 @@ async fn round_trip(oracle_kind: OracleKind, quote_kind: TokenKind) {
     // A second initialize of the same PDA fails and changes nothing.
     let before = f.snapshot(&[]).await;
     let ix = f.initialize_ix(test_risk());
-    let authority = f.authority.insecure_clone();
-    let result = f.env.send(&[ix], &[&authority]).await;
+    let result = f.send_initialize(0, ix).await;
     assert!(result.is_err(), "re-initialize must fail");
     assert_eq!(f.snapshot(&[]).await, before);
 }
@@ -98,8 +97,7 @@ async fn expect_init_failure(
     risk: RiskParams,
 ) -> Result<(), BanksClientError> {
     let ix = f.initialize_ix(risk);
-    let authority = f.authority.insecure_clone();
-    let result = f.env.send(&[ix], &[&authority]).await;
+    let result = f.send_initialize(0, ix).await;
     assert!(f.env.account(f.vault).await.is_none(), "no vault created");
     result
 }
@@ -193,8 +191,7 @@ async fn rejects_same_mint_and_wrong_token_program() {
             k
         };
     }
-    let authority = f.authority.insecure_clone();
-    let result = f.env.send(&[ix], &[&authority]).await;
+    let result = f.send_initialize(0, ix).await;
     assert_vault_error(&result, VaultError::SameMint);
     assert!(f.env.account(vault).await.is_none());
 
@@ -207,12 +204,12 @@ async fn rejects_same_mint_and_wrong_token_program() {
         .position(|m| m.pubkey == TokenKind::Spl.program_id())
         .unwrap();
     ix.accounts[quote_program_index].pubkey = TokenKind::Token2022.program_id();
-    let result = f.env.send(&[ix], &[&authority]).await;
+    let result = f.send_initialize(0, ix).await;
     assert!(
         matches!(
             result,
             Err(BanksClientError::TransactionError(
-                TransactionError::InstructionError(0, InstructionError::IncorrectProgramId)
+                TransactionError::InstructionError(1, InstructionError::IncorrectProgramId)
             ))
         ),
         "got {result:?}"

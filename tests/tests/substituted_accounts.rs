@@ -23,9 +23,7 @@ struct Setup {
 async fn setup() -> Setup {
     let mut f = VaultFixture::new(OracleKind::PythLegacy, TokenKind::Spl).await;
     // A second, real vault on the same mints.
-    let ix = f.initialize_ix_for(1, test_risk());
-    let authority = f.authority.insecure_clone();
-    f.env.send(&[ix], &[&authority]).await.unwrap();
+    f.initialize(1, test_risk()).await.unwrap();
     let other_vault = f.vault_keys(1);
     // A byte-for-byte copy of the vault owned by another program.
     let fake_vault = Pubkey::new_unique();

@@ -139,6 +139,30 @@ pub enum VaultError {
     TooCloseToExpiry, // 6064
     #[msg("Mint decimals are outside the supported range")]
     InvalidMintDecimals, // 6065
+    #[msg("The DEX program is not Raydium CPMM")]
+    InvalidDexProgram, // 6066
+    #[msg("The pool is not the one configured for this vault")]
+    InvalidDexPool, // 6067
+    #[msg("A DEX account does not match the configured pool")]
+    DexAccountMismatch, // 6068
+    #[msg("The pool does not accept swaps now")]
+    DexSwapDisabled, // 6069
+    #[msg("The hedge cannot be sized within the pool's depth")]
+    HedgeSizeTooLarge, // 6070
+    #[msg("Net delta is inside the band and the price has not moved enough")]
+    DeltaWithinBand, // 6071
+    #[msg("The minimum interval since the last hedge has not passed")]
+    HedgeIntervalNotElapsed, // 6072
+    #[msg("Only a registered keeper may rebalance or liquidate now")]
+    NotKeeper, // 6073
+    #[msg("The swap filled outside the oracle price ± slippage")]
+    FillOutsideSlippage, // 6074
+    #[msg("The hedge did not reduce the absolute net delta")]
+    HedgeDidNotReduceDelta, // 6075
+    #[msg("The hedge crossed zero delta by more than the band")]
+    HedgeOvershoot, // 6076
+    #[msg("The hedge log is not this vault's")]
+    InvalidHedgeLog, // 6077
 }
 
 impl From<MathError> for VaultError {

@@ -4,7 +4,7 @@
 
 use anchor_lang::prelude::*;
 
-use crate::state::RiskParams;
+use crate::state::{RebalanceRecord, RiskParams};
 
 #[event]
 pub struct VaultInitialized {
@@ -165,4 +165,11 @@ pub struct AuthorityAccepted {
     pub vault: Pubkey,
     pub old_authority: Pubkey,
     pub new_authority: Pubkey,
+}
+
+#[event]
+pub struct Rebalanced {
+    pub vault: Pubkey,
+    /// The record also stored in the vault's hedge log.
+    pub record: RebalanceRecord,
 }

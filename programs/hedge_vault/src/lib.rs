@@ -9,8 +9,10 @@
 
 use anchor_lang::prelude::*;
 
+pub mod dex;
 pub mod error;
 pub mod events;
+pub mod hedging;
 pub mod instructions;
 pub mod math;
 pub mod oracle;
@@ -111,6 +113,16 @@ pub mod hedge_vault {
     /// Holder is paid the cash payoff of a settled position.
     pub fn exercise(ctx: Context<Exercise>) -> Result<()> {
         instructions::exercise::handler(ctx)
+    }
+
+    /// Hedges the book's net delta on the configured Raydium CPMM pool (registered
+    /// keeper, or anyone after `keeper_grace_s` with |Δ| past the hard band, for a bounty).
+    /// The program computes delta, band, size and minimum out; `min_out` can only raise it.
+    /// #### Special Errors
+    /// - `DeltaWithinBand`, `HedgeIntervalNotElapsed`, `NotKeeper`, `FillOutsideSlippage`,
+    ///   `HedgeDidNotReduceDelta`, `HedgeOvershoot`, `InvalidDexProgram`, `InvalidDexPool`.
+    pub fn rebalance(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
+        instructions::rebalance::handler(ctx, min_out)
     }
 
     /// Proposes risk parameters: tightening applies now, loosening after the timelock.

@@ -7,7 +7,7 @@ use crate::math::money::SHARE_DECIMALS_OFFSET;
 use crate::oracle::kind_of_owner;
 use crate::state::seeds;
 use crate::state::vault::VAULT_VERSION;
-use crate::state::{OptionBook, OracleKind, RiskParams, Vault};
+use crate::state::{HedgeLog, OptionBook, OracleKind, RiskParams, Vault};
 
 /// Quote mints with more decimals are refused (shares add three more).
 pub const MAX_QUOTE_DECIMALS: u8 = 12;
@@ -52,6 +52,12 @@ pub struct InitializeVault<'info> {
         bump,
     )]
     pub book: AccountLoader<'info, OptionBook>,
+
+    /// The rebalance ring buffer. At over 10 KiB it cannot be created by CPI, so the
+    /// client creates it (owned by this program, `HedgeLog::SPACE` bytes, zeroed) in the
+    /// same transaction; `zero` checks it is fresh.
+    #[account(zero)]
+    pub hedge_log: AccountLoader<'info, HedgeLog>,
 
     #[account(
         mint::token_program = quote_token_program,
@@ -143,6 +149,7 @@ pub fn handler(ctx: Context<InitializeVault>, args: InitializeVaultArgs) -> Resu
     let mut book = ctx.accounts.book.load_init()?;
     book.vault = vault_key;
     drop(book);
+    ctx.accounts.hedge_log.load_init()?.vault = vault_key;
 
     let mut vault = ctx.accounts.vault.load_init()?;
     vault.authority = ctx.accounts.authority.key();
@@ -155,6 +162,7 @@ pub fn handler(ctx: Context<InitializeVault>, args: InitializeVaultArgs) -> Resu
     vault.underlying_vault = ctx.accounts.underlying_vault.key();
     vault.share_escrow = ctx.accounts.share_escrow.key();
     vault.book = ctx.accounts.book.key();
+    vault.hedge_log = ctx.accounts.hedge_log.key();
     vault.oracle = ctx.accounts.oracle.key();
     vault.oracle_kind = args.oracle_kind as u8;
     vault.oracle_feed_id = args.oracle_feed_id;

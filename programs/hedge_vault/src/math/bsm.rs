@@ -45,7 +45,7 @@ pub const RATE_MIN: Fx = fx_ratio(-1, 2);
 pub const RATE_MAX: Fx = fx_int(1);
 /// √(seconds per year), rounded to nearest: √T is taken as √t_s / this constant so
 /// that a 1-second expiry keeps full relative precision.
-const SQRT_SECONDS_PER_YEAR: Fx = Fx::from_bits(103_591_238_641_203_221_128_796);
+pub const SQRT_SECONDS_PER_YEAR: Fx = Fx::from_bits(103_591_238_641_203_221_128_796);
 
 /// Call or put.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -313,6 +313,15 @@ pub fn theta(inputs: &BsmInputs) -> MathResult<ScaledFx> {
     match prepare(inputs)? {
         Prepared::Expired(n) => Ok(scaled(FX_ZERO, n.scale_expo)),
         Prepared::Live(c) => Ok(scaled(c.theta(inputs)?, c.n.scale_expo)),
+    }
+}
+
+/// Gamma × spot (unit-free: the change in delta for a 100% spot move), the same for
+/// calls and puts: D_q·φ(d1)/(σ√T). 0 at expiry.
+pub fn gamma_spot(inputs: &BsmInputs) -> MathResult<Fx> {
+    match prepare(inputs)? {
+        Prepared::Expired(_) => Ok(FX_ZERO),
+        Prepared::Live(c) => c.df_q.mul_(pdf(c.d1)?)?.div_(c.sig_sqrt_t),
     }
 }
 

@@ -49,7 +49,8 @@ macro_rules! risk_params {
                     VaultError::RiskParamOutOfBounds
                 );
                 require!(
-                    self.exit_max_age_s >= self.oracle_max_age_s,
+                    self.exit_max_age_s >= self.oracle_max_age_s
+                        && self.delta_band_hard >= self.delta_band_min,
                     VaultError::RiskParamOutOfBounds
                 );
                 Ok(())
@@ -119,8 +120,30 @@ risk_params! {
     settle_window_s: u64 = 60, [10, 3_600], Neither;
     /// No sales or buy-backs in the last this-many seconds before expiry.
     trade_cutoff_s: u64 = 300, [0, 86_400], Higher;
+    /// Hedging: smallest band on |net delta|, underlying atoms.
+    delta_band_min: u64 = 100_000_000, [0, u64::MAX], Neither;
+    /// Hedging: k of the gamma band k·|Γ|·S·σ·√(min_interval), in bps (10,000 = 1.0).
+    band_k_bps: u64 = 10_000, [0, 100_000], Neither;
+    /// Hedging: seconds between hedges unless |delta| exceeds `delta_band_hard`.
+    min_interval_s: u64 = 60, [0, 86_400], Neither;
+    /// Hedging: |net delta| that justifies an immediate hedge, underlying atoms.
+    delta_band_hard: u64 = 5_000_000_000, [0, u64::MAX], Neither;
+    /// Hedging: a price move since the last hedge that triggers one, bps.
+    price_trigger_bps: u64 = 200, [1, 5_000], Neither;
+    /// Hedging: largest trade per call, underlying atoms.
+    max_hedge_per_call: u64 = 50_000_000_000, [1, u64::MAX], Lower;
+    /// Hedging: largest price impact on the pool's reserves, bps.
+    max_impact_bps: u64 = 100, [1, 2_000], Lower;
+    /// Hedging: fill price within oracle ± this, bps (also sets minimum out).
+    max_slippage_bps: u64 = 100, [1, 2_000], Lower;
+    /// Seconds without a hedge (while |delta| > hard band) before anyone may rebalance.
+    keeper_grace_s: u64 = 600, [60, 86_400], Neither;
+    /// Largest bounty for a permissionless hedge or a liquidation, quote atoms.
+    max_bounty: u64 = 10_000_000, [0, u64::MAX], Lower;
+    /// Bounty as a fraction of the trade's quote notional, bps.
+    bounty_bps: u64 = 10, [0, 500], Lower;
 }
 
-const_assert_eq!(core::mem::size_of::<RiskParams>(), 21 * 8);
+const_assert_eq!(core::mem::size_of::<RiskParams>(), 32 * 8);
 
 use static_assertions::const_assert_eq;

@@ -82,6 +82,8 @@ pub struct Vault {
     pub share_escrow: Pubkey,
     /// The vault's option book (PDA).
     pub book: Pubkey,
+    /// The ring buffer of recent rebalances (created by the client at initialization).
+    pub hedge_log: Pubkey,
     /// The configured price account (legacy Pyth or PriceUpdateV2).
     pub oracle: Pubkey,
     /// Pyth feed id; checked for `PythPullV2`.
@@ -114,6 +116,12 @@ pub struct Vault {
     pub next_series_id: u64,
     /// Unix time after which `pending_risk` may be applied; 0 when none is pending.
     pub pending_risk_eta: i64,
+    /// Unix time of the last rebalance (0: never).
+    pub last_hedge_time: i64,
+    /// Oracle price mantissa (at `last_expo`) used by the last rebalance.
+    pub last_hedge_price: i64,
+    /// Rebalances so far.
+    pub rebalance_count: u64,
 
     pub risk: RiskParams,
     pub pending_risk: RiskParams,
@@ -141,11 +149,11 @@ pub struct Vault {
     pub reserved: [u8; 1024],
 }
 
-// 13 keys + feed id + dex pool + 8 keepers; 11 u64/i64; two RiskParams; i32 + u32;
+// 14 keys + feed id + dex pool + 8 keepers; 14 u64/i64; two RiskParams; i32 + u32;
 // u16 + 10 single bytes + 4 padding; reserved.
 const_assert_eq!(
     core::mem::size_of::<Vault>(),
-    32 * 13 + 32 + 32 * 8 + 8 * 11 + 2 * core::mem::size_of::<RiskParams>() + 8 + 16 + 1024
+    32 * 14 + 32 + 32 * 8 + 8 * 14 + 2 * core::mem::size_of::<RiskParams>() + 8 + 16 + 1024
 );
 const_assert_eq!(core::mem::size_of::<Vault>() % 8, 0);
 

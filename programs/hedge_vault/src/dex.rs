@@ -1,0 +1,208 @@
+//! The DEX adapter: Raydium CPMM (CP-Swap) `swap_base_input`, built byte for byte as the
+//! real program expects it (13 accounts, discriminator ‖ amount_in ‖ minimum_amount_out),
+//! plus a reader of the real `PoolState` layout and the pool's constant-product quote.
+//! Nothing here is test-only: on mainnet the same CPI hits the real pool.
+
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+use anchor_lang::solana_program::program::invoke_signed;
+use anchor_lang::solana_program::pubkey;
+
+use crate::error::VaultError;
+
+/// Raydium CPMM program (mainnet build).
+pub const RAYDIUM_CPMM_PROGRAM: Pubkey = pubkey!("CPMMoo8L3F4NbTegBCKVNunggL7H1ZpdTHKxQB5qKP1C");
+/// sha256("global:swap_base_input")[..8]
+pub const SWAP_BASE_INPUT: [u8; 8] = [143, 190, 90, 218, 196, 30, 51, 222];
+/// sha256("account:PoolState")[..8] and sha256("account:AmmConfig")[..8]
+pub const POOL_STATE_DISCRIMINATOR: [u8; 8] = [247, 237, 227, 245, 215, 195, 222, 70];
+pub const AMM_CONFIG_DISCRIMINATOR: [u8; 8] = [218, 244, 33, 104, 203, 203, 43, 111];
+/// Raydium's authority PDA seed.
+pub const AUTH_SEED: &[u8] = b"vault_and_lp_mint_auth_seed";
+/// Fee rates are parts per million.
+pub const FEE_RATE_DENOMINATOR: u128 = 1_000_000;
+/// Pool status bit that disables swaps.
+pub const STATUS_DISABLE_SWAP: u8 = 4;
+
+/// What the vault needs from a `PoolState` (packed layout, offsets from Raydium).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolView {
+    pub amm_config: Pubkey,
+    pub vault_0: Pubkey,
+    pub vault_1: Pubkey,
+    pub mint_0: Pubkey,
+    pub mint_1: Pubkey,
+    pub observation: Pubkey,
+    pub status: u8,
+    /// Fees accrued per side (protocol + fund + creator): not part of the reserves.
+    pub fees_0: u64,
+    pub fees_1: u64,
+}
+
+fn key_at(d: &[u8], at: usize) -> Pubkey {
+    let mut k = [0u8; 32];
+    k.copy_from_slice(&d[at..at + 32]);
+    Pubkey::new_from_array(k)
+}
+
+fn u64_at(d: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[at..at + 8]);
+    u64::from_le_bytes(b)
+}
+
+/// Parses a `PoolState` (637 bytes). Errors, never panics, on other data.
+pub fn read_pool(data: &[u8]) -> Result<PoolView> {
+    require!(
+        data.len() >= 637 && data[..8] == POOL_STATE_DISCRIMINATOR,
+        VaultError::InvalidDexPool
+    );
+    let fee = |a: usize, b: usize, c: usize| {
+        u64_at(data, a)
+            .checked_add(u64_at(data, b))
+            .and_then(|v| v.checked_add(u64_at(data, c)))
+            .ok_or_else(|| error!(VaultError::MathOverflow))
+    };
+    Ok(PoolView {
+        amm_config: key_at(data, 8),
+        vault_0: key_at(data, 72),
+        vault_1: key_at(data, 104),
+        mint_0: key_at(data, 168),
+        mint_1: key_at(data, 200),
+        observation: key_at(data, 296),
+        status: data[329],
+        fees_0: fee(341, 357, 397)?,
+        fees_1: fee(349, 365, 405)?,
+    })
+}
+
+/// Trade fee rate (ppm) from an `AmmConfig` (236 bytes).
+pub fn read_trade_fee_rate(data: &[u8]) -> Result<u64> {
+    require!(
+        data.len() >= 236 && data[..8] == AMM_CONFIG_DISCRIMINATOR,
+        VaultError::DexAccountMismatch
+    );
+    Ok(u64_at(data, 12))
+}
+
+/// Output of `amount_in` against reserves (x in, y out) after the trade fee (rounded up
+/// and kept by the pool): ⌊a'·y / (x + a')⌋ with a' = a − ⌈a·t/R⌉. The vault's own
+/// estimate; the pool's result is measured after the swap.
+pub fn quote_out(amount_in: u64, x: u64, y: u64, fee_rate: u64) -> Result<u64> {
+    let a = amount_in as u128;
+    let fee = (a * fee_rate as u128).div_ceil(FEE_RATE_DENOMINATOR);
+    let net = a.saturating_sub(fee);
+    let den = (x as u128)
+        .checked_add(net)
+        .ok_or(VaultError::MathOverflow)?;
+    require!(den > 0, VaultError::DexAccountMismatch);
+    Ok(u64::try_from(net * y as u128 / den).map_err(|_| VaultError::MathOverflow)?)
+}
+
+/// Smallest `amount_in` that buys at least `out` from reserves (x in, y out), rounded
+/// up at each step (the vault pays enough, never too little).
+pub fn quote_in_for_out(out: u64, x: u64, y: u64, fee_rate: u64) -> Result<u64> {
+    require!(out < y, VaultError::HedgeSizeTooLarge);
+    let net = (x as u128 * out as u128).div_ceil(y as u128 - out as u128);
+    // gross − ⌈gross·t/R⌉ ≥ net ⇐ gross = ⌈net·R/(R − t)⌉ + 1
+    let keep = FEE_RATE_DENOMINATOR - (fee_rate as u128).min(FEE_RATE_DENOMINATOR - 1);
+    let gross = (net * FEE_RATE_DENOMINATOR).div_ceil(keep) + 1;
+    Ok(u64::try_from(gross).map_err(|_| VaultError::MathOverflow)?)
+}
+
+/// The accounts of one `swap_base_input`, in Raydium's order.
+pub struct SwapAccounts<'a, 'info> {
+    pub payer: &'a AccountInfo<'info>,
+    pub authority: &'a AccountInfo<'info>,
+    pub amm_config: &'a AccountInfo<'info>,
+    pub pool_state: &'a AccountInfo<'info>,
+    pub input_token_account: &'a AccountInfo<'info>,
+    pub output_token_account: &'a AccountInfo<'info>,
+    pub input_vault: &'a AccountInfo<'info>,
+    pub output_vault: &'a AccountInfo<'info>,
+    pub input_token_program: &'a AccountInfo<'info>,
+    pub output_token_program: &'a AccountInfo<'info>,
+    pub input_mint: &'a AccountInfo<'info>,
+    pub output_mint: &'a AccountInfo<'info>,
+    pub observation: &'a AccountInfo<'info>,
+    pub program: &'a AccountInfo<'info>,
+}
+
+/// The real instruction: 13 metas and 24 bytes of data.
+pub fn swap_base_input_ix(
+    a: &SwapAccounts,
+    amount_in: u64,
+    minimum_amount_out: u64,
+) -> Instruction {
+    let mut data = Vec::with_capacity(24);
+    data.extend_from_slice(&SWAP_BASE_INPUT);
+    data.extend_from_slice(&amount_in.to_le_bytes());
+    data.extend_from_slice(&minimum_amount_out.to_le_bytes());
+    Instruction {
+        program_id: *a.program.key,
+        accounts: vec![
+            AccountMeta::new_readonly(*a.payer.key, true),
+            AccountMeta::new_readonly(*a.authority.key, false),
+            AccountMeta::new_readonly(*a.amm_config.key, false),
+            AccountMeta::new(*a.pool_state.key, false),
+            AccountMeta::new(*a.input_token_account.key, false),
+            AccountMeta::new(*a.output_token_account.key, false),
+            AccountMeta::new(*a.input_vault.key, false),
+            AccountMeta::new(*a.output_vault.key, false),
+            AccountMeta::new_readonly(*a.input_token_program.key, false),
+            AccountMeta::new_readonly(*a.output_token_program.key, false),
+            AccountMeta::new_readonly(*a.input_mint.key, false),
+            AccountMeta::new_readonly(*a.output_mint.key, false),
+            AccountMeta::new(*a.observation.key, false),
+        ],
+        data,
+    }
+}
+
+/// CPI into the pool with the vault PDA as payer.
+pub fn swap_base_input(
+    a: &SwapAccounts,
+    amount_in: u64,
+    minimum_amount_out: u64,
+    signer_seeds: &[&[u8]],
+) -> Result<()> {
+    let ix = swap_base_input_ix(a, amount_in, minimum_amount_out);
+    invoke_signed(
+        &ix,
+        &[
+            a.payer.clone(),
+            a.authority.clone(),
+            a.amm_config.clone(),
+            a.pool_state.clone(),
+            a.input_token_account.clone(),
+            a.output_token_account.clone(),
+            a.input_vault.clone(),
+            a.output_vault.clone(),
+            a.input_token_program.clone(),
+            a.output_token_program.clone(),
+            a.input_mint.clone(),
+            a.output_mint.clone(),
+            a.observation.clone(),
+            a.program.clone(),
+        ],
+        &[signer_seeds],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_match_the_interface_vector() {
+        // X = 1e9, Y = 2e9, t = 2500, a = 1,000,000 → 1,993,011.
+        assert_eq!(
+            quote_out(1_000_000, 1_000_000_000, 2_000_000_000, 2_500).unwrap(),
+            1_993_011
+        );
+        let need = quote_in_for_out(1_993_011, 1_000_000_000, 2_000_000_000, 2_500).unwrap();
+        assert!(quote_out(need, 1_000_000_000, 2_000_000_000, 2_500).unwrap() >= 1_993_011);
+        assert!(need <= 1_000_002);
+    }
+}

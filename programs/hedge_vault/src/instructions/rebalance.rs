@@ -1,0 +1,441 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+use crate::dex::{self, SwapAccounts, RAYDIUM_CPMM_PROGRAM, STATUS_DISABLE_SWAP};
+use crate::error::VaultError;
+use crate::events::Rebalanced;
+use crate::hedging::{self, atoms_per_unit};
+use crate::math::fixed_point::POW10;
+use crate::math::money::{mul_div, Rounding};
+use crate::math::{Fx, FxExt};
+use crate::state::{pause, HedgeLog, OptionBook, RebalanceRecord, Vault};
+use crate::valuation::{fx_u64, Pricing};
+use crate::{oracle, token};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Rebalance<'info> {
+    /// A registered keeper, or anyone once the fallback conditions hold.
+    pub caller: Signer<'info>,
+    #[account(
+        mut,
+        has_one = quote_mint @ VaultError::InvalidQuoteMint,
+        has_one = underlying_mint @ VaultError::InvalidQuoteMint,
+        has_one = quote_vault @ VaultError::InvalidQuoteVault,
+        has_one = underlying_vault @ VaultError::InvalidQuoteVault,
+        has_one = book @ VaultError::InvalidBook,
+        has_one = hedge_log @ VaultError::InvalidHedgeLog,
+        has_one = dex_pool @ VaultError::InvalidDexPool,
+    )]
+    pub vault: AccountLoader<'info, Vault>,
+    pub book: AccountLoader<'info, OptionBook>,
+    #[account(mut)]
+    pub hedge_log: AccountLoader<'info, HedgeLog>,
+    /// CHECK: checked by the oracle adapter (address, owner, data).
+    pub oracle: UncheckedAccount<'info>,
+
+    pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
+    pub underlying_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub quote_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub underlying_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The caller's quote account, for the fallback bounty (not read for keepers).
+    #[account(
+        mut,
+        constraint = caller_quote.mint == quote_mint.key() && caller_quote.owner == caller.key()
+            @ VaultError::InvalidTokenAccount,
+    )]
+    pub caller_quote: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+
+    /// CHECK: must be Raydium CPMM.
+    #[account(address = RAYDIUM_CPMM_PROGRAM @ VaultError::InvalidDexProgram)]
+    pub dex_program: UncheckedAccount<'info>,
+    /// CHECK: Raydium's authority PDA, checked in the handler.
+    pub dex_authority: UncheckedAccount<'info>,
+    /// CHECK: must be the pool's config (handler).
+    pub amm_config: UncheckedAccount<'info>,
+    /// CHECK: the vault's configured pool (`has_one`), owned by the DEX (handler).
+    #[account(mut)]
+    pub dex_pool: UncheckedAccount<'info>,
+    /// The pool's vaults for the quote and the underlying (handler checks both).
+    #[account(mut)]
+    pub pool_quote_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub pool_underlying_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: must be the pool's observation account (handler).
+    #[account(mut)]
+    pub observation: UncheckedAccount<'info>,
+    #[account(address = *quote_mint.to_account_info().owner)]
+    pub quote_token_program: Interface<'info, TokenInterface>,
+    #[account(address = *underlying_mint.to_account_info().owner)]
+    pub underlying_token_program: Interface<'info, TokenInterface>,
+}
+
+const BPS: u64 = 10_000;
+
+/// 1. Oracle through the adapter; net delta and gamma of the book on-chain (the keeper
+///    passes neither).
+/// 2. Due? (`hedging::check_due`: band or price trigger, interval unless past the hard
+///    band; non-keepers only after `keeper_grace_s` with |Δ| past the hard band).
+/// 3. Size toward Δ = 0, capped by `max_hedge_per_call` and pool depth
+///    (`max_impact_bps` of the reserve the trade moves).
+/// 4. Minimum out from the conservative oracle side and `max_slippage_bps`; the caller's
+///    `min_out` can only raise it.
+/// 5. Swap through Raydium CPMM, measure what moved, check the fill against the oracle,
+///    |Δ_after| < |Δ_before| and no overshoot past the band. Any failure reverts all.
+/// 6. Record in the ring buffer, emit `Rebalanced`, pay a fallback caller's bounty.
+pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
+    let now = Clock::get()?;
+    let caller = ctx.accounts.caller.key();
+    let pool = dex::read_pool(&ctx.accounts.dex_pool.try_borrow_data()?)?;
+    require_keys_eq!(
+        *ctx.accounts.dex_pool.owner,
+        RAYDIUM_CPMM_PROGRAM,
+        VaultError::InvalidDexPool
+    );
+    require_keys_eq!(
+        *ctx.accounts.amm_config.owner,
+        RAYDIUM_CPMM_PROGRAM,
+        VaultError::DexAccountMismatch
+    );
+    require_keys_eq!(
+        ctx.accounts.amm_config.key(),
+        pool.amm_config,
+        VaultError::DexAccountMismatch
+    );
+    require_keys_eq!(
+        ctx.accounts.observation.key(),
+        pool.observation,
+        VaultError::DexAccountMismatch
+    );
+    let quote_mint = ctx.accounts.quote_mint.key();
+    let (pool_quote, pool_underlying) = if pool.mint_0 == quote_mint {
+        (pool.vault_0, pool.vault_1)
+    } else {
+        (pool.vault_1, pool.vault_0)
+    };
+    require!(
+        (pool.mint_0 == quote_mint && pool.mint_1 == ctx.accounts.underlying_mint.key())
+            || (pool.mint_1 == quote_mint && pool.mint_0 == ctx.accounts.underlying_mint.key()),
+        VaultError::InvalidDexPool
+    );
+    require_keys_eq!(
+        ctx.accounts.pool_quote_vault.key(),
+        pool_quote,
+        VaultError::DexAccountMismatch
+    );
+    require_keys_eq!(
+        ctx.accounts.pool_underlying_vault.key(),
+        pool_underlying,
+        VaultError::DexAccountMismatch
+    );
+    let (auth, _) = Pubkey::find_program_address(&[dex::AUTH_SEED], &RAYDIUM_CPMM_PROGRAM);
+    require_keys_eq!(
+        ctx.accounts.dex_authority.key(),
+        auth,
+        VaultError::DexAccountMismatch
+    );
+    require!(
+        pool.status & STATUS_DISABLE_SWAP == 0,
+        VaultError::DexSwapDisabled
+    );
+    let fee_rate = dex::read_trade_fee_rate(&ctx.accounts.amm_config.try_borrow_data()?)?;
+    let (fees_quote, fees_underlying) = if pool.mint_0 == quote_mint {
+        (pool.fees_0, pool.fees_1)
+    } else {
+        (pool.fees_1, pool.fees_0)
+    };
+    let reserve_quote = ctx
+        .accounts
+        .pool_quote_vault
+        .amount
+        .checked_sub(fees_quote)
+        .ok_or(VaultError::DexAccountMismatch)?;
+    let reserve_underlying = ctx
+        .accounts
+        .pool_underlying_vault
+        .amount
+        .checked_sub(fees_underlying)
+        .ok_or(VaultError::DexAccountMismatch)?;
+
+    // 1–3: price, risk, due, size.
+    let (price, risk, band, plan, seeds, is_keeper) = {
+        let mut vault = ctx.accounts.vault.load_mut()?;
+        vault.require_not_paused(pause::REBALANCE)?;
+        let price = oracle::load_checked(&ctx.accounts.oracle, &vault, now.unix_timestamp)?;
+        oracle::accept(&mut vault, &price);
+        let pricing = Pricing::for_vault(&vault, now.unix_timestamp);
+        let book = ctx.accounts.book.load()?;
+        let risk = hedging::book_risk(&vault, &book, &price, &pricing)?;
+        let band = hedging::band(&vault, &risk)?;
+        let is_keeper = vault.is_keeper(&caller);
+        hedging::check_due(&vault, &risk, band, &price, now.unix_timestamp, is_keeper)?;
+
+        let unit = POW10[vault.underlying_decimals as usize] as u64;
+        let want: u64 = risk
+            .delta
+            .abs()
+            .to_num::<u128>()
+            .try_into()
+            .map_err(|_| VaultError::MathOverflow)?;
+        let slip = vault.risk.max_slippage_bps;
+        let plan = if risk.delta < Fx::ZERO {
+            // Short delta: buy underlying with quote.
+            let depth = mul_div(
+                reserve_underlying,
+                vault.risk.max_impact_bps,
+                BPS,
+                Rounding::Down,
+            )?;
+            let size = want.min(vault.risk.max_hedge_per_call).min(depth);
+            require!(size > 0, VaultError::HedgeSizeTooLarge);
+            let amount_in =
+                dex::quote_in_for_out(size, reserve_quote, reserve_underlying, fee_rate)?;
+            require!(
+                amount_in
+                    <= vault
+                        .quote_assets
+                        .saturating_sub(vault.settled_payouts_owed),
+                VaultError::InsufficientFreeCollateral
+            );
+            // At most (price + conf)·(1 + slippage) per unit: min out in underlying atoms.
+            let limit = mul_div(
+                atoms_per_unit(price.high(), vault.quote_decimals, true)?,
+                BPS + slip,
+                BPS,
+                Rounding::Up,
+            )?;
+            let floor_out = mul_div(amount_in, unit, limit, Rounding::Up)?;
+            (true, amount_in, floor_out.max(min_out), limit)
+        } else {
+            // Long delta: sell underlying for quote.
+            let depth = mul_div(
+                reserve_underlying,
+                vault.risk.max_impact_bps,
+                BPS,
+                Rounding::Down,
+            )?;
+            let size = want
+                .min(vault.risk.max_hedge_per_call)
+                .min(depth)
+                .min(vault.underlying_assets);
+            require!(size > 0, VaultError::HedgeSizeTooLarge);
+            // At least (price − conf)·(1 − slippage) per unit.
+            let limit = mul_div(
+                atoms_per_unit(price.low(), vault.quote_decimals, false)?,
+                BPS - slip.min(BPS),
+                BPS,
+                Rounding::Down,
+            )?;
+            let floor_out = mul_div(size, limit, unit, Rounding::Up)?;
+            (false, size, floor_out.max(min_out), limit)
+        };
+        (price, risk, band, plan, vault.seeds(), is_keeper)
+    };
+    let (buy, amount_in, minimum_out, limit) = plan;
+
+    // 5: the swap, measured by balance changes.
+    let (in_acct, out_acct, in_vault, out_vault, in_prog, out_prog, in_mint, out_mint) = if buy {
+        (
+            ctx.accounts.quote_vault.to_account_info(),
+            ctx.accounts.underlying_vault.to_account_info(),
+            ctx.accounts.pool_quote_vault.to_account_info(),
+            ctx.accounts.pool_underlying_vault.to_account_info(),
+            ctx.accounts.quote_token_program.to_account_info(),
+            ctx.accounts.underlying_token_program.to_account_info(),
+            ctx.accounts.quote_mint.to_account_info(),
+            ctx.accounts.underlying_mint.to_account_info(),
+        )
+    } else {
+        (
+            ctx.accounts.underlying_vault.to_account_info(),
+            ctx.accounts.quote_vault.to_account_info(),
+            ctx.accounts.pool_underlying_vault.to_account_info(),
+            ctx.accounts.pool_quote_vault.to_account_info(),
+            ctx.accounts.underlying_token_program.to_account_info(),
+            ctx.accounts.quote_token_program.to_account_info(),
+            ctx.accounts.underlying_mint.to_account_info(),
+            ctx.accounts.quote_mint.to_account_info(),
+        )
+    };
+    let quote_before = ctx.accounts.quote_vault.amount;
+    let underlying_before = ctx.accounts.underlying_vault.amount;
+    let vault_info = ctx.accounts.vault.to_account_info();
+    let dex_authority = ctx.accounts.dex_authority.to_account_info();
+    let amm_config = ctx.accounts.amm_config.to_account_info();
+    let dex_pool = ctx.accounts.dex_pool.to_account_info();
+    let observation = ctx.accounts.observation.to_account_info();
+    let dex_program = ctx.accounts.dex_program.to_account_info();
+    dex::swap_base_input(
+        &SwapAccounts {
+            payer: &vault_info,
+            authority: &dex_authority,
+            amm_config: &amm_config,
+            pool_state: &dex_pool,
+            input_token_account: &in_acct,
+            output_token_account: &out_acct,
+            input_vault: &in_vault,
+            output_vault: &out_vault,
+            input_token_program: &in_prog,
+            output_token_program: &out_prog,
+            input_mint: &in_mint,
+            output_mint: &out_mint,
+            observation: &observation,
+            program: &dex_program,
+        },
+        amount_in,
+        minimum_out,
+        &seeds.as_slices(),
+    )?;
+    ctx.accounts.quote_vault.reload()?;
+    ctx.accounts.underlying_vault.reload()?;
+    let quote_after = ctx.accounts.quote_vault.amount;
+    let underlying_after = ctx.accounts.underlying_vault.amount;
+    let (quote_moved, underlying_moved) = if buy {
+        (
+            quote_before
+                .checked_sub(quote_after)
+                .ok_or(VaultError::FillOutsideSlippage)?,
+            underlying_after
+                .checked_sub(underlying_before)
+                .ok_or(VaultError::FillOutsideSlippage)?,
+        )
+    } else {
+        (
+            quote_after
+                .checked_sub(quote_before)
+                .ok_or(VaultError::FillOutsideSlippage)?,
+            underlying_before
+                .checked_sub(underlying_after)
+                .ok_or(VaultError::FillOutsideSlippage)?,
+        )
+    };
+    require!(
+        underlying_moved > 0 && quote_moved > 0,
+        VaultError::FillOutsideSlippage
+    );
+
+    let mut vault = ctx.accounts.vault.load_mut()?;
+    let unit = POW10[vault.underlying_decimals as usize] as u64;
+    // Fill price in quote atoms per unit, rounded against the vault for the check.
+    let fill = mul_div(
+        quote_moved,
+        unit,
+        underlying_moved,
+        if buy { Rounding::Up } else { Rounding::Down },
+    )?;
+    require!(
+        if buy { fill <= limit } else { fill >= limit },
+        VaultError::FillOutsideSlippage
+    );
+    if buy {
+        vault.quote_assets = vault
+            .quote_assets
+            .checked_sub(quote_moved)
+            .ok_or(VaultError::MathOverflow)?;
+        vault.underlying_assets = vault
+            .underlying_assets
+            .checked_add(underlying_moved)
+            .ok_or(VaultError::MathOverflow)?;
+    } else {
+        vault.quote_assets = vault
+            .quote_assets
+            .checked_add(quote_moved)
+            .ok_or(VaultError::MathOverflow)?;
+        vault.underlying_assets = vault
+            .underlying_assets
+            .checked_sub(underlying_moved)
+            .ok_or(VaultError::MathOverflow)?;
+    }
+    let moved = fx_u64(underlying_moved)?;
+    let delta_after = if buy {
+        risk.delta.add_(moved)?
+    } else {
+        risk.delta.sub_(moved)?
+    };
+    require!(
+        delta_after.abs() < risk.delta.abs(),
+        VaultError::HedgeDidNotReduceDelta
+    );
+    let crossed = (delta_after > Fx::ZERO) != (risk.delta > Fx::ZERO) && delta_after != Fx::ZERO;
+    require!(
+        !crossed || delta_after.abs() <= band,
+        VaultError::HedgeOvershoot
+    );
+
+    // Bounty for a permissionless caller: min(max_bounty, notional × bounty_bps).
+    let bounty = if is_keeper {
+        0
+    } else {
+        mul_div(quote_moved, vault.risk.bounty_bps, BPS, Rounding::Down)?.min(vault.risk.max_bounty)
+    };
+    vault.quote_assets = vault
+        .quote_assets
+        .checked_sub(bounty)
+        .ok_or(VaultError::MathOverflow)?;
+    vault.last_hedge_time = now.unix_timestamp;
+    vault.last_hedge_price = price.price;
+    vault.rebalance_count = vault.rebalance_count.saturating_add(1);
+
+    let mid = atoms_per_unit(price.mid(), vault.quote_decimals, false)?.max(1);
+    let distance = (fill as i128 - mid as i128) * 10_000 / mid as i128;
+    let fee_in_input = mul_div(amount_in, fee_rate, 1_000_000, Rounding::Up)?;
+    let fees_paid = if buy {
+        fee_in_input
+    } else {
+        mul_div(fee_in_input, mid, unit, Rounding::Up)?
+    };
+    let to_i64 = |v: Fx| -> Result<i64> {
+        v.round()
+            .checked_to_num::<i64>()
+            .ok_or_else(|| error!(VaultError::MathOverflow))
+    };
+    let record = RebalanceRecord {
+        time: now.unix_timestamp,
+        slot: now.slot,
+        oracle_price: price.price,
+        oracle_conf: price.conf,
+        delta_before: to_i64(risk.delta)?,
+        delta_after: to_i64(delta_after)?,
+        gamma_before: to_i64(risk.gamma_spot)?,
+        gamma_after: to_i64(risk.gamma_spot)?,
+        band: to_i64(band)?.max(0) as u64,
+        size: underlying_moved,
+        quote_amount: quote_moved,
+        fill_price: fill,
+        fill_distance_bps: (if buy { distance } else { -distance }) as i64,
+        fees_paid,
+        bounty,
+        keeper: caller,
+        oracle_expo: price.expo,
+        side: if buy { 0 } else { 1 },
+        fallback: u8::from(!is_keeper),
+        _pad: [0; 2],
+    };
+    drop(vault);
+    ctx.accounts.hedge_log.load_mut()?.push(record);
+
+    if bounty > 0 {
+        let to = ctx
+            .accounts
+            .caller_quote
+            .as_ref()
+            .ok_or(VaultError::InvalidTokenAccount)?;
+        token::transfer_from_vault(
+            &ctx.accounts.quote_token_program.to_account_info(),
+            &ctx.accounts.quote_vault.to_account_info(),
+            &ctx.accounts.quote_mint.to_account_info(),
+            &to.to_account_info(),
+            &vault_info,
+            &seeds.as_slices(),
+            bounty,
+            ctx.accounts.quote_mint.decimals,
+        )?;
+    }
+    emit_cpi!(Rebalanced {
+        vault: ctx.accounts.vault.key(),
+        record,
+    });
+    Ok(())
+}
