@@ -182,6 +182,10 @@ impl VaultFixture {
         let mut env = TestEnv::start().await;
         let quote_mint = env.create_mint(QUOTE_DECIMALS, quote_kind).await;
         let underlying_mint = env.create_mint(UNDERLYING_DECIMALS, TokenKind::Spl).await;
+        // The pool opens one second after its creation: create it on the tests' clock.
+        let mut clock: Clock = env.ctx.banks_client.get_sysvar().await.unwrap();
+        clock.unix_timestamp = T0 - 10;
+        env.ctx.set_sysvar(&clock);
         let pool = env
             .create_pool(
                 (quote_mint, quote_kind, POOL_QUOTE),
@@ -902,5 +906,61 @@ impl TestEnv {
             .unwrap(),
         };
         self.send(&[ix], &[owner]).await.expect("transfer");
+    }
+}
+
+impl VaultFixture {
+    /// Moves the pool to `price` (quote per underlying unit) with a whale's swap, as
+    /// arbitrageurs would after the oracle moves. Returns the whale's accounts.
+    pub async fn arb_pool_to(&mut self, price: f64) {
+        let (q_vault, u_vault) = if self.pool.mint_0 == self.quote_mint {
+            (self.pool.vault_0, self.pool.vault_1)
+        } else {
+            (self.pool.vault_1, self.pool.vault_0)
+        };
+        let x = self.balance(q_vault).await as f64; // quote atoms
+        let y = self.balance(u_vault).await as f64; // underlying atoms
+                                                    // Target: x'/y' = price × 1e6 / 1e9 with x'·y' = x·y.
+        let ratio = price * ONE_QUOTE as f64 / ONE_UNDERLYING as f64;
+        let k = x * y;
+        let y_target = (k / ratio).sqrt();
+        let x_target = (k * ratio).sqrt();
+        let whale = self.user(0).await;
+        let und = self
+            .env
+            .create_token_account(self.underlying_mint, whale.key(), TokenKind::Spl)
+            .await;
+        let fee = 1.0 / (1.0 - POOL_FEE_RATE as f64 / 1e6);
+        let (input_mint, input, output, amount) = if y_target < y {
+            // Buy underlying: pay quote.
+            let amount = ((x_target - x) * fee).ceil() as u64;
+            self.env
+                .mint_to(self.quote_mint, whale.quote, amount, self.quote_kind)
+                .await;
+            (self.quote_mint, whale.quote, und, amount)
+        } else {
+            let amount = ((y_target - y) * fee).ceil() as u64;
+            self.env
+                .mint_to(self.underlying_mint, und, amount, TokenKind::Spl)
+                .await;
+            (self.underlying_mint, und, whale.quote, amount)
+        };
+        if amount == 0 {
+            return;
+        }
+        let mut ix = self
+            .pool
+            .swap_ix(&whale.key(), &input, &output, &input_mint, amount, 0);
+        // The swap's token programs follow the mints.
+        let quote_program = self.quote_kind.program_id();
+        if input_mint == self.quote_mint {
+            ix.accounts[8].pubkey = quote_program;
+        } else {
+            ix.accounts[9].pubkey = quote_program;
+        }
+        self.env
+            .send(&[ix], &[&whale.kp])
+            .await
+            .expect("arbitrage swap");
     }
 }

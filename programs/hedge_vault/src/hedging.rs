@@ -102,9 +102,11 @@ pub fn check_due(
     let hard = abs > fx_u64(vault.risk.delta_band_hard)?;
     let since = now.saturating_sub(vault.last_hedge_time);
     if !is_keeper {
-        // The fallback: only when keepers have let a large delta sit for the grace period.
+        // The fallback: only when keepers have let a large delta sit for the grace
+        // period, counted from the last hedge (or the vault's creation if none).
+        let quiet = now.saturating_sub(vault.last_hedge_time.max(vault.created_at));
         require!(
-            hard && since >= vault.risk.keeper_grace_s as i64,
+            hard && quiet >= vault.risk.keeper_grace_s as i64,
             VaultError::NotKeeper
         );
     }
