@@ -8,6 +8,7 @@ use crate::hedging::{self, atoms_per_unit};
 use crate::math::fixed_point::POW10;
 use crate::math::money::{mul_div, Rounding};
 use crate::math::{Fx, FxExt};
+use crate::state::vault::VaultSeeds;
 use crate::state::{pause, HedgeLog, OptionBook, RebalanceRecord, Vault};
 use crate::valuation::{fx_u64, Pricing};
 use crate::{oracle, token};
@@ -85,79 +86,183 @@ const BPS: u64 = 10_000;
 /// 5. Swap through Raydium CPMM, measure what moved, check the fill against the oracle,
 ///    |Δ_after| < |Δ_before| and no overshoot past the band. Any failure reverts all.
 /// 6. Record in the ring buffer, emit `Rebalanced`, pay a fallback caller's bounty.
+/// The configured pool, checked against every DEX account passed in.
+pub struct PoolSnapshot {
+    pub fee_rate: u64,
+    pub reserve_quote: u64,
+    pub reserve_underlying: u64,
+}
+
+impl<'info> Rebalance<'info> {
+    /// Checks the DEX accounts against the vault's pool (program, owner, config,
+    /// observation, vaults by mint, authority, swap status) and reads its net reserves.
+    pub fn pool_snapshot(&self) -> Result<PoolSnapshot> {
+        let pool = dex::read_pool(&self.dex_pool.try_borrow_data()?)?;
+        require_keys_eq!(
+            *self.dex_pool.owner,
+            RAYDIUM_CPMM_PROGRAM,
+            VaultError::InvalidDexPool
+        );
+        require_keys_eq!(
+            *self.amm_config.owner,
+            RAYDIUM_CPMM_PROGRAM,
+            VaultError::DexAccountMismatch
+        );
+        require_keys_eq!(
+            self.amm_config.key(),
+            pool.amm_config,
+            VaultError::DexAccountMismatch
+        );
+        require_keys_eq!(
+            self.observation.key(),
+            pool.observation,
+            VaultError::DexAccountMismatch
+        );
+        let quote_mint = self.quote_mint.key();
+        let underlying_mint = self.underlying_mint.key();
+        require!(
+            (pool.mint_0 == quote_mint && pool.mint_1 == underlying_mint)
+                || (pool.mint_1 == quote_mint && pool.mint_0 == underlying_mint),
+            VaultError::InvalidDexPool
+        );
+        let quote_is_0 = pool.mint_0 == quote_mint;
+        let (pool_quote, pool_underlying, fees_quote, fees_underlying) = if quote_is_0 {
+            (pool.vault_0, pool.vault_1, pool.fees_0, pool.fees_1)
+        } else {
+            (pool.vault_1, pool.vault_0, pool.fees_1, pool.fees_0)
+        };
+        require_keys_eq!(
+            self.pool_quote_vault.key(),
+            pool_quote,
+            VaultError::DexAccountMismatch
+        );
+        require_keys_eq!(
+            self.pool_underlying_vault.key(),
+            pool_underlying,
+            VaultError::DexAccountMismatch
+        );
+        let (auth, _) = Pubkey::find_program_address(&[dex::AUTH_SEED], &RAYDIUM_CPMM_PROGRAM);
+        require_keys_eq!(
+            self.dex_authority.key(),
+            auth,
+            VaultError::DexAccountMismatch
+        );
+        require!(
+            pool.status & STATUS_DISABLE_SWAP == 0,
+            VaultError::DexSwapDisabled
+        );
+        Ok(PoolSnapshot {
+            fee_rate: dex::read_trade_fee_rate(&self.amm_config.try_borrow_data()?)?,
+            reserve_quote: self
+                .pool_quote_vault
+                .amount
+                .checked_sub(fees_quote)
+                .ok_or(VaultError::DexAccountMismatch)?,
+            reserve_underlying: self
+                .pool_underlying_vault
+                .amount
+                .checked_sub(fees_underlying)
+                .ok_or(VaultError::DexAccountMismatch)?,
+        })
+    }
+
+    /// Swaps through the pool with the vault as payer (`buy`: quote in, underlying out)
+    /// and returns what actually moved, measured on the vault's token accounts:
+    /// (quote atoms, underlying atoms).
+    pub fn swap(
+        &mut self,
+        buy: bool,
+        amount_in: u64,
+        minimum_out: u64,
+        seeds: &VaultSeeds,
+    ) -> Result<(u64, u64)> {
+        let quote_before = self.quote_vault.amount;
+        let underlying_before = self.underlying_vault.amount;
+        let q = self.quote_vault.to_account_info();
+        let u = self.underlying_vault.to_account_info();
+        let pq = self.pool_quote_vault.to_account_info();
+        let pu = self.pool_underlying_vault.to_account_info();
+        let qp = self.quote_token_program.to_account_info();
+        let up = self.underlying_token_program.to_account_info();
+        let qm = self.quote_mint.to_account_info();
+        let um = self.underlying_mint.to_account_info();
+        let (in_acct, out_acct, in_vault, out_vault, in_prog, out_prog, in_mint, out_mint) = if buy
+        {
+            (&q, &u, &pq, &pu, &qp, &up, &qm, &um)
+        } else {
+            (&u, &q, &pu, &pq, &up, &qp, &um, &qm)
+        };
+        dex::swap_base_input(
+            &SwapAccounts {
+                payer: &self.vault.to_account_info(),
+                authority: &self.dex_authority.to_account_info(),
+                amm_config: &self.amm_config.to_account_info(),
+                pool_state: &self.dex_pool.to_account_info(),
+                input_token_account: in_acct,
+                output_token_account: out_acct,
+                input_vault: in_vault,
+                output_vault: out_vault,
+                input_token_program: in_prog,
+                output_token_program: out_prog,
+                input_mint: in_mint,
+                output_mint: out_mint,
+                observation: &self.observation.to_account_info(),
+                program: &self.dex_program.to_account_info(),
+            },
+            amount_in,
+            minimum_out,
+            &seeds.as_slices(),
+        )?;
+        self.quote_vault.reload()?;
+        self.underlying_vault.reload()?;
+        let (qa, ua) = (self.quote_vault.amount, self.underlying_vault.amount);
+        let moved = if buy {
+            (
+                quote_before.checked_sub(qa),
+                ua.checked_sub(underlying_before),
+            )
+        } else {
+            (
+                qa.checked_sub(quote_before),
+                underlying_before.checked_sub(ua),
+            )
+        };
+        match moved {
+            (Some(q), Some(u)) if q > 0 && u > 0 => Ok((q, u)),
+            _ => err!(VaultError::FillOutsideSlippage),
+        }
+    }
+
+    /// Pays a bounty from the vault's quote to the caller's quote account.
+    pub fn pay_bounty(&self, amount: u64, seeds: &VaultSeeds) -> Result<()> {
+        if amount == 0 {
+            return Ok(());
+        }
+        let to = self
+            .caller_quote
+            .as_ref()
+            .ok_or(VaultError::InvalidTokenAccount)?;
+        token::transfer_from_vault(
+            &self.quote_token_program.to_account_info(),
+            &self.quote_vault.to_account_info(),
+            &self.quote_mint.to_account_info(),
+            &to.to_account_info(),
+            &self.vault.to_account_info(),
+            &seeds.as_slices(),
+            amount,
+            self.quote_mint.decimals,
+        )
+    }
+}
+
 pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
     let now = Clock::get()?;
     let caller = ctx.accounts.caller.key();
-    let pool = dex::read_pool(&ctx.accounts.dex_pool.try_borrow_data()?)?;
-    require_keys_eq!(
-        *ctx.accounts.dex_pool.owner,
-        RAYDIUM_CPMM_PROGRAM,
-        VaultError::InvalidDexPool
-    );
-    require_keys_eq!(
-        *ctx.accounts.amm_config.owner,
-        RAYDIUM_CPMM_PROGRAM,
-        VaultError::DexAccountMismatch
-    );
-    require_keys_eq!(
-        ctx.accounts.amm_config.key(),
-        pool.amm_config,
-        VaultError::DexAccountMismatch
-    );
-    require_keys_eq!(
-        ctx.accounts.observation.key(),
-        pool.observation,
-        VaultError::DexAccountMismatch
-    );
-    let quote_mint = ctx.accounts.quote_mint.key();
-    let (pool_quote, pool_underlying) = if pool.mint_0 == quote_mint {
-        (pool.vault_0, pool.vault_1)
-    } else {
-        (pool.vault_1, pool.vault_0)
-    };
-    require!(
-        (pool.mint_0 == quote_mint && pool.mint_1 == ctx.accounts.underlying_mint.key())
-            || (pool.mint_1 == quote_mint && pool.mint_0 == ctx.accounts.underlying_mint.key()),
-        VaultError::InvalidDexPool
-    );
-    require_keys_eq!(
-        ctx.accounts.pool_quote_vault.key(),
-        pool_quote,
-        VaultError::DexAccountMismatch
-    );
-    require_keys_eq!(
-        ctx.accounts.pool_underlying_vault.key(),
-        pool_underlying,
-        VaultError::DexAccountMismatch
-    );
-    let (auth, _) = Pubkey::find_program_address(&[dex::AUTH_SEED], &RAYDIUM_CPMM_PROGRAM);
-    require_keys_eq!(
-        ctx.accounts.dex_authority.key(),
-        auth,
-        VaultError::DexAccountMismatch
-    );
-    require!(
-        pool.status & STATUS_DISABLE_SWAP == 0,
-        VaultError::DexSwapDisabled
-    );
-    let fee_rate = dex::read_trade_fee_rate(&ctx.accounts.amm_config.try_borrow_data()?)?;
-    let (fees_quote, fees_underlying) = if pool.mint_0 == quote_mint {
-        (pool.fees_0, pool.fees_1)
-    } else {
-        (pool.fees_1, pool.fees_0)
-    };
-    let reserve_quote = ctx
-        .accounts
-        .pool_quote_vault
-        .amount
-        .checked_sub(fees_quote)
-        .ok_or(VaultError::DexAccountMismatch)?;
-    let reserve_underlying = ctx
-        .accounts
-        .pool_underlying_vault
-        .amount
-        .checked_sub(fees_underlying)
-        .ok_or(VaultError::DexAccountMismatch)?;
+    let PoolSnapshot {
+        fee_rate,
+        reserve_quote,
+        reserve_underlying,
+    } = ctx.accounts.pool_snapshot()?;
 
     // 1–3: price, risk, due, size.
     let (price, risk, band, plan, seeds, is_keeper) = {
@@ -236,85 +341,7 @@ pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
     let (buy, amount_in, minimum_out, limit) = plan;
 
     // 5: the swap, measured by balance changes.
-    let (in_acct, out_acct, in_vault, out_vault, in_prog, out_prog, in_mint, out_mint) = if buy {
-        (
-            ctx.accounts.quote_vault.to_account_info(),
-            ctx.accounts.underlying_vault.to_account_info(),
-            ctx.accounts.pool_quote_vault.to_account_info(),
-            ctx.accounts.pool_underlying_vault.to_account_info(),
-            ctx.accounts.quote_token_program.to_account_info(),
-            ctx.accounts.underlying_token_program.to_account_info(),
-            ctx.accounts.quote_mint.to_account_info(),
-            ctx.accounts.underlying_mint.to_account_info(),
-        )
-    } else {
-        (
-            ctx.accounts.underlying_vault.to_account_info(),
-            ctx.accounts.quote_vault.to_account_info(),
-            ctx.accounts.pool_underlying_vault.to_account_info(),
-            ctx.accounts.pool_quote_vault.to_account_info(),
-            ctx.accounts.underlying_token_program.to_account_info(),
-            ctx.accounts.quote_token_program.to_account_info(),
-            ctx.accounts.underlying_mint.to_account_info(),
-            ctx.accounts.quote_mint.to_account_info(),
-        )
-    };
-    let quote_before = ctx.accounts.quote_vault.amount;
-    let underlying_before = ctx.accounts.underlying_vault.amount;
-    let vault_info = ctx.accounts.vault.to_account_info();
-    let dex_authority = ctx.accounts.dex_authority.to_account_info();
-    let amm_config = ctx.accounts.amm_config.to_account_info();
-    let dex_pool = ctx.accounts.dex_pool.to_account_info();
-    let observation = ctx.accounts.observation.to_account_info();
-    let dex_program = ctx.accounts.dex_program.to_account_info();
-    dex::swap_base_input(
-        &SwapAccounts {
-            payer: &vault_info,
-            authority: &dex_authority,
-            amm_config: &amm_config,
-            pool_state: &dex_pool,
-            input_token_account: &in_acct,
-            output_token_account: &out_acct,
-            input_vault: &in_vault,
-            output_vault: &out_vault,
-            input_token_program: &in_prog,
-            output_token_program: &out_prog,
-            input_mint: &in_mint,
-            output_mint: &out_mint,
-            observation: &observation,
-            program: &dex_program,
-        },
-        amount_in,
-        minimum_out,
-        &seeds.as_slices(),
-    )?;
-    ctx.accounts.quote_vault.reload()?;
-    ctx.accounts.underlying_vault.reload()?;
-    let quote_after = ctx.accounts.quote_vault.amount;
-    let underlying_after = ctx.accounts.underlying_vault.amount;
-    let (quote_moved, underlying_moved) = if buy {
-        (
-            quote_before
-                .checked_sub(quote_after)
-                .ok_or(VaultError::FillOutsideSlippage)?,
-            underlying_after
-                .checked_sub(underlying_before)
-                .ok_or(VaultError::FillOutsideSlippage)?,
-        )
-    } else {
-        (
-            quote_after
-                .checked_sub(quote_before)
-                .ok_or(VaultError::FillOutsideSlippage)?,
-            underlying_before
-                .checked_sub(underlying_after)
-                .ok_or(VaultError::FillOutsideSlippage)?,
-        )
-    };
-    require!(
-        underlying_moved > 0 && quote_moved > 0,
-        VaultError::FillOutsideSlippage
-    );
+    let (quote_moved, underlying_moved) = ctx.accounts.swap(buy, amount_in, minimum_out, &seeds)?;
 
     let mut vault = ctx.accounts.vault.load_mut()?;
     let unit = POW10[vault.underlying_decimals as usize] as u64;
@@ -416,23 +443,7 @@ pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
     drop(vault);
     ctx.accounts.hedge_log.load_mut()?.push(record);
 
-    if bounty > 0 {
-        let to = ctx
-            .accounts
-            .caller_quote
-            .as_ref()
-            .ok_or(VaultError::InvalidTokenAccount)?;
-        token::transfer_from_vault(
-            &ctx.accounts.quote_token_program.to_account_info(),
-            &ctx.accounts.quote_vault.to_account_info(),
-            &ctx.accounts.quote_mint.to_account_info(),
-            &to.to_account_info(),
-            &vault_info,
-            &seeds.as_slices(),
-            bounty,
-            ctx.accounts.quote_mint.decimals,
-        )?;
-    }
+    ctx.accounts.pay_bounty(bounty, &seeds)?;
     emit_cpi!(Rebalanced {
         vault: ctx.accounts.vault.key(),
         record,
