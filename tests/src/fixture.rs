@@ -752,6 +752,13 @@ impl VaultFixture {
         )
     }
 
+    /// `liquidate`: the accounts of `rebalance`.
+    pub fn liquidate_ix(&self, caller: &Pubkey, caller_quote: Option<Pubkey>) -> Instruction {
+        let mut ix = self.rebalance_ix(caller, caller_quote, 0);
+        ix.data = anchor_lang::InstructionData::data(&hi::Liquidate {});
+        ix
+    }
+
     pub async fn rebalance(&mut self, caller: &Keypair, caller_quote: Option<Pubkey>) -> TxResult {
         let ix = self.rebalance_ix(&caller.pubkey(), caller_quote, 0);
         self.env.send(&[ix], &[caller]).await

@@ -163,6 +163,10 @@ pub enum VaultError {
     HedgeOvershoot, // 6076
     #[msg("The hedge log is not this vault's")]
     InvalidHedgeLog, // 6077
+    #[msg("The vault is above its maintenance margin")]
+    VaultHealthy, // 6078
+    #[msg("The vault is unwinding: new sales and withdrawal claims are stopped")]
+    VaultInUnwind, // 6079
 }
 
 impl From<MathError> for VaultError {

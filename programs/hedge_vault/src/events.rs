@@ -173,3 +173,26 @@ pub struct Rebalanced {
     /// The record also stored in the vault's hedge log.
     pub record: RebalanceRecord,
 }
+
+#[event]
+pub struct Liquidated {
+    pub vault: Pubkey,
+    pub keeper: Pubkey,
+    /// The series force-settled (0 if none was open).
+    pub series_id: u64,
+    /// Quote atoms per underlying unit paid to its holders (after any haircut).
+    pub payout_per_unit: u64,
+    pub total_owed: u64,
+    /// True when holders were cut pro rata because the vault could not pay model value.
+    pub haircut: bool,
+    pub underlying_sold: u64,
+    pub quote_received: u64,
+    pub bounty: u64,
+    /// Stressed assets and liabilities, quote atoms, before and after.
+    pub stressed_assets_before: u64,
+    pub stressed_liabilities_before: u64,
+    pub stressed_assets_after: u64,
+    pub stressed_liabilities_after: u64,
+    /// Still unwinding after this call.
+    pub unwind: bool,
+}

@@ -125,6 +125,15 @@ pub mod hedge_vault {
         instructions::rebalance::handler(ctx, min_out)
     }
 
+    /// Emergency unwind (registered keeper): below maintenance margin, force-settles the
+    /// riskiest series at model value and sells underlying if quote is short, until
+    /// health is back above the target ratio. Accounts as `rebalance`.
+    /// #### Special Errors
+    /// - `VaultHealthy`, `NotKeeper`, `FillOutsideSlippage`.
+    pub fn liquidate(ctx: Context<Rebalance>) -> Result<()> {
+        instructions::liquidate::handler(ctx)
+    }
+
     /// Proposes risk parameters: tightening applies now, loosening after the timelock.
     pub fn propose_risk_params(ctx: Context<Govern>, params: RiskParams) -> Result<()> {
         instructions::propose_risk_params::handler(ctx, params)

@@ -63,6 +63,7 @@ pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: 
     let (premium, value) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
         vault.require_not_paused(pause::BUY_OPTION)?;
+        require!(vault.unwind == 0, VaultError::VaultInUnwind);
         let mut book = ctx.accounts.book.load_mut()?;
         let slot = book.find(series_id)?;
         let s = book.series[slot];

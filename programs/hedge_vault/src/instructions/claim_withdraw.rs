@@ -70,6 +70,7 @@ pub fn handler(ctx: Context<ClaimWithdraw>) -> Result<()> {
     let (payout, seeds) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
         vault.require_not_paused(pause::CLAIM_WITHDRAW)?;
+        require!(vault.unwind == 0, VaultError::VaultInUnwind);
         let ready_at = ctx
             .accounts
             .request

@@ -17,6 +17,7 @@ pub mod deposit;
 pub mod exercise;
 pub mod governance;
 pub mod initialize_vault;
+pub mod liquidate;
 pub mod list_series;
 pub mod propose_authority;
 pub mod propose_risk_params;

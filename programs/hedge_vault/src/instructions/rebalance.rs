@@ -13,6 +13,8 @@ use crate::state::{pause, HedgeLog, OptionBook, RebalanceRecord, Vault};
 use crate::valuation::{fx_u64, Pricing};
 use crate::{oracle, token};
 
+/// The accounts of `rebalance` and `liquidate`: the vault, its book and hedge log, the
+/// oracle, the vault's token accounts and the configured Raydium CPMM pool.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Rebalance<'info> {
@@ -29,6 +31,8 @@ pub struct Rebalance<'info> {
         has_one = dex_pool @ VaultError::InvalidDexPool,
     )]
     pub vault: AccountLoader<'info, Vault>,
+    /// Writable for `liquidate` (it force-settles series).
+    #[account(mut)]
     pub book: AccountLoader<'info, OptionBook>,
     #[account(mut)]
     pub hedge_log: AccountLoader<'info, HedgeLog>,
@@ -75,17 +79,6 @@ pub struct Rebalance<'info> {
 
 const BPS: u64 = 10_000;
 
-/// 1. Oracle through the adapter; net delta and gamma of the book on-chain (the keeper
-///    passes neither).
-/// 2. Due? (`hedging::check_due`: band or price trigger, interval unless past the hard
-///    band; non-keepers only after `keeper_grace_s` with |Δ| past the hard band).
-/// 3. Size toward Δ = 0, capped by `max_hedge_per_call` and pool depth
-///    (`max_impact_bps` of the reserve the trade moves).
-/// 4. Minimum out from the conservative oracle side and `max_slippage_bps`; the caller's
-///    `min_out` can only raise it.
-/// 5. Swap through Raydium CPMM, measure what moved, check the fill against the oracle,
-///    |Δ_after| < |Δ_before| and no overshoot past the band. Any failure reverts all.
-/// 6. Record in the ring buffer, emit `Rebalanced`, pay a fallback caller's bounty.
 /// The configured pool, checked against every DEX account passed in.
 pub struct PoolSnapshot {
     pub fee_rate: u64,
@@ -255,6 +248,17 @@ impl<'info> Rebalance<'info> {
     }
 }
 
+/// 1. Oracle through the adapter; net delta and gamma of the book on-chain (the keeper
+///    passes neither).
+/// 2. Due? (`hedging::check_due`: band or price trigger, interval unless past the hard
+///    band; non-keepers only after `keeper_grace_s` with |Δ| past the hard band).
+/// 3. Size toward Δ = 0, capped by `max_hedge_per_call` and pool depth
+///    (`max_impact_bps` of the reserve the trade moves).
+/// 4. Minimum out from the conservative oracle side and `max_slippage_bps`; the caller's
+///    `min_out` can only raise it.
+/// 5. Swap through Raydium CPMM, measure what moved, check the fill against the oracle,
+///    |Δ_after| < |Δ_before| and no overshoot past the band. Any failure reverts all.
+/// 6. Record in the ring buffer, emit `Rebalanced`, pay a fallback caller's bounty.
 pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
     let now = Clock::get()?;
     let caller = ctx.accounts.caller.key();

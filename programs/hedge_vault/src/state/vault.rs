@@ -143,14 +143,17 @@ pub struct Vault {
     pub underlying_vault_bump: u8,
     pub share_escrow_bump: u8,
     pub book_bump: u8,
+    /// 1 while the vault is unwinding (stressed margin fell below maintenance): no new
+    /// sales and no withdrawal claims until it is back above the target ratio.
+    pub unwind: u8,
     /// Explicit padding to the next 8-byte boundary.
-    pub _pad0: [u8; 4],
+    pub _pad0: [u8; 3],
     /// Space for fields added by later versions. Always zero.
     pub reserved: [u8; 1024],
 }
 
 // 14 keys + feed id + dex pool + 8 keepers; 14 u64/i64; two RiskParams; i32 + u32;
-// u16 + 10 single bytes + 4 padding; reserved.
+// u16 + 11 single bytes + 3 padding; reserved.
 const_assert_eq!(
     core::mem::size_of::<Vault>(),
     32 * 14 + 32 + 32 * 8 + 8 * 14 + 2 * core::mem::size_of::<RiskParams>() + 8 + 16 + 1024
