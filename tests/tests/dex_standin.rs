@@ -112,3 +112,64 @@ async fn pool_layout_and_swap_vector() {
     let r = env.send(&[ix], &[]).await;
     assert_eq!(custom_error(&r), Some(6008));
 }
+
+#[tokio::test]
+async fn deposit_mints_lp_at_the_pool_ratio() {
+    use solana_sdk::instruction::{AccountMeta, Instruction};
+    let mut env = TestEnv::start().await;
+    let (p, _, _) = setup(&mut env).await;
+    let payer = env.payer();
+    let owner_lp =
+        spl_associated_token_account::get_associated_token_address(&payer.pubkey(), &p.lp_mint);
+    let t0 = env
+        .create_token_account(p.mint_0, payer.pubkey(), TokenKind::Spl)
+        .await;
+    let t1 = env
+        .create_token_account(p.mint_1, payer.pubkey(), TokenKind::Spl)
+        .await;
+    env.mint_to(p.mint_0, t0, 10_000_000, TokenKind::Spl).await;
+    env.mint_to(p.mint_1, t1, 10_000_000, TokenKind::Spl).await;
+    let (r0, r1) = (
+        env.token_balance(p.vault_0).await,
+        env.token_balance(p.vault_1).await,
+    );
+    let supply = read_u64(&env.account(p.state).await.unwrap().data, pool::LP_SUPPLY);
+    let lp = 1_000_000u64;
+    let ix = |max0: u64, max1: u64| {
+        let mut data = layout::DEPOSIT.to_vec();
+        for v in [lp, max0, max1] {
+            data.extend_from_slice(&v.to_le_bytes());
+        }
+        Instruction {
+            program_id: PROGRAM,
+            accounts: vec![
+                AccountMeta::new_readonly(payer.pubkey(), true),
+                AccountMeta::new_readonly(p.authority, false),
+                AccountMeta::new(p.state, false),
+                AccountMeta::new(owner_lp, false),
+                AccountMeta::new(t0, false),
+                AccountMeta::new(t1, false),
+                AccountMeta::new(p.vault_0, false),
+                AccountMeta::new(p.vault_1, false),
+                AccountMeta::new_readonly(TokenKind::Spl.program_id(), false),
+                AccountMeta::new_readonly(TokenKind::Token2022.program_id(), false),
+                AccountMeta::new_readonly(p.mint_0, false),
+                AccountMeta::new_readonly(p.mint_1, false),
+                AccountMeta::new(p.lp_mint, false),
+            ],
+            data,
+        }
+    };
+    // Token amounts for `lp`, rounded up: ⌈lp · reserve / supply⌉.
+    let need0 = (lp as u128 * r0 as u128).div_ceil(supply as u128) as u64;
+    let need1 = (lp as u128 * r1 as u128).div_ceil(supply as u128) as u64;
+    let r = env.send(&[ix(need0 - 1, u64::MAX)], &[]).await;
+    assert_eq!(custom_error(&r), Some(6005));
+    let lp_before = env.token_balance(owner_lp).await;
+    env.send(&[ix(need0, need1)], &[]).await.unwrap();
+    assert_eq!(env.token_balance(owner_lp).await, lp_before + lp);
+    assert_eq!(env.token_balance(p.vault_0).await, r0 + need0);
+    assert_eq!(env.token_balance(p.vault_1).await, r1 + need1);
+    let state = env.account(p.state).await.unwrap();
+    assert_eq!(read_u64(&state.data, pool::LP_SUPPLY), supply + lp);
+}
