@@ -271,12 +271,9 @@ async fn a_pool_pushed_away_from_the_oracle_fails_on_slippage() {
     let keeper = h.keeper.insecure_clone();
     let log = h.f.hedge_log;
     let snap = h.f.snapshot(&[log]).await;
+    // The program sees the pool off the oracle before trading: the slippage error.
     let r = h.f.rebalance(&keeper, None).await;
-    assert_eq!(
-        custom_error(&r),
-        Some(raydium_cpmm_standin::error::EXCEEDED_SLIPPAGE),
-        "{r:?}"
-    );
+    assert_vault_error(&r, VaultError::FillOutsideSlippage);
     assert_eq!(h.f.snapshot(&[log]).await, snap);
     // Once arbitrage brings it back, the hedge goes through.
     h.f.arb_pool_to(100.0).await;
@@ -376,4 +373,22 @@ async fn thirty_step_price_path() {
             mean / ONE_UNDERLYING as f64
         );
     }
+}
+
+#[tokio::test]
+async fn a_long_delta_without_inventory_cannot_be_sold() {
+    let mut h = setup().await;
+    let put = h.f.list_series(false, 100.0, 30, 500_000).await;
+    h.f.buy(&h.trader, put, 30 * ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    assert!(delta(&mut h.f).await > 0);
+    let keeper = h.keeper.insecure_clone();
+    let log = h.f.hedge_log;
+    let snap = h.f.snapshot(&[log]).await;
+    assert_vault_error(
+        &h.f.rebalance(&keeper, None).await,
+        VaultError::NoInventoryToSell,
+    );
+    assert_eq!(h.f.snapshot(&[log]).await, snap);
 }

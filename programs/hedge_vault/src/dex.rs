@@ -110,6 +110,48 @@ pub fn quote_in_for_out(out: u64, x: u64, y: u64, fee_rate: u64) -> Result<u64> 
     Ok(u64::try_from(gross).map_err(|_| VaultError::MathOverflow)?)
 }
 
+/// Largest underlying `out` whose average cost stays within `limit` quote atoms per
+/// underlying unit (`unit` atoms): from cost ≈ x·out/((y − out)(1 − t)),
+/// out ≤ y − x·unit·R / (limit·(R − t)). Rounded down.
+pub fn max_buy_within(
+    limit: u64,
+    x_quote: u64,
+    y_underlying: u64,
+    fee_rate: u64,
+    unit: u64,
+) -> Result<u64> {
+    let keep = FEE_RATE_DENOMINATOR - (fee_rate as u128).min(FEE_RATE_DENOMINATOR - 1);
+    let need = (x_quote as u128 * unit as u128 * FEE_RATE_DENOMINATOR)
+        .div_ceil((limit.max(1) as u128) * keep);
+    Ok(u64::try_from((y_underlying as u128).saturating_sub(need))
+        .map_err(|_| VaultError::MathOverflow)?)
+}
+
+/// Largest underlying `size` whose average proceeds stay at or above `limit` quote atoms
+/// per unit: from proceeds = y·a'/(x + a') with a' = size·(1 − t),
+/// size ≤ (y·unit/limit − x) · R/(R − t). Rounded down.
+pub fn max_sell_within(
+    limit: u64,
+    x_underlying: u64,
+    y_quote: u64,
+    fee_rate: u64,
+    unit: u64,
+) -> Result<u64> {
+    let keep = FEE_RATE_DENOMINATOR - (fee_rate as u128).min(FEE_RATE_DENOMINATOR - 1);
+    let room = (y_quote as u128 * unit as u128 / limit.max(1) as u128)
+        .saturating_sub(x_underlying as u128);
+    Ok(u64::try_from(room * FEE_RATE_DENOMINATOR / keep).map_err(|_| VaultError::MathOverflow)?)
+}
+
+/// The pool's mid price in quote atoms per underlying unit, rounded down.
+pub fn pool_price(x_quote: u64, y_underlying: u64, unit: u64) -> Result<u64> {
+    require!(y_underlying > 0, VaultError::DexAccountMismatch);
+    Ok(
+        u64::try_from(x_quote as u128 * unit as u128 / y_underlying as u128)
+            .map_err(|_| VaultError::MathOverflow)?,
+    )
+}
+
 /// The accounts of one `swap_base_input`, in Raydium's order.
 pub struct SwapAccounts<'a, 'info> {
     pub payer: &'a AccountInfo<'info>,

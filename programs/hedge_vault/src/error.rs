@@ -167,6 +167,8 @@ pub enum VaultError {
     VaultHealthy, // 6078
     #[msg("The vault is unwinding: new sales and withdrawal claims are stopped")]
     VaultInUnwind, // 6079
+    #[msg("Net delta is long but the vault holds no underlying to sell (it cannot short)")]
+    NoInventoryToSell, // 6080
 }
 
 impl From<MathError> for VaultError {

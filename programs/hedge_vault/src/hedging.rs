@@ -126,7 +126,7 @@ pub fn atoms_per_unit(p: DecimalPrice, quote_decimals: u8, round_up: bool) -> Re
     let e = p.expo + quote_decimals as i32;
     let m = p.mantissa.max(0) as u128;
     let v = if e >= 0 {
-        m.checked_mul(10u128.pow(e as u32))
+        10u128.checked_pow(e as u32).and_then(|p| m.checked_mul(p))
     } else {
         let d = 10u128
             .checked_pow((-e) as u32)

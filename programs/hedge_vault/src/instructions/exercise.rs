@@ -64,6 +64,11 @@ pub fn handler(ctx: Context<Exercise>) -> Result<()> {
         );
         let unit = POW10[vault.underlying_decimals as usize] as u64;
         let payout = mul_div(size, s.payout_per_unit, unit, Rounding::Down)?;
+        // Owed quote may sit in underlying until `liquidate` sells it.
+        require!(
+            payout <= vault.quote_assets,
+            VaultError::InsufficientFreeCollateral
+        );
         s.open_interest = s
             .open_interest
             .checked_sub(size)

@@ -51,7 +51,11 @@ pub fn handler(ctx: Context<Rebalance>) -> Result<()> {
                 VaultError::VaultHealthy
             );
             vault.unwind = 1;
+        } else if valuation::meets_ratio(&before, vault.risk.target_margin_bps) {
+            // Recovered (e.g. the market moved back): leave unwind mode, close nothing.
+            vault.unwind = 0;
         }
+        let recovered = vault.unwind == 0;
 
         // The series with the largest stressed liability (its lock).
         let target = book
@@ -62,36 +66,16 @@ pub fn handler(ctx: Context<Rebalance>) -> Result<()> {
             .max_by_key(|(_, s)| s.locked_quote)
             .map(|(i, _)| i);
         let mut closed = None;
-        if let Some(i) = target {
+        if let (Some(i), false) = (target, recovered) {
             let s = book.series[i];
             let unit = POW10[vault.underlying_decimals as usize] as u64;
             let value = valuation::unit_value(&s, price.mid(), s.iv_ppm, &pricing)?;
-            let mut per_unit = valuation::quote_amount(value, unit, &pricing, Rounding::Down)?;
-            let mut owed = mul_div(s.open_interest, per_unit, unit, Rounding::Down)?;
-            let available = vault
-                .quote_assets
-                .saturating_sub(vault.settled_payouts_owed);
-            let haircut = owed > available;
-            if haircut {
-                per_unit = mul_div(available, unit, s.open_interest, Rounding::Down)?;
-                owed = mul_div(s.open_interest, per_unit, unit, Rounding::Down)?;
-            }
-            vault.locked_quote = vault
-                .locked_quote
-                .checked_sub(s.locked_quote)
-                .ok_or(VaultError::MathOverflow)?;
-            vault.settled_payouts_owed = vault
-                .settled_payouts_owed
-                .checked_add(owed)
-                .ok_or(VaultError::MathOverflow)?;
-            let series = &mut book.series[i];
-            series.locked_quote = 0;
-            series.status = SeriesStatus::Settled as u8;
-            series.settlement_price = price.price;
-            series.settlement_expo = price.expo;
-            series.payout_per_unit = per_unit;
-            series.payout_remaining = owed;
-            closed = Some((s.series_id, per_unit, owed, haircut));
+            let per_unit = valuation::quote_amount(value, unit, &pricing, Rounding::Down)?;
+            let inventory = valuation::total_collateral(&vault, &price, &pricing)?
+                .saturating_sub(vault.quote_assets);
+            let done =
+                book.series[i].settle(&mut vault, per_unit, price.price, price.expo, inventory)?;
+            closed = Some((s.series_id, done.payout_per_unit, done.owed, done.haircut));
         }
 
         // Quote short of what is locked and owed: sell underlying, bounded like a hedge.

@@ -289,15 +289,37 @@ pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
             .try_into()
             .map_err(|_| VaultError::MathOverflow)?;
         let slip = vault.risk.max_slippage_bps;
+        // The pool must sit near the oracle before we trade on it: a pool pushed away
+        // (e.g. to sandwich the hedge) is refused instead of traded against.
+        let mid = atoms_per_unit(price.mid(), vault.quote_decimals, false)?;
+        let pool_mid = dex::pool_price(reserve_quote, reserve_underlying, unit)?;
+        require!(
+            (pool_mid.abs_diff(mid) as u128) * BPS as u128 <= (mid as u128) * slip as u128,
+            VaultError::FillOutsideSlippage
+        );
         let plan = if risk.delta < Fx::ZERO {
-            // Short delta: buy underlying with quote.
+            // Short delta: buy underlying with quote, never in unwind mode (quote is
+            // then reserved for holders).
+            require!(vault.unwind == 0, VaultError::VaultInUnwind);
+            // At most (price + conf)·(1 + slippage) per unit.
+            let limit = mul_div(
+                atoms_per_unit(price.high(), vault.quote_decimals, true)?,
+                BPS + slip,
+                BPS,
+                Rounding::Up,
+            )?;
             let depth = mul_div(
                 reserve_underlying,
                 vault.risk.max_impact_bps,
                 BPS,
                 Rounding::Down,
             )?;
-            let size = want.min(vault.risk.max_hedge_per_call).min(depth);
+            let within =
+                dex::max_buy_within(limit, reserve_quote, reserve_underlying, fee_rate, unit)?;
+            let size = want
+                .min(vault.risk.max_hedge_per_call)
+                .min(depth)
+                .min(within);
             require!(size > 0, VaultError::HedgeSizeTooLarge);
             let amount_in =
                 dex::quote_in_for_out(size, reserve_quote, reserve_underlying, fee_rate)?;
@@ -308,28 +330,11 @@ pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
                         .saturating_sub(vault.settled_payouts_owed),
                 VaultError::InsufficientFreeCollateral
             );
-            // At most (price + conf)·(1 + slippage) per unit: min out in underlying atoms.
-            let limit = mul_div(
-                atoms_per_unit(price.high(), vault.quote_decimals, true)?,
-                BPS + slip,
-                BPS,
-                Rounding::Up,
-            )?;
             let floor_out = mul_div(amount_in, unit, limit, Rounding::Up)?;
             (true, amount_in, floor_out.max(min_out), limit)
         } else {
-            // Long delta: sell underlying for quote.
-            let depth = mul_div(
-                reserve_underlying,
-                vault.risk.max_impact_bps,
-                BPS,
-                Rounding::Down,
-            )?;
-            let size = want
-                .min(vault.risk.max_hedge_per_call)
-                .min(depth)
-                .min(vault.underlying_assets);
-            require!(size > 0, VaultError::HedgeSizeTooLarge);
+            // Long delta: sell underlying for quote (the vault cannot short).
+            require!(vault.underlying_assets > 0, VaultError::NoInventoryToSell);
             // At least (price − conf)·(1 − slippage) per unit.
             let limit = mul_div(
                 atoms_per_unit(price.low(), vault.quote_decimals, false)?,
@@ -337,6 +342,21 @@ pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
                 BPS,
                 Rounding::Down,
             )?;
+            require!(limit > 0, VaultError::FillOutsideSlippage);
+            let depth = mul_div(
+                reserve_underlying,
+                vault.risk.max_impact_bps,
+                BPS,
+                Rounding::Down,
+            )?;
+            let within =
+                dex::max_sell_within(limit, reserve_underlying, reserve_quote, fee_rate, unit)?;
+            let size = want
+                .min(vault.risk.max_hedge_per_call)
+                .min(depth)
+                .min(within)
+                .min(vault.underlying_assets);
+            require!(size > 0, VaultError::HedgeSizeTooLarge);
             let floor_out = mul_div(size, limit, unit, Rounding::Up)?;
             (false, size, floor_out.max(min_out), limit)
         };
@@ -399,7 +419,9 @@ pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
     let bounty = if is_keeper {
         0
     } else {
-        mul_div(quote_moved, vault.risk.bounty_bps, BPS, Rounding::Down)?.min(vault.risk.max_bounty)
+        mul_div(quote_moved, vault.risk.bounty_bps, BPS, Rounding::Down)?
+            .min(vault.risk.max_bounty)
+            .min(vault.free_quote())
     };
     vault.quote_assets = vault
         .quote_assets

@@ -2,8 +2,6 @@ use anchor_lang::prelude::*;
 
 use crate::error::VaultError;
 use crate::events::SeriesSettled;
-use crate::math::fixed_point::POW10;
-use crate::math::money::{mul_div, Rounding};
 use crate::oracle;
 use crate::state::{pause, OptionBook, SeriesStatus, Vault};
 use crate::valuation;
@@ -62,39 +60,17 @@ pub fn handler(ctx: Context<SettleSeries>, series_id: u64) -> Result<()> {
     );
     oracle::accept(&mut vault, &price);
 
-    let unit = POW10[vault.underlying_decimals as usize] as u64;
-    let mut per_unit = valuation::intrinsic_atoms_per_unit(
+    let per_unit = valuation::intrinsic_atoms_per_unit(
         s.kind()?,
         price.mid(),
         s.strike_price(),
         vault.quote_decimals,
     )?;
-    let mut owed = mul_div(s.open_interest, per_unit, unit, Rounding::Down)?;
-    let available = vault
-        .quote_assets
-        .saturating_sub(vault.settled_payouts_owed);
-    let haircut = owed > available;
-    if haircut {
-        // Pro rata: the rate that the available quote covers, rounded down.
-        per_unit = mul_div(available, unit, s.open_interest, Rounding::Down)?;
-        owed = mul_div(s.open_interest, per_unit, unit, Rounding::Down)?;
-    }
-
-    vault.locked_quote = vault
-        .locked_quote
-        .checked_sub(s.locked_quote)
-        .ok_or(VaultError::MathOverflow)?;
-    vault.settled_payouts_owed = vault
-        .settled_payouts_owed
-        .checked_add(owed)
-        .ok_or(VaultError::MathOverflow)?;
-    let series = &mut book.series[slot];
-    series.locked_quote = 0;
-    series.status = SeriesStatus::Settled as u8;
-    series.settlement_price = price.price;
-    series.settlement_expo = price.expo;
-    series.payout_per_unit = per_unit;
-    series.payout_remaining = owed;
+    let pricing = valuation::Pricing::for_vault(&vault, now);
+    let inventory =
+        valuation::total_collateral(&vault, &price, &pricing)?.saturating_sub(vault.quote_assets);
+    let done =
+        book.series[slot].settle(&mut vault, per_unit, price.price, price.expo, inventory)?;
     drop(book);
     drop(vault);
     emit_cpi!(SeriesSettled {
@@ -103,9 +79,9 @@ pub fn handler(ctx: Context<SettleSeries>, series_id: u64) -> Result<()> {
         settlement_price: price.price,
         settlement_expo: price.expo,
         publish_time: price.publish_time,
-        payout_per_unit: per_unit,
-        total_owed: owed,
-        haircut,
+        payout_per_unit: done.payout_per_unit,
+        total_owed: done.owed,
+        haircut: done.haircut,
     });
     Ok(())
 }

@@ -5,7 +5,10 @@ use anchor_lang::prelude::*;
 use static_assertions::const_assert_eq;
 
 use crate::error::VaultError;
+use crate::math::fixed_point::POW10;
+use crate::math::money::{mul_div, Rounding};
 use crate::math::{DecimalPrice, OptionKind};
+use crate::state::Vault;
 
 /// Series slots per vault.
 pub const MAX_SERIES: usize = 32;
@@ -109,5 +112,67 @@ impl OptionBook {
         self.series
             .iter()
             .filter(|s| s.status() == SeriesStatus::Active)
+    }
+}
+
+/// The outcome of settling a series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settlement {
+    /// Quote atoms per underlying unit, after any haircut.
+    pub payout_per_unit: u64,
+    /// Total owed to the series' holders.
+    pub owed: u64,
+    /// True when the vault could not pay `per_unit` and cut it pro rata.
+    pub haircut: bool,
+}
+
+impl Series {
+    /// Settles at `per_unit` quote atoms per underlying unit (expiry or forced). The total
+    /// owed is open interest × rate, rounded down, which covers every holder's own
+    /// rounded-down payout. If quote not already owed cannot cover it, the rate is cut pro
+    /// rata so holders of one series are always paid alike. The series' lock is released
+    /// and the payout becomes owed.
+    ///
+    /// `underlying_value` is the vault's underlying inventory valued low (quote atoms):
+    /// it counts toward what holders can be paid (`liquidate` sells it when needed).
+    pub fn settle(
+        &mut self,
+        vault: &mut Vault,
+        per_unit: u64,
+        price: i64,
+        expo: i32,
+        underlying_value: u64,
+    ) -> Result<Settlement> {
+        let unit = POW10[vault.underlying_decimals as usize] as u64;
+        let mut per_unit = per_unit;
+        let mut owed = mul_div(self.open_interest, per_unit, unit, Rounding::Down)?;
+        let available = vault
+            .quote_assets
+            .saturating_add(underlying_value)
+            .saturating_sub(vault.settled_payouts_owed);
+        let haircut = owed > available;
+        if haircut {
+            per_unit = mul_div(available, unit, self.open_interest, Rounding::Down)?;
+            owed = mul_div(self.open_interest, per_unit, unit, Rounding::Down)?;
+        }
+        vault.locked_quote = vault
+            .locked_quote
+            .checked_sub(self.locked_quote)
+            .ok_or(VaultError::MathOverflow)?;
+        vault.settled_payouts_owed = vault
+            .settled_payouts_owed
+            .checked_add(owed)
+            .ok_or(VaultError::MathOverflow)?;
+        self.locked_quote = 0;
+        self.status = SeriesStatus::Settled as u8;
+        self.settlement_price = price;
+        self.settlement_expo = expo;
+        self.payout_per_unit = per_unit;
+        self.payout_remaining = owed;
+        Ok(Settlement {
+            payout_per_unit: per_unit,
+            owed,
+            haircut,
+        })
     }
 }
