@@ -5,6 +5,9 @@ source "$(dirname "$0")/env.sh"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# program-test logs every transaction at debug level; keep failures readable.
+export RUST_LOG="${RUST_LOG:-error}"
+
 step "format"
 cargo fmt --all -- --check
 

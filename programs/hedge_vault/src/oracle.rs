@@ -114,13 +114,19 @@ pub fn parse_pull_v2(data: &[u8]) -> Result<PriceUpdateV2> {
 }
 
 fn read(ai: &AccountInfo, vault: &Vault) -> Result<Raw> {
-    require_keys_eq!(ai.key(), vault.oracle, VaultError::OracleMismatch);
-    let kind = kind_of_owner(ai.owner)?;
-    require!(kind == vault.oracle_kind()?, VaultError::OracleInvalidOwner);
     let data = ai.try_borrow_data()?;
+    read_data(ai.key, ai.owner, &data, vault)
+}
+
+/// The checks that need only the account's address, owner and bytes (so the keeper can
+/// run them on fetched data).
+fn read_data(key: &Pubkey, owner: &Pubkey, data: &[u8], vault: &Vault) -> Result<Raw> {
+    require_keys_eq!(*key, vault.oracle, VaultError::OracleMismatch);
+    let kind = kind_of_owner(owner)?;
+    require!(kind == vault.oracle_kind()?, VaultError::OracleInvalidOwner);
     match kind {
         OracleKind::PythLegacy => {
-            let (status, price, conf, expo, publish_time) = parse_legacy(&data)?;
+            let (status, price, conf, expo, publish_time) = parse_legacy(data)?;
             require!(price > 0, VaultError::OracleNonPositivePrice);
             require!(status == PriceStatus::Trading, VaultError::OracleNotTrading);
             Ok(Raw {
@@ -131,7 +137,7 @@ fn read(ai: &AccountInfo, vault: &Vault) -> Result<Raw> {
             })
         }
         OracleKind::PythPullV2 => {
-            let update = parse_pull_v2(&data)?;
+            let update = parse_pull_v2(data)?;
             let msg = &update.price_message;
             require!(
                 msg.feed_id == vault.oracle_feed_id,
@@ -170,7 +176,22 @@ fn check_confidence(raw: &Raw, max_conf_bps: u64) -> Result<()> {
 /// (`OracleNotMonotonic`), age ≤ `oracle_max_age_s` (`OracleStale`), and
 /// conf/price ≤ `max_conf_bps`. Call [`accept`] to record it.
 pub fn load_checked(ai: &AccountInfo, vault: &Vault, now: i64) -> Result<OraclePrice> {
-    let raw = read(ai, vault)?;
+    checked(read(ai, vault)?, vault, now)
+}
+
+/// [`load_checked`] on fetched account data (address, owner, bytes): what the keeper
+/// uses, so it accepts exactly the prices the program accepts.
+pub fn load_checked_data(
+    key: &Pubkey,
+    owner: &Pubkey,
+    data: &[u8],
+    vault: &Vault,
+    now: i64,
+) -> Result<OraclePrice> {
+    checked(read_data(key, owner, data, vault)?, vault, now)
+}
+
+fn checked(raw: Raw, vault: &Vault, now: i64) -> Result<OraclePrice> {
     require!(
         raw.publish_time >= vault.last_publish_time,
         VaultError::OracleNotMonotonic
@@ -192,7 +213,20 @@ pub fn load_checked(ai: &AccountInfo, vault: &Vault, now: i64) -> Result<OracleP
 /// Loads a price for settlement: every check of [`load_checked`] except the age, which
 /// settlement replaces with its window around expiry.
 pub fn load_for_settlement(ai: &AccountInfo, vault: &Vault) -> Result<OraclePrice> {
-    let raw = read(ai, vault)?;
+    settlement_checked(read(ai, vault)?, vault)
+}
+
+/// [`load_for_settlement`] on fetched account data (for the keeper).
+pub fn load_for_settlement_data(
+    key: &Pubkey,
+    owner: &Pubkey,
+    data: &[u8],
+    vault: &Vault,
+) -> Result<OraclePrice> {
+    settlement_checked(read_data(key, owner, data, vault)?, vault)
+}
+
+fn settlement_checked(raw: Raw, vault: &Vault) -> Result<OraclePrice> {
     require!(
         raw.publish_time >= vault.last_publish_time,
         VaultError::OracleNotMonotonic

@@ -1,0 +1,336 @@
+//! What a vault needs now, decided from fetched account data with the program's own
+//! code: the same oracle checks (`oracle::load_checked_data`), valuation, band and due
+//! rules (`hedging`). No I/O: tested without a chain.
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::Discriminator;
+use hedge_vault::error::VaultError;
+use hedge_vault::hedging;
+use hedge_vault::oracle::{self, OraclePrice};
+use hedge_vault::state::{OptionBook, SeriesStatus, Vault};
+use hedge_vault::valuation::{self, Pricing};
+
+/// An account as fetched: address, owner, bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Fetched<'a> {
+    pub key: &'a Pubkey,
+    pub owner: &'a Pubkey,
+    pub data: &'a [u8],
+}
+
+/// Why an account could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    WrongOwner,
+    WrongDiscriminator,
+    TooShort,
+}
+
+fn decode<T: bytemuck::Pod + Discriminator>(a: &Fetched) -> Result<T, DecodeError> {
+    if *a.owner != hedge_vault::ID {
+        return Err(DecodeError::WrongOwner);
+    }
+    if a.data.len() < 8 + core::mem::size_of::<T>() {
+        return Err(DecodeError::TooShort);
+    }
+    if &a.data[..8] != T::DISCRIMINATOR {
+        return Err(DecodeError::WrongDiscriminator);
+    }
+    Ok(bytemuck::pod_read_unaligned(
+        &a.data[8..8 + core::mem::size_of::<T>()],
+    ))
+}
+
+/// A `Vault` from its account (owner and discriminator checked).
+pub fn decode_vault(a: &Fetched) -> Result<Vault, DecodeError> {
+    decode(a)
+}
+
+/// An `OptionBook` from its account.
+pub fn decode_book(a: &Fetched) -> Result<OptionBook, DecodeError> {
+    decode(a)
+}
+
+/// The action to send, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// `settle_series`: expired, with a settling price in the window.
+    Settle { series_id: u64 },
+    /// `liquidate`: stressed margin below maintenance, or unwinding.
+    Liquidate,
+    /// `rebalance`: a hedge is due for this caller.
+    Rebalance,
+    /// Nothing to do, and why.
+    Nothing(Idle),
+}
+
+/// Why nothing is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idle {
+    /// The oracle is unusable now: the program's error code (see [`code`]).
+    Oracle(u32),
+    /// The hedge is not due: the program's error code (band, interval, not keeper…).
+    NotDue(u32),
+    /// Rebalancing or liquidating is paused by governance.
+    Paused,
+}
+
+/// What the keeper measured, for its metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Assessment {
+    /// Net delta and band, underlying atoms.
+    pub delta: f64,
+    pub band: f64,
+    /// Stressed assets / liabilities (infinite with no liabilities).
+    pub health: f64,
+}
+
+/// The program error code (6000 + `VaultError` index) an Anchor error carries, or 0.
+fn error_code(e: &anchor_lang::error::Error) -> u32 {
+    match e {
+        anchor_lang::error::Error::AnchorError(a) => a.error_code_number,
+        _ => 0,
+    }
+}
+
+/// The code of a program error, for comparing with [`Idle`]'s codes.
+pub fn code(e: VaultError) -> u32 {
+    anchor_lang::error::ERROR_CODE_OFFSET + e as u32
+}
+
+/// Decides for one vault at unix time `now`, as `keeper` would call.
+///
+/// Priority: settle an expired series (each settlement is final and time-boxed), then
+/// liquidate an unhealthy vault, then rebalance, else nothing.
+pub fn decide(
+    vault: &Vault,
+    book: &OptionBook,
+    oracle_account: &Fetched,
+    now: i64,
+    keeper: &Pubkey,
+) -> (Action, Assessment) {
+    // Settlement reads the oracle without the age rule (its window replaces it).
+    for s in book
+        .series
+        .iter()
+        .filter(|s| s.status() == SeriesStatus::Active)
+    {
+        if now >= s.expiry {
+            let window_end = s.expiry.saturating_add(vault.risk.settle_window_s as i64);
+            if let Ok(p) = oracle::load_for_settlement_data(
+                oracle_account.key,
+                oracle_account.owner,
+                oracle_account.data,
+                vault,
+            ) {
+                if p.publish_time >= s.expiry && p.publish_time <= window_end {
+                    return (
+                        Action::Settle {
+                            series_id: s.series_id,
+                        },
+                        Assessment::default(),
+                    );
+                }
+            }
+        }
+    }
+
+    let price = match oracle::load_checked_data(
+        oracle_account.key,
+        oracle_account.owner,
+        oracle_account.data,
+        vault,
+        now,
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            return (
+                Action::Nothing(Idle::Oracle(error_code(&e))),
+                Assessment::default(),
+            )
+        }
+    };
+    let pricing = Pricing::for_vault(vault, now);
+    let assessment = assess(vault, book, &price, &pricing);
+
+    let mut fresh = *vault;
+    let mut fresh_book = *book;
+    let health_ok = valuation::refresh_locks(&mut fresh, &mut fresh_book, &price, &pricing)
+        .and_then(|_| valuation::stressed(&fresh, &fresh_book, &price, &pricing))
+        .map(|s| {
+            let open = fresh_book.active().any(|x| x.open_interest > 0);
+            let healthy = valuation::meets_ratio(&s, vault.risk.maintenance_margin_bps);
+            let recovered = valuation::meets_ratio(&s, vault.risk.target_margin_bps);
+            if vault.unwind == 1 {
+                recovered || !open
+            } else {
+                healthy
+            }
+        })
+        .unwrap_or(true);
+    if !health_ok && vault.is_keeper(keeper) {
+        if vault.paused & hedge_vault::state::pause::LIQUIDATE != 0 {
+            return (Action::Nothing(Idle::Paused), assessment);
+        }
+        return (Action::Liquidate, assessment);
+    }
+
+    if vault.paused & hedge_vault::state::pause::REBALANCE != 0 {
+        return (Action::Nothing(Idle::Paused), assessment);
+    }
+    let due = hedging::book_risk(vault, book, &price, &pricing).and_then(|risk| {
+        let band = hedging::band(vault, &risk)?;
+        hedging::check_due(vault, &risk, band, &price, now, vault.is_keeper(keeper))
+    });
+    match due {
+        Ok(()) => (Action::Rebalance, assessment),
+        Err(e) => (Action::Nothing(Idle::NotDue(error_code(&e))), assessment),
+    }
+}
+
+fn assess(vault: &Vault, book: &OptionBook, price: &OraclePrice, pricing: &Pricing) -> Assessment {
+    let mut out = Assessment::default();
+    if let Ok(risk) = hedging::book_risk(vault, book, price, pricing) {
+        out.delta = risk.delta.to_num::<f64>();
+        if let Ok(b) = hedging::band(vault, &risk) {
+            out.band = b.to_num::<f64>();
+        }
+    }
+    out.health = valuation::stressed(vault, book, price, pricing)
+        .map(|s| {
+            if s.liabilities == 0 {
+                f64::INFINITY
+            } else {
+                s.assets as f64 / s.liabilities as f64
+            }
+        })
+        .unwrap_or(f64::NAN);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hedge_vault::oracle::PYTH_LEGACY_PROGRAM_MAINNET;
+    use hedge_vault::state::{pause, OracleKind, RiskParams, Series};
+    use hedge_vault_tests::fixture::{legacy_account_data, px, OracleState, EXPO, FEED_ID, T0};
+
+    const UNIT: u64 = 1_000_000_000;
+
+    struct World {
+        vault: Vault,
+        book: OptionBook,
+        oracle_key: Pubkey,
+        oracle: OracleState,
+        keeper: Pubkey,
+    }
+
+    fn world() -> World {
+        let oracle_key = Pubkey::new_unique();
+        let keeper = Pubkey::new_unique();
+        let mut vault: Vault = bytemuck::Zeroable::zeroed();
+        vault.risk = RiskParams::DEFAULT;
+        vault.oracle = oracle_key;
+        vault.oracle_kind = OracleKind::PythLegacy as u8;
+        vault.quote_decimals = 6;
+        vault.underlying_decimals = 9;
+        vault.quote_assets = 1_000_000_000_000;
+        vault.keepers[0] = keeper;
+        vault.created_at = T0 - 86_400;
+        World {
+            vault,
+            book: bytemuck::Zeroable::zeroed(),
+            oracle_key,
+            oracle: OracleState {
+                price: px(100.0),
+                conf: px(0.05) as u64,
+                expo: EXPO,
+                publish_time: T0,
+                trading: true,
+                fully_verified: true,
+                feed_id: FEED_ID,
+            },
+            keeper,
+        }
+    }
+
+    fn series(id: u64, call: bool, strike: f64, expiry: i64, oi_units: u64) -> Series {
+        let mut s: Series = bytemuck::Zeroable::zeroed();
+        s.series_id = id;
+        s.kind = if call { 0 } else { 1 };
+        s.strike = px(strike);
+        s.strike_expo = EXPO;
+        s.expiry = expiry;
+        s.iv_ppm = 500_000;
+        s.open_interest = oi_units * UNIT;
+        s.max_open_interest = u64::MAX;
+        s.status = SeriesStatus::Active as u8;
+        s
+    }
+
+    fn run(w: &World, now: i64, caller: &Pubkey) -> Action {
+        let data = legacy_account_data(&w.oracle);
+        let fetched = Fetched {
+            key: &w.oracle_key,
+            owner: &PYTH_LEGACY_PROGRAM_MAINNET,
+            data: &data,
+        };
+        decide(&w.vault, &w.book, &fetched, now, caller).0
+    }
+
+    #[test]
+    fn nothing_when_flat_and_named_reasons() {
+        let mut w = world();
+        assert_eq!(
+            run(&w, T0, &w.keeper),
+            Action::Nothing(Idle::NotDue(code(VaultError::DeltaWithinBand)))
+        );
+        assert_eq!(
+            run(&w, T0 + 61, &w.keeper),
+            Action::Nothing(Idle::Oracle(code(VaultError::OracleStale)))
+        );
+        w.oracle.conf = px(5.0) as u64;
+        assert_eq!(
+            run(&w, T0, &w.keeper),
+            Action::Nothing(Idle::Oracle(code(VaultError::OracleConfidenceTooWide)))
+        );
+    }
+
+    #[test]
+    fn rebalance_when_short_calls_and_only_for_keepers() {
+        let mut w = world();
+        w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        assert_eq!(run(&w, T0, &w.keeper), Action::Rebalance);
+        // Someone else: the fallback is not open yet (the vault hedged recently).
+        w.vault.last_hedge_time = T0 - 30;
+        assert_eq!(
+            run(&w, T0, &Pubkey::new_unique()),
+            Action::Nothing(Idle::NotDue(code(VaultError::NotKeeper)))
+        );
+        // Paused.
+        w.vault.paused = pause::REBALANCE;
+        assert_eq!(run(&w, T0, &w.keeper), Action::Nothing(Idle::Paused));
+    }
+
+    #[test]
+    fn settle_an_expired_series_in_its_window() {
+        let mut w = world();
+        w.book.series[3] = series(9, false, 100.0, T0 - 30, 1);
+        assert_eq!(run(&w, T0, &w.keeper), Action::Settle { series_id: 9 });
+        // A price from before expiry cannot settle it.
+        w.oracle.publish_time = T0 - 31;
+        assert_ne!(run(&w, T0, &w.keeper), Action::Settle { series_id: 9 });
+    }
+
+    #[test]
+    fn liquidate_an_unhealthy_vault() {
+        let mut w = world();
+        // A thin vault short many puts after a crash.
+        w.vault.quote_assets = 10_000_000_000; // 10,000 quote
+        w.book.series[0] = series(1, false, 100.0, T0 + 30 * 86_400, 500);
+        w.oracle.price = px(60.0);
+        assert_eq!(run(&w, T0, &w.keeper), Action::Liquidate);
+        // A stranger is not sent to liquidate.
+        assert_ne!(run(&w, T0, &Pubkey::new_unique()), Action::Liquidate);
+    }
+}
