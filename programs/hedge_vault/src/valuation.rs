@@ -242,6 +242,25 @@ pub fn nav_for_deposit(
     )
 }
 
+/// Recomputes one series' lock (after its open interest changed) and keeps the vault's
+/// total in step.
+pub fn update_series_lock(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    slot: usize,
+    band: &OraclePrice,
+    pricing: &Pricing,
+) -> Result<()> {
+    let lock = series_lock(vault, &book.series[slot], band, pricing)?;
+    vault.locked_quote = vault
+        .locked_quote
+        .checked_sub(book.series[slot].locked_quote)
+        .and_then(|v| v.checked_add(lock))
+        .ok_or(VaultError::MathOverflow)?;
+    book.series[slot].locked_quote = lock;
+    Ok(())
+}
+
 /// Recomputes every active series' lock at the current band and the vault's total, so
 /// that free collateral reflects today's risk rather than the risk at each series'
 /// last trade.

@@ -107,13 +107,7 @@ pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: 
 
         // Apply the sale, then check the vault's limits on the result.
         book.series[slot].open_interest = oi;
-        let lock = valuation::series_lock(&vault, &book.series[slot], &band, &pricing)?;
-        vault.locked_quote = vault
-            .locked_quote
-            .checked_sub(book.series[slot].locked_quote)
-            .and_then(|v| v.checked_add(lock))
-            .ok_or(VaultError::MathOverflow)?;
-        book.series[slot].locked_quote = lock;
+        valuation::update_series_lock(&mut vault, &mut book, slot, &band, &pricing)?;
         vault.quote_assets = vault
             .quote_assets
             .checked_add(premium)

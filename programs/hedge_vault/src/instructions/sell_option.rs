@@ -87,13 +87,7 @@ pub fn handler(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result
             .open_interest
             .checked_sub(size)
             .ok_or(VaultError::MathOverflow)?;
-        let lock = valuation::series_lock(&vault, &book.series[slot], &band, &pricing)?;
-        vault.locked_quote = vault
-            .locked_quote
-            .checked_sub(s.locked_quote)
-            .and_then(|v| v.checked_add(lock))
-            .ok_or(VaultError::MathOverflow)?;
-        book.series[slot].locked_quote = lock;
+        valuation::update_series_lock(&mut vault, &mut book, slot, &band, &pricing)?;
         require!(
             proceeds <= vault.free_quote(),
             VaultError::InsufficientFreeCollateral
