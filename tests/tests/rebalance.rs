@@ -392,3 +392,66 @@ async fn a_long_delta_without_inventory_cannot_be_sold() {
     );
     assert_eq!(h.f.snapshot(&[log]).await, snap);
 }
+
+#[tokio::test]
+async fn a_price_move_triggers_a_hedge_inside_the_band() {
+    let mut h = setup().await;
+    let call = h.f.list_series(true, 100.0, 30, 500_000).await;
+    h.f.buy(&h.trader, call, 4 * ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    let keeper = h.keeper.insecure_clone();
+    h.f.rebalance(&keeper, None).await.unwrap();
+    // Widen the band floor far beyond any delta this book can have (a timelocked change).
+    let authority = h.f.authority.insecure_clone();
+    let wide = hedge_vault::state::RiskParams {
+        delta_band_min: 1_000 * ONE_UNDERLYING,
+        delta_band_hard: 2_000 * ONE_UNDERLYING,
+        ..h.f.vault_state().await.risk
+    };
+    h.f.govern(
+        &authority,
+        hedge_vault::instruction::ProposeRiskParams { params: wide },
+    )
+    .await
+    .unwrap();
+    h.f.advance(86_400).await;
+    h.f.govern(&authority, hedge_vault::instruction::ApplyRiskParams {})
+        .await
+        .unwrap();
+    // A 1% move: inside the band and under the 2% trigger.
+    h.f.set_price(px(101.0)).await;
+    h.f.arb_pool_to(101.0).await;
+    let log = h.f.hedge_log;
+    let snap = h.f.snapshot(&[log]).await;
+    assert_vault_error(
+        &h.f.rebalance(&keeper, None).await,
+        VaultError::DeltaWithinBand,
+    );
+    assert_eq!(h.f.snapshot(&[log]).await, snap);
+    // A 3% move since the last hedge: due, although |Δ| is far inside the band.
+    h.f.set_price(px(103.0)).await;
+    h.f.arb_pool_to(103.0).await;
+    h.f.rebalance(&keeper, None).await.unwrap();
+    assert_eq!(h.f.hedge_log_state().await.count, 2);
+}
+
+#[tokio::test]
+async fn no_hedge_buys_while_unwinding() {
+    let mut h = setup().await;
+    let call = h.f.list_series(true, 100.0, 30, 500_000).await;
+    h.f.buy(&h.trader, call, 20 * ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    // Force unwind mode directly in the vault account (as a liquidation would).
+    let mut acc = h.f.env.account(h.f.vault).await.unwrap();
+    let offset = 8 + core::mem::offset_of!(hedge_vault::state::Vault, unwind);
+    acc.data[offset] = 1;
+    let vault = h.f.vault;
+    h.f.write_account(vault, acc.data, hedge_vault::ID).await;
+    let keeper = h.keeper.insecure_clone();
+    assert_vault_error(
+        &h.f.rebalance(&keeper, None).await,
+        VaultError::VaultInUnwind,
+    );
+}
