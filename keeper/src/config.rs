@@ -1,0 +1,431 @@
+//! Keeper configuration: a TOML file, every key overridable by a flag and an environment
+//! variable (flag > env > file > default). Bad values fail at start with the key and the
+//! problem, never later in the loop.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use anchor_lang::prelude::Pubkey;
+use clap::Args;
+use serde::Deserialize;
+use solana_sdk::signature::{read_keypair_file, Keypair};
+
+/// `hedge-keeper run` options; each also reads `HEDGE_KEEPER_<KEY>`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RunArgs {
+    /// TOML file with any of the keys below.
+    #[arg(long, env = "HEDGE_KEEPER_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// JSON-RPC endpoint (http or https).
+    #[arg(long, env = "HEDGE_KEEPER_RPC_URL")]
+    pub rpc_url: Option<String>,
+    /// Websocket endpoint (ws or wss); defaults to the RPC URL's websocket twin.
+    #[arg(long, env = "HEDGE_KEEPER_WS_URL")]
+    pub ws_url: Option<String>,
+    /// Keypair file (Solana CLI JSON format).
+    #[arg(long, env = "HEDGE_KEEPER_KEYPAIR")]
+    pub keypair: Option<PathBuf>,
+    /// Vault addresses, comma-separated.
+    #[arg(long, env = "HEDGE_KEEPER_VAULTS", value_delimiter = ',')]
+    pub vaults: Option<Vec<String>>,
+    /// Milliseconds between cycles.
+    #[arg(long, env = "HEDGE_KEEPER_POLL_INTERVAL_MS")]
+    pub poll_interval_ms: Option<u64>,
+    /// Highest priority fee, micro-lamports per compute unit.
+    #[arg(long, env = "HEDGE_KEEPER_PRIORITY_FEE_MAX")]
+    pub priority_fee_max: Option<u64>,
+    /// Percentile of recent prioritization fees to pay (0–100).
+    #[arg(long, env = "HEDGE_KEEPER_PRIORITY_FEE_PERCENTILE")]
+    pub priority_fee_percentile: Option<u8>,
+    /// Address of the Prometheus `/metrics` endpoint.
+    #[arg(long, env = "HEDGE_KEEPER_METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
+    /// Decide and simulate, never send (`--dry-run` alone means true).
+    #[arg(long, env = "HEDGE_KEEPER_DRY_RUN", num_args = 0..=1, default_missing_value = "true")]
+    pub dry_run: Option<bool>,
+}
+
+/// The same keys in the TOML file.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    rpc_url: Option<String>,
+    ws_url: Option<String>,
+    keypair: Option<PathBuf>,
+    vaults: Option<Vec<String>>,
+    poll_interval_ms: Option<u64>,
+    priority_fee_max: Option<u64>,
+    priority_fee_percentile: Option<u8>,
+    metrics_addr: Option<String>,
+    dry_run: Option<bool>,
+}
+
+/// How much to bid for priority.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PriorityFeePolicy {
+    pub max_micro_lamports: u64,
+    pub percentile: u8,
+}
+
+/// The validated configuration.
+#[derive(Debug)]
+pub struct Config {
+    pub rpc_url: String,
+    pub ws_url: String,
+    pub keypair_path: PathBuf,
+    pub keypair: Keypair,
+    pub vaults: Vec<Pubkey>,
+    pub poll_interval: Duration,
+    pub priority_fee: PriorityFeePolicy,
+    pub metrics_addr: SocketAddr,
+    pub dry_run: bool,
+}
+
+/// A configuration problem: which key, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub key: &'static str,
+    pub problem: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "config key `{}`: {}", self.key, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn err(key: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key,
+        problem: problem.into(),
+    }
+}
+
+pub const DEFAULT_RPC_URL: &str = "http://127.0.0.1:8899";
+pub const DEFAULT_POLL_INTERVAL_MS: u64 = 1_000;
+pub const MIN_POLL_INTERVAL_MS: u64 = 100;
+pub const DEFAULT_PRIORITY_FEE_MAX: u64 = 100_000;
+pub const DEFAULT_PRIORITY_FEE_PERCENTILE: u8 = 75;
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| err("config", format!("cannot read {}: {e}", path.display())))?;
+    toml::from_str(&text).map_err(|e| err("config", format!("{}: {e}", path.display())))
+}
+
+/// The websocket URL that pairs with an RPC URL (http→ws, https→wss, port + 1 as the
+/// Solana validator does).
+pub fn default_ws_url(rpc_url: &str) -> String {
+    let (scheme, rest) = if let Some(r) = rpc_url.strip_prefix("https://") {
+        ("wss://", r)
+    } else {
+        ("ws://", rpc_url.strip_prefix("http://").unwrap_or(rpc_url))
+    };
+    let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+    let host = match host
+        .rsplit_once(':')
+        .and_then(|(h, p)| p.parse::<u16>().ok().map(|p| (h, p)))
+    {
+        Some((h, port)) => format!("{h}:{}", port.saturating_add(1)),
+        None => host.to_string(),
+    };
+    if path.is_empty() {
+        format!("{scheme}{host}")
+    } else {
+        format!("{scheme}{host}/{path}")
+    }
+}
+
+impl Config {
+    /// Merges flags/env over the file over defaults and validates every key.
+    pub fn resolve(args: &RunArgs) -> Result<Config, ConfigError> {
+        let file = match &args.config {
+            Some(p) => read_file(p)?,
+            None => FileConfig::default(),
+        };
+        let rpc_url = args
+            .rpc_url
+            .clone()
+            .or(file.rpc_url)
+            .unwrap_or_else(|| DEFAULT_RPC_URL.into());
+        if !(rpc_url.starts_with("http://") || rpc_url.starts_with("https://")) {
+            return Err(err("rpc_url", format!("`{rpc_url}` is not an http(s) URL")));
+        }
+        let ws_url = args
+            .ws_url
+            .clone()
+            .or(file.ws_url)
+            .unwrap_or_else(|| default_ws_url(&rpc_url));
+        if !(ws_url.starts_with("ws://") || ws_url.starts_with("wss://")) {
+            return Err(err("ws_url", format!("`{ws_url}` is not a ws(s) URL")));
+        }
+        let keypair_path = args.keypair.clone().or(file.keypair).ok_or_else(|| {
+            err(
+                "keypair",
+                "missing: give --keypair, HEDGE_KEEPER_KEYPAIR or `keypair`",
+            )
+        })?;
+        let keypair = read_keypair_file(&keypair_path).map_err(|e| {
+            err(
+                "keypair",
+                format!("cannot read a keypair from {}: {e}", keypair_path.display()),
+            )
+        })?;
+        let raw_vaults = args.vaults.clone().or(file.vaults).unwrap_or_default();
+        if raw_vaults.is_empty() {
+            return Err(err("vaults", "no vault addresses given"));
+        }
+        let vaults = raw_vaults
+            .iter()
+            .map(|v| {
+                Pubkey::from_str(v.trim())
+                    .map_err(|_| err("vaults", format!("`{v}` is not a base58 address")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let poll_ms = args
+            .poll_interval_ms
+            .or(file.poll_interval_ms)
+            .unwrap_or(DEFAULT_POLL_INTERVAL_MS);
+        if poll_ms < MIN_POLL_INTERVAL_MS {
+            return Err(err(
+                "poll_interval_ms",
+                format!("{poll_ms} ms is below the {MIN_POLL_INTERVAL_MS} ms minimum"),
+            ));
+        }
+        let percentile = args
+            .priority_fee_percentile
+            .or(file.priority_fee_percentile)
+            .unwrap_or(DEFAULT_PRIORITY_FEE_PERCENTILE);
+        if percentile > 100 {
+            return Err(err(
+                "priority_fee_percentile",
+                format!("{percentile} is not a percentile (0–100)"),
+            ));
+        }
+        let metrics = args
+            .metrics_addr
+            .clone()
+            .or(file.metrics_addr)
+            .unwrap_or_else(|| DEFAULT_METRICS_ADDR.into());
+        let metrics_addr = metrics.parse::<SocketAddr>().map_err(|_| {
+            err(
+                "metrics_addr",
+                format!("`{metrics}` is not an ip:port address"),
+            )
+        })?;
+        Ok(Config {
+            rpc_url,
+            ws_url,
+            keypair_path,
+            keypair,
+            vaults,
+            poll_interval: Duration::from_millis(poll_ms),
+            priority_fee: PriorityFeePolicy {
+                max_micro_lamports: args
+                    .priority_fee_max
+                    .or(file.priority_fee_max)
+                    .unwrap_or(DEFAULT_PRIORITY_FEE_MAX),
+                percentile,
+            },
+            metrics_addr,
+            dry_run: args.dry_run.or(file.dry_run).unwrap_or(false),
+        })
+    }
+}
+
+impl std::fmt::Display for Config {
+    /// The effective configuration, printed at start. Never the key material.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use solana_sdk::signature::Signer;
+        writeln!(f, "rpc_url = {}", self.rpc_url)?;
+        writeln!(f, "ws_url = {}", self.ws_url)?;
+        writeln!(
+            f,
+            "keypair = {} ({})",
+            self.keypair_path.display(),
+            self.keypair.pubkey()
+        )?;
+        let vaults: Vec<String> = self.vaults.iter().map(|v| v.to_string()).collect();
+        writeln!(f, "vaults = [{}]", vaults.join(", "))?;
+        writeln!(f, "poll_interval_ms = {}", self.poll_interval.as_millis())?;
+        writeln!(
+            f,
+            "priority_fee = p{} capped at {} micro-lamports/CU",
+            self.priority_fee.percentile, self.priority_fee.max_micro_lamports
+        )?;
+        writeln!(f, "metrics_addr = {}", self.metrics_addr)?;
+        write!(f, "dry_run = {}", self.dry_run)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use solana_sdk::signature::{write_keypair_file, Signer};
+
+    fn dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("hedge-keeper-cfg-{}", Pubkey::new_unique()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn keypair_in(d: &Path) -> (PathBuf, Pubkey) {
+        let kp = Keypair::new();
+        let p = d.join("id.json");
+        write_keypair_file(&kp, &p).unwrap();
+        (p, kp.pubkey())
+    }
+
+    #[test]
+    fn file_then_env_and_flags_override() {
+        let d = dir();
+        let (kp, who) = keypair_in(&d);
+        let vault = Pubkey::new_unique();
+        let file = d.join("keeper.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "rpc_url = \"https://rpc.example:8899\"\nkeypair = \"{}\"\nvaults = [\"{vault}\"]\npoll_interval_ms = 2500\n",
+                kp.display()
+            ),
+        )
+        .unwrap();
+        let args = RunArgs {
+            config: Some(file),
+            poll_interval_ms: Some(500),
+            ..RunArgs::default()
+        };
+        let c = Config::resolve(&args).unwrap();
+        assert_eq!(c.rpc_url, "https://rpc.example:8899");
+        assert_eq!(c.ws_url, "wss://rpc.example:8900");
+        assert_eq!(c.keypair.pubkey(), who);
+        assert_eq!(c.vaults, vec![vault]);
+        assert_eq!(c.poll_interval, Duration::from_millis(500));
+        assert_eq!(c.priority_fee.percentile, DEFAULT_PRIORITY_FEE_PERCENTILE);
+        assert!(!c.dry_run);
+        // The printed configuration names the key file and address, not the secret.
+        let shown = c.to_string();
+        assert!(shown.contains(&who.to_string()));
+        assert!(!shown.contains(&format!("{:?}", c.keypair.to_bytes())));
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let d = dir();
+        let (kp, _) = keypair_in(&d);
+        let base = RunArgs {
+            keypair: Some(kp.clone()),
+            vaults: Some(vec![Pubkey::new_unique().to_string()]),
+            ..RunArgs::default()
+        };
+        let key_of = |args: RunArgs| Config::resolve(&args).unwrap_err().key;
+        assert_eq!(
+            key_of(RunArgs {
+                vaults: Some(vec!["not-an-address".into()]),
+                ..base.clone()
+            }),
+            "vaults"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                vaults: Some(vec![]),
+                ..base.clone()
+            }),
+            "vaults"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                keypair: Some(d.join("missing.json")),
+                ..base.clone()
+            }),
+            "keypair"
+        );
+        let garbage = d.join("garbage.json");
+        std::fs::write(&garbage, "[1,2,3]").unwrap();
+        assert_eq!(
+            key_of(RunArgs {
+                keypair: Some(garbage),
+                ..base.clone()
+            }),
+            "keypair"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                keypair: None,
+                ..base.clone()
+            }),
+            "keypair"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                rpc_url: Some("ftp://x".into()),
+                ..base.clone()
+            }),
+            "rpc_url"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                ws_url: Some("http://x".into()),
+                ..base.clone()
+            }),
+            "ws_url"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                poll_interval_ms: Some(5),
+                ..base.clone()
+            }),
+            "poll_interval_ms"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                priority_fee_percentile: Some(101),
+                ..base.clone()
+            }),
+            "priority_fee_percentile"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                metrics_addr: Some("localhost".into()),
+                ..base.clone()
+            }),
+            "metrics_addr"
+        );
+        let unknown = d.join("bad.toml");
+        std::fs::write(&unknown, "rpc_ur = \"http://x\"\n").unwrap();
+        let e = Config::resolve(&RunArgs {
+            config: Some(unknown),
+            ..base.clone()
+        })
+        .unwrap_err();
+        assert_eq!(e.key, "config");
+        assert!(e.problem.contains("rpc_ur"), "{e}");
+        assert_eq!(
+            Config::resolve(&RunArgs {
+                config: Some(d.join("nope.toml")),
+                ..base
+            })
+            .unwrap_err()
+            .key,
+            "config"
+        );
+    }
+
+    #[test]
+    fn websocket_twin_of_an_rpc_url() {
+        assert_eq!(
+            default_ws_url("http://127.0.0.1:8899"),
+            "ws://127.0.0.1:8900"
+        );
+        assert_eq!(
+            default_ws_url("https://api.example.com"),
+            "wss://api.example.com"
+        );
+        assert_eq!(default_ws_url("https://h:443/path"), "wss://h:444/path");
+    }
+}
