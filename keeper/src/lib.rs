@@ -2,5 +2,6 @@
 //! to send (settle, liquidate, rebalance, or nothing, and why), using the program crate's
 //! own account types, oracle checks and math, so the keeper and the program decide alike.
 
+pub mod builders;
 pub mod config;
 pub mod decision;
