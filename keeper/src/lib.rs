@@ -5,3 +5,4 @@
 pub mod builders;
 pub mod config;
 pub mod decision;
+pub mod errors;
