@@ -33,6 +33,8 @@ pub struct PoolView {
     pub mint_0: Pubkey,
     pub mint_1: Pubkey,
     pub observation: Pubkey,
+    /// Bump of Raydium's authority PDA (so the address is checked without a search).
+    pub auth_bump: u8,
     pub status: u8,
     /// Fees accrued per side (protocol + fund + creator): not part of the reserves.
     pub fees_0: u64,
@@ -70,6 +72,7 @@ pub fn read_pool(data: &[u8]) -> Result<PoolView> {
         mint_0: key_at(data, 168),
         mint_1: key_at(data, 200),
         observation: key_at(data, 296),
+        auth_bump: data[328],
         status: data[329],
         fees_0: fee(341, 357, 397)?,
         fees_1: fee(349, 365, 405)?,

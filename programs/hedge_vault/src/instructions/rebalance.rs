@@ -134,7 +134,12 @@ impl<'info> Rebalance<'info> {
             pool_underlying,
             VaultError::DexAccountMismatch
         );
-        let (auth, _) = Pubkey::find_program_address(&[dex::AUTH_SEED], &RAYDIUM_CPMM_PROGRAM);
+        // The pool stores its authority's bump: one hash instead of a bump search.
+        let auth = Pubkey::create_program_address(
+            &[dex::AUTH_SEED, &[pool.auth_bump]],
+            &RAYDIUM_CPMM_PROGRAM,
+        )
+        .map_err(|_| error!(VaultError::DexAccountMismatch))?;
         require_keys_eq!(
             self.dex_authority.key(),
             auth,
