@@ -242,6 +242,14 @@ pub fn nav_for_deposit(
     )
 }
 
+/// The vault's charge on a trade of model value `value`: spread + fee, each rounded up
+/// (the trader pays them on a buy and they are withheld on a buy-back).
+pub fn trade_charges(vault: &Vault, value: u64) -> Result<u64> {
+    let spread = money::bps_of(value, vault.risk.spread_bps, Rounding::Up)?;
+    let fee = money::bps_of(value, vault.risk.fee_bps, Rounding::Up)?;
+    Ok(spread.checked_add(fee).ok_or(VaultError::MathOverflow)?)
+}
+
 /// Recomputes one series' lock (after its open interest changed) and keeps the vault's
 /// total in step.
 pub fn update_series_lock(

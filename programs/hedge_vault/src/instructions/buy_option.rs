@@ -3,7 +3,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::OptionTraded;
-use crate::math::money::{bps_of, Rounding};
+use crate::math::money::Rounding;
 use crate::state::{pause, seeds, OptionBook, Position, SeriesStatus, Vault};
 use crate::valuation::{self, Pricing};
 use crate::{oracle, token};
@@ -95,12 +95,9 @@ pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: 
             &pricing,
         )?;
         let value = valuation::quote_amount(unit, size, &pricing, Rounding::Up)?;
-        let spread = bps_of(value, vault.risk.spread_bps, Rounding::Up)?;
-        let fee = bps_of(value, vault.risk.fee_bps, Rounding::Up)?;
         // A worthless-looking option still costs one atom: nothing is written for free.
         let premium = value
-            .checked_add(spread)
-            .and_then(|v| v.checked_add(fee))
+            .checked_add(valuation::trade_charges(&vault, value)?)
             .ok_or(VaultError::MathOverflow)?
             .max(1);
         require!(premium <= max_premium, VaultError::SlippageExceeded);

@@ -3,7 +3,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::OptionTraded;
-use crate::math::money::{bps_of, Rounding};
+use crate::math::money::Rounding;
 use crate::state::{pause, seeds, OptionBook, Position, SeriesStatus, Vault};
 use crate::valuation::{self, Pricing};
 use crate::{oracle, token};
@@ -78,9 +78,7 @@ pub fn handler(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result
         let unit =
             valuation::unit_value(&s, valuation::asset_spot(&s, &band)?, s.iv_ppm, &pricing)?;
         let value = valuation::quote_amount(unit, size, &pricing, Rounding::Down)?;
-        let spread = bps_of(value, vault.risk.spread_bps, Rounding::Up)?;
-        let fee = bps_of(value, vault.risk.fee_bps, Rounding::Up)?;
-        let proceeds = value.saturating_sub(spread.saturating_add(fee));
+        let proceeds = value.saturating_sub(valuation::trade_charges(&vault, value)?);
         require!(proceeds >= min_proceeds, VaultError::SlippageExceeded);
 
         book.series[slot].open_interest = s
