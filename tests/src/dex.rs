@@ -112,6 +112,7 @@ impl TestEnv {
             solana_sdk::account::AccountSharedData::new(1_000_000_000, data.len(), &PROGRAM);
         acc.set_data_from_slice(&data);
         self.ctx.set_account(&config, &acc);
+        self.touched.insert(config);
 
         let pool = Pool::derive(config, mint_a, mint_b);
         let payer = self.payer();

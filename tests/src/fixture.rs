@@ -135,6 +135,8 @@ pub struct VaultFixture {
     pub now: i64,
     /// The CPMM pool the vault hedges on: 1,000,000 quote and 10,000 underlying (100).
     pub pool: Pool,
+    /// The pool's trade fee, parts per million.
+    pub pool_fee_rate: u64,
     pub hedge_log: Pubkey,
     /// Hedge-log accounts of vault ids 0 and 1 (created by the client, not PDAs).
     pub hedge_log_kps: [Keypair; 2],
@@ -179,6 +181,23 @@ impl VaultFixture {
 
     /// Mints, oracle account and clock, but no vault yet.
     pub async fn uninitialized(oracle_kind: OracleKind, quote_kind: TokenKind) -> Self {
+        Self::uninitialized_with_pool(
+            oracle_kind,
+            quote_kind,
+            (POOL_QUOTE, POOL_UNDERLYING),
+            POOL_FEE_RATE,
+        )
+        .await
+    }
+
+    /// Like [`uninitialized`](Self::uninitialized) with a pool of the given depth
+    /// (quote atoms, underlying atoms) and trade fee (parts per million).
+    pub async fn uninitialized_with_pool(
+        oracle_kind: OracleKind,
+        quote_kind: TokenKind,
+        (pool_quote, pool_underlying): (u64, u64),
+        pool_fee_rate: u64,
+    ) -> Self {
         let mut env = TestEnv::start().await;
         let quote_mint = env.create_mint(QUOTE_DECIMALS, quote_kind).await;
         let underlying_mint = env.create_mint(UNDERLYING_DECIMALS, TokenKind::Spl).await;
@@ -188,9 +207,9 @@ impl VaultFixture {
         env.ctx.set_sysvar(&clock);
         let pool = env
             .create_pool(
-                (quote_mint, quote_kind, POOL_QUOTE),
-                (underlying_mint, TokenKind::Spl, POOL_UNDERLYING),
-                POOL_FEE_RATE,
+                (quote_mint, quote_kind, pool_quote),
+                (underlying_mint, TokenKind::Spl, pool_underlying),
+                pool_fee_rate,
             )
             .await;
         let authority = Keypair::new();
@@ -229,6 +248,7 @@ impl VaultFixture {
             },
             now: T0,
             pool,
+            pool_fee_rate,
             hedge_log: Pubkey::default(),
             hedge_log_kps: [Keypair::new(), Keypair::new()],
         };
@@ -356,6 +376,7 @@ impl VaultFixture {
         let mut acc = AccountSharedData::new(1_000_000_000, data.len(), &owner);
         acc.set_data_from_slice(&data);
         self.env.ctx.set_account(&key, &acc);
+        self.env.touched.insert(key);
     }
 
     /// Publishes a fresh price at the current time.
@@ -937,7 +958,7 @@ impl VaultFixture {
             .env
             .create_token_account(self.underlying_mint, whale.key(), TokenKind::Spl)
             .await;
-        let fee = 1.0 / (1.0 - POOL_FEE_RATE as f64 / 1e6);
+        let fee = 1.0 / (1.0 - self.pool_fee_rate as f64 / 1e6);
         let (input_mint, input, output, amount) = if y_target < y {
             // Buy underlying: pay quote.
             let amount = ((x_target - x) * fee).ceil() as u64;

@@ -67,12 +67,16 @@ impl TokenKind {
 /// A started bank plus helpers used by every test.
 pub struct TestEnv {
     pub ctx: ProgramTestContext,
+    /// Every address a transaction or a direct write touched: the sandbox seeds its
+    /// `getProgramAccounts` index with it.
+    pub touched: std::collections::BTreeSet<Pubkey>,
 }
 
 impl TestEnv {
     pub async fn start() -> Self {
         Self {
             ctx: program_test().start_with_context().await,
+            touched: Default::default(),
         }
     }
 
@@ -96,6 +100,7 @@ impl TestEnv {
         let mut all: Vec<&Keypair> = vec![&payer];
         all.extend_from_slice(signers);
         let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        self.touched.extend(tx.message.account_keys.iter().copied());
         self.ctx.banks_client.process_transaction(tx).await
     }
 
@@ -135,6 +140,7 @@ impl TestEnv {
             .filter(|data| data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE))
             .map(|data| data[8..].to_vec())
             .collect();
+        self.touched.extend(tx.message.account_keys.iter().copied());
         self.ctx.banks_client.process_transaction(tx).await?;
         Ok(events)
     }

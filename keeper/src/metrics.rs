@@ -1,0 +1,206 @@
+//! The keeper's Prometheus metrics and the `/metrics` endpoint.
+
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ActionLabels {
+    pub action: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct FailureLabels {
+    pub action: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct VaultLabels {
+    pub vault: String,
+}
+
+type FloatGauge = Gauge<f64, AtomicU64>;
+
+pub struct Metrics {
+    pub cycles: Counter,
+    pub sent: Family<ActionLabels, Counter>,
+    pub landed: Family<ActionLabels, Counter>,
+    pub failed: Family<FailureLabels, Counter>,
+    /// Oracle publish time → hedge landed (block time), seconds.
+    pub reaction_seconds: Histogram,
+    /// Oracle publish slot → hedge landed slot.
+    pub reaction_slots: Histogram,
+    pub delta: Family<VaultLabels, FloatGauge>,
+    pub band: Family<VaultLabels, FloatGauge>,
+    pub health: Family<VaultLabels, FloatGauge>,
+    /// Every reaction latency in slots, for reports (p50/p99).
+    pub reaction_slot_samples: Mutex<Vec<u64>>,
+    registry: Registry,
+}
+
+impl Metrics {
+    pub fn new() -> Arc<Self> {
+        let mut registry = Registry::with_prefix("hedge_keeper");
+        let cycles = Counter::default();
+        let sent = Family::<ActionLabels, Counter>::default();
+        let landed = Family::<ActionLabels, Counter>::default();
+        let failed = Family::<FailureLabels, Counter>::default();
+        let reaction_seconds =
+            Histogram::new([0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0].into_iter());
+        let reaction_slots =
+            Histogram::new([1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0, 55.0].into_iter());
+        let delta = Family::<VaultLabels, FloatGauge>::default();
+        let band = Family::<VaultLabels, FloatGauge>::default();
+        let health = Family::<VaultLabels, FloatGauge>::default();
+        registry.register("cycles", "Keeper cycles run", cycles.clone());
+        registry.register(
+            "transactions_sent",
+            "Transactions sent, by action",
+            sent.clone(),
+        );
+        registry.register(
+            "transactions_landed",
+            "Transactions landed without error, by action",
+            landed.clone(),
+        );
+        registry.register(
+            "transactions_failed",
+            "Transactions failed, by action and reason",
+            failed.clone(),
+        );
+        registry.register(
+            "reaction_latency_seconds",
+            "Oracle publish time to hedge landed",
+            reaction_seconds.clone(),
+        );
+        registry.register(
+            "reaction_latency_slots",
+            "Oracle publish slot to hedge landed slot",
+            reaction_slots.clone(),
+        );
+        registry.register(
+            "vault_delta",
+            "Vault net delta, underlying atoms",
+            delta.clone(),
+        );
+        registry.register(
+            "vault_band",
+            "Vault hedge band, underlying atoms",
+            band.clone(),
+        );
+        registry.register(
+            "vault_health",
+            "Vault stressed assets / liabilities",
+            health.clone(),
+        );
+        Arc::new(Self {
+            cycles,
+            sent,
+            landed,
+            failed,
+            reaction_seconds,
+            reaction_slots,
+            delta,
+            band,
+            health,
+            reaction_slot_samples: Mutex::new(Vec::new()),
+            registry,
+        })
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
+        out
+    }
+
+    pub fn action(action: &str) -> ActionLabels {
+        ActionLabels {
+            action: action.to_string(),
+        }
+    }
+
+    pub fn total(family: &Family<ActionLabels, Counter>, action: &str) -> u64 {
+        family.get_or_create(&Self::action(action)).get()
+    }
+
+    pub fn failed_total(&self) -> u64 {
+        ["rebalance", "liquidate", "settle"]
+            .iter()
+            .flat_map(|a| {
+                [
+                    "benign_race",
+                    "retry_next_cycle",
+                    "backoff",
+                    "failed",
+                    "timeout",
+                ]
+                .map(|r| {
+                    self.failed
+                        .get_or_create(&FailureLabels {
+                            action: a.to_string(),
+                            reason: r.to_string(),
+                        })
+                        .get()
+                })
+            })
+            .sum()
+    }
+
+    /// (p50, p99) of reaction latency in slots, if any hedge landed.
+    pub fn reaction_slot_percentiles(&self) -> Option<(u64, u64)> {
+        let mut v = self
+            .reaction_slot_samples
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_unstable();
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+        Some((at(0.5), at(0.99)))
+    }
+}
+
+/// Serves `GET /metrics` on `addr` until `shutdown` resolves.
+pub async fn serve(
+    metrics: Arc<Metrics>,
+    addr: SocketAddr,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let m = metrics.clone();
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    )],
+                    m.render(),
+                )
+            }
+        }),
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+    });
+    Ok(bound)
+}

@@ -1,0 +1,800 @@
+//! The sandbox's Solana JSON-RPC and websocket methods over [`Chain`], served by
+//! jsonrpsee. Every request and response shape is agave's own client-side type
+//! (`solana-rpc-client-api`, `solana-account-decoder`, `solana-transaction-status`), so
+//! the JSON matches a validator's. Unknown methods answer -32601 (jsonrpsee's default).
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use base64::Engine;
+use jsonrpsee::core::server::{PendingSubscriptionSink, SubscriptionMessage};
+use jsonrpsee::core::traits::IdProvider;
+use jsonrpsee::types::{ErrorObjectOwned, Params, SubscriptionId};
+use jsonrpsee::RpcModule;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use solana_account_decoder::parse_account_data::{
+    AccountAdditionalDataV3, SplTokenAdditionalDataV2,
+};
+use solana_account_decoder::parse_token::token_amount_to_ui_amount_v3;
+use solana_account_decoder::{encode_ui_account, UiAccount, UiAccountEncoding, UiDataSliceConfig};
+use solana_rpc_client_api::config::{
+    RpcAccountInfoConfig, RpcContextConfig, RpcEncodingConfigWrapper, RpcProgramAccountsConfig,
+    RpcSendTransactionConfig, RpcSignatureStatusConfig, RpcSignatureSubscribeConfig,
+    RpcSimulateTransactionConfig, RpcTokenAccountsFilter, RpcTransactionConfig,
+};
+use solana_rpc_client_api::custom_error::RpcCustomError;
+use solana_rpc_client_api::filter::RpcFilterType;
+use solana_rpc_client_api::response::{
+    OptionalContext, ProcessedSignatureResult, Response, RpcBlockhash, RpcKeyedAccount,
+    RpcPrioritizationFee, RpcResponseContext, RpcSignatureResult, RpcSimulateTransactionResult,
+    RpcVersionInfo, SlotInfo,
+};
+use solana_sdk::account::{Account, AccountSharedData};
+use solana_sdk::epoch_info::EpochInfo;
+use solana_sdk::epoch_schedule::EpochSchedule;
+use solana_sdk::message::{Message, VersionedMessage};
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Signature, Signer};
+use solana_sdk::transaction::{Transaction, TransactionError, VersionedTransaction};
+use solana_transaction_status::{
+    ConfirmedTransactionWithStatusMeta, TransactionBinaryEncoding, TransactionConfirmationStatus,
+    TransactionStatus, TransactionWithStatusMeta, UiTransactionEncoding, UiTransactionReturnData,
+    VersionedTransactionWithStatusMeta,
+};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::chain::{is_token_program, token_account_fields, Chain, ChainEvent, SendError};
+
+/// The agave version whose bank serves these requests.
+pub const AGAVE_VERSION: &str = "2.3.13";
+/// Agave's limit on keys per `getMultipleAccounts`.
+pub const MAX_MULTIPLE_ACCOUNTS: usize = 100;
+/// Agave's limit on `getRecentPrioritizationFees` accounts.
+pub const MAX_PRIORITY_FEE_ACCOUNTS: usize = 128;
+
+type RpcResult<T> = Result<T, ErrorObjectOwned>;
+
+/// The methods this endpoint serves (the conformance test walks this list).
+pub const HTTP_METHODS: &[&str] = &[
+    "getAccountInfo",
+    "getMultipleAccounts",
+    "getProgramAccounts",
+    "getBalance",
+    "getTokenAccountBalance",
+    "getTokenAccountsByOwner",
+    "getLatestBlockhash",
+    "isBlockhashValid",
+    "sendTransaction",
+    "simulateTransaction",
+    "getSignatureStatuses",
+    "getTransaction",
+    "getSlot",
+    "getBlockHeight",
+    "getEpochInfo",
+    "getMinimumBalanceForRentExemption",
+    "getFeeForMessage",
+    "getRecentPrioritizationFees",
+    "requestAirdrop",
+    "getVersion",
+    "getGenesisHash",
+    "getHealth",
+];
+
+fn invalid_params(msg: impl std::fmt::Display) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(-32602, format!("Invalid params: {msg}"), None::<()>)
+}
+
+fn internal(msg: impl std::fmt::Display) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(-32603, format!("Internal error: {msg}"), None::<()>)
+}
+
+/// Agave's custom errors (preflight failure, unsupported version…) as JSON-RPC errors.
+fn custom(e: RpcCustomError) -> ErrorObjectOwned {
+    let e: jsonrpc_core::Error = e.into();
+    ErrorObjectOwned::owned(e.code.code() as i32, e.message, e.data)
+}
+
+fn pubkey(s: &str) -> RpcResult<Pubkey> {
+    Pubkey::from_str(s).map_err(invalid_params)
+}
+
+fn signature(s: &str) -> RpcResult<Signature> {
+    Signature::from_str(s).map_err(invalid_params)
+}
+
+/// Positional params: required first, optional rest.
+struct Args<'a>(jsonrpsee::types::params::ParamsSequence<'a>);
+
+impl<'a> Args<'a> {
+    fn new(p: &'a Params<'a>) -> Self {
+        Args(p.sequence())
+    }
+    fn next<T: DeserializeOwned>(&mut self) -> RpcResult<T> {
+        self.0.next::<T>().map_err(|e| invalid_params(e.message()))
+    }
+    fn opt<T: DeserializeOwned>(&mut self) -> RpcResult<Option<T>> {
+        self.0
+            .optional_next::<T>()
+            .map_err(|e| invalid_params(e.message()))
+    }
+}
+
+/// Whether `account` passes `filter`, as agave's `filter_allows`.
+fn filter_allows(filter: &RpcFilterType, account: &AccountSharedData) -> bool {
+    use solana_sdk::account::ReadableAccount;
+    match filter {
+        RpcFilterType::DataSize(size) => account.data().len() as u64 == *size,
+        RpcFilterType::Memcmp(compare) => compare.bytes_match(account.data()),
+        RpcFilterType::TokenAccountState => {
+            is_token_program(account.owner()) && token_account_fields(account).is_some()
+        }
+    }
+}
+
+fn ctx(chain: &Chain) -> RpcResponseContext {
+    RpcResponseContext::new(chain.slot())
+}
+
+fn with_ctx<T>(chain: &Chain, value: T) -> Response<T> {
+    Response {
+        context: ctx(chain),
+        value,
+    }
+}
+
+/// Encodes an account as agave does, with the mint's decimals for `jsonParsed`
+/// token accounts.
+async fn encode(
+    chain: &Chain,
+    key: &Pubkey,
+    account: &Account,
+    encoding: UiAccountEncoding,
+    slice: Option<UiDataSliceConfig>,
+) -> RpcResult<UiAccount> {
+    if matches!(
+        encoding,
+        UiAccountEncoding::Binary | UiAccountEncoding::Base58
+    ) && account.data.len() > 128
+        && slice.is_none()
+    {
+        return Err(invalid_params(
+            "Encoded binary (base 58) data should be less than 128 bytes, please use Base64 encoding.",
+        ));
+    }
+    let mut additional = None;
+    if encoding == UiAccountEncoding::JsonParsed && is_token_program(&account.owner) {
+        if let Some((mint, _, _)) = token_account_fields(account) {
+            if let Some(d) = chain.mint_decimals(&mint).await {
+                additional = Some(AccountAdditionalDataV3 {
+                    spl_token_additional_data: Some(SplTokenAdditionalDataV2::with_decimals(d)),
+                });
+            }
+        }
+    }
+    Ok(encode_ui_account(key, account, encoding, additional, slice))
+}
+
+fn account_config(
+    c: Option<RpcAccountInfoConfig>,
+) -> (UiAccountEncoding, Option<UiDataSliceConfig>) {
+    let c = c.unwrap_or_default();
+    (
+        c.encoding.unwrap_or(UiAccountEncoding::Binary),
+        c.data_slice,
+    )
+}
+
+async fn fetch(chain: &Chain, key: &Pubkey) -> RpcResult<Option<Account>> {
+    chain.account(key).await.map_err(internal)
+}
+
+/// Decodes a wire transaction (base58 or base64, bincode).
+fn decode_tx(data: &str, encoding: TransactionBinaryEncoding) -> RpcResult<VersionedTransaction> {
+    let bytes = match encoding {
+        TransactionBinaryEncoding::Base58 => bs58::decode(data)
+            .into_vec()
+            .map_err(|e| invalid_params(format!("invalid base58 encoding: {e}")))?,
+        TransactionBinaryEncoding::Base64 => base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| invalid_params(format!("invalid base64 encoding: {e}")))?,
+    };
+    let tx: VersionedTransaction = bincode::deserialize(&bytes)
+        .map_err(|e| invalid_params(format!("failed to deserialize transaction: {e}")))?;
+    tx.sanitize()
+        .map_err(|e| invalid_params(format!("invalid transaction: {e}")))?;
+    Ok(tx)
+}
+
+fn binary_encoding(e: Option<UiTransactionEncoding>) -> RpcResult<TransactionBinaryEncoding> {
+    e.unwrap_or(UiTransactionEncoding::Base58)
+        .into_binary_encoding()
+        .ok_or_else(|| invalid_params("unsupported encoding: use base58 or base64"))
+}
+
+fn simulation_result(
+    sim: super::chain::Simulation,
+    replacement: Option<RpcBlockhash>,
+) -> RpcSimulateTransactionResult {
+    RpcSimulateTransactionResult {
+        err: sim.err,
+        logs: Some(sim.logs),
+        accounts: None,
+        units_consumed: Some(sim.units_consumed),
+        loaded_accounts_data_size: Some(sim.loaded_accounts_data_size),
+        return_data: sim.return_data.map(UiTransactionReturnData::from),
+        inner_instructions: Some(sim.inner_instructions.into_iter().map(Into::into).collect()),
+        replacement_blockhash: replacement,
+    }
+}
+
+fn send_error(e: SendError) -> ErrorObjectOwned {
+    match e {
+        SendError::Preflight(sim) => {
+            let err = sim.err.clone().unwrap_or(TransactionError::AccountNotFound);
+            custom(RpcCustomError::SendTransactionPreflightFailure {
+                message: format!("Transaction simulation failed: {err}"),
+                result: simulation_result(sim, None),
+            })
+        }
+        SendError::Rejected(err) => custom(RpcCustomError::SendTransactionPreflightFailure {
+            message: format!("Transaction simulation failed: {err}"),
+            result: RpcSimulateTransactionResult {
+                err: Some(err),
+                logs: Some(vec![]),
+                accounts: None,
+                units_consumed: Some(0),
+                loaded_accounts_data_size: None,
+                return_data: None,
+                inner_instructions: None,
+                replacement_blockhash: None,
+            },
+        }),
+        SendError::Bank(m) => internal(m),
+    }
+}
+
+/// Sequential subscription ids (web3.js reads them as JavaScript numbers).
+#[derive(Debug, Default)]
+pub struct SequentialIds(AtomicU64);
+
+impl IdProvider for SequentialIds {
+    fn next_id(&self) -> SubscriptionId<'static> {
+        SubscriptionId::Num(self.0.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+macro_rules! method {
+    ($m:expr, $name:literal, |$p:ident, $c:ident| -> $ret:ty $body:block) => {
+        $m.register_async_method($name, |$p, $c, _| async move {
+            let $c: &Chain = &$c;
+            let out: $ret = async { $body }.await;
+            out
+        })
+        .expect("method names are unique");
+    };
+}
+
+/// All HTTP methods and websocket subscriptions.
+pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
+    let mut m = RpcModule::new(chain);
+
+    method!(m, "getAccountInfo", |p,
+                                  c|
+     -> RpcResult<
+        Response<Option<UiAccount>>,
+    > {
+        let mut a = Args::new(&p);
+        let key = pubkey(&a.next::<String>()?)?;
+        let (encoding, slice) = account_config(a.opt()?);
+        let value = match fetch(c, &key).await? {
+            Some(acc) => Some(encode(c, &key, &acc, encoding, slice).await?),
+            None => None,
+        };
+        Ok(with_ctx(c, value))
+    });
+
+    method!(m, "getMultipleAccounts", |p,
+                                       c|
+     -> RpcResult<
+        Response<Vec<Option<UiAccount>>>,
+    > {
+        let mut a = Args::new(&p);
+        let keys: Vec<String> = a.next()?;
+        if keys.len() > MAX_MULTIPLE_ACCOUNTS {
+            return Err(invalid_params(format!(
+                "Too many inputs provided; max {MAX_MULTIPLE_ACCOUNTS}"
+            )));
+        }
+        let (encoding, slice) = account_config(a.opt()?);
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            let key = pubkey(&k)?;
+            out.push(match fetch(c, &key).await? {
+                Some(acc) => Some(encode(c, &key, &acc, encoding, slice).await?),
+                None => None,
+            });
+        }
+        Ok(with_ctx(c, out))
+    });
+
+    method!(m, "getProgramAccounts", |p,
+                                      c|
+     -> RpcResult<
+        OptionalContext<Vec<RpcKeyedAccount>>,
+    > {
+        let mut a = Args::new(&p);
+        let program = pubkey(&a.next::<String>()?)?;
+        let config: RpcProgramAccountsConfig = a.opt()?.unwrap_or_default();
+        let filters = config.filters.unwrap_or_default();
+        for f in &filters {
+            f.verify().map_err(invalid_params)?;
+        }
+        let (encoding, slice) = account_config(Some(config.account_config));
+        let mut out = Vec::new();
+        for (key, acc) in c.program_accounts(&program).await.map_err(internal)? {
+            let shared = AccountSharedData::from(acc.clone());
+            if filters
+                .iter()
+                .all(|f: &RpcFilterType| filter_allows(f, &shared))
+            {
+                out.push(RpcKeyedAccount {
+                    pubkey: key.to_string(),
+                    account: encode(c, &key, &acc, encoding, slice).await?,
+                });
+            }
+        }
+        Ok(if config.with_context.unwrap_or(false) {
+            OptionalContext::Context(with_ctx(c, out))
+        } else {
+            OptionalContext::NoContext(out)
+        })
+    });
+
+    method!(m, "getBalance", |p, c| -> RpcResult<Response<u64>> {
+        let key = pubkey(&Args::new(&p).next::<String>()?)?;
+        let lamports = fetch(c, &key).await?.map(|a| a.lamports).unwrap_or(0);
+        Ok(with_ctx(c, lamports))
+    });
+
+    method!(m, "getTokenAccountBalance", |p,
+                                          c|
+     -> RpcResult<
+        Response<solana_account_decoder::parse_token::UiTokenAmount>,
+    > {
+        let key = pubkey(&Args::new(&p).next::<String>()?)?;
+        let acc = fetch(c, &key)
+            .await?
+            .ok_or_else(|| invalid_params("could not find account"))?;
+        let (mint, _, amount) =
+            token_account_fields(&acc).ok_or_else(|| invalid_params("not a Token account"))?;
+        let decimals = c
+            .mint_decimals(&mint)
+            .await
+            .ok_or_else(|| invalid_params("Invalid param: mint could not be unpacked"))?;
+        Ok(with_ctx(
+            c,
+            token_amount_to_ui_amount_v3(
+                amount,
+                &SplTokenAdditionalDataV2::with_decimals(decimals),
+            ),
+        ))
+    });
+
+    method!(m, "getTokenAccountsByOwner", |p,
+                                           c|
+     -> RpcResult<
+        Response<Vec<RpcKeyedAccount>>,
+    > {
+        let mut a = Args::new(&p);
+        let owner = pubkey(&a.next::<String>()?)?;
+        let filter: RpcTokenAccountsFilter = a.next()?;
+        let (encoding, slice) = account_config(a.opt()?);
+        let (programs, mint) = match filter {
+            RpcTokenAccountsFilter::Mint(m) => (
+                vec![anchor_spl::token::ID, anchor_spl::token_2022::ID],
+                Some(pubkey(&m)?),
+            ),
+            RpcTokenAccountsFilter::ProgramId(p) => {
+                let p = pubkey(&p)?;
+                if !is_token_program(&p) {
+                    return Err(invalid_params(format!(
+                        "unrecognized Token program id: {p}"
+                    )));
+                }
+                (vec![p], None)
+            }
+        };
+        let mut out = Vec::new();
+        for program in programs {
+            for (key, acc) in c.program_accounts(&program).await.map_err(internal)? {
+                let Some((m, o, _)) = token_account_fields(&acc) else {
+                    continue;
+                };
+                if o == owner && mint.is_none_or(|x| x == m) {
+                    out.push(RpcKeyedAccount {
+                        pubkey: key.to_string(),
+                        account: encode(c, &key, &acc, encoding, slice).await?,
+                    });
+                }
+            }
+        }
+        Ok(with_ctx(c, out))
+    });
+
+    method!(m, "getLatestBlockhash", |_p,
+                                      c|
+     -> RpcResult<
+        Response<RpcBlockhash>,
+    > {
+        let (hash, last_valid_block_height) = c.latest_blockhash().await.map_err(internal)?;
+        Ok(with_ctx(
+            c,
+            RpcBlockhash {
+                blockhash: hash.to_string(),
+                last_valid_block_height,
+            },
+        ))
+    });
+
+    method!(m, "isBlockhashValid", |p, c| -> RpcResult<Response<bool>> {
+        let hash = solana_sdk::hash::Hash::from_str(&Args::new(&p).next::<String>()?)
+            .map_err(invalid_params)?;
+        // The bank prices a message only while its blockhash is valid.
+        let probe = Message::new_with_blockhash(&[], Some(&c.faucet().pubkey()), &hash);
+        let fee = c
+            .fee_for_message(&VersionedMessage::Legacy(probe))
+            .await
+            .map_err(internal)?;
+        Ok(with_ctx(c, fee.is_some()))
+    });
+
+    method!(m, "sendTransaction", |p, c| -> RpcResult<String> {
+        let mut a = Args::new(&p);
+        let data: String = a.next()?;
+        let config: RpcSendTransactionConfig = a.opt()?.unwrap_or_default();
+        let tx = decode_tx(&data, binary_encoding(config.encoding)?)?;
+        let sig = c
+            .send(tx, !config.skip_preflight)
+            .await
+            .map_err(send_error)?;
+        Ok(sig.to_string())
+    });
+
+    method!(m, "simulateTransaction", |p,
+                                       c|
+     -> RpcResult<
+        Response<RpcSimulateTransactionResult>,
+    > {
+        let mut a = Args::new(&p);
+        let data: String = a.next()?;
+        let config: RpcSimulateTransactionConfig = a.opt()?.unwrap_or_default();
+        if config.accounts.is_some() {
+            return Err(invalid_params(
+                "the sandbox does not return post-simulation accounts",
+            ));
+        }
+        if config.sig_verify && config.replace_recent_blockhash {
+            return Err(invalid_params(
+                "sigVerify may not be used with replaceRecentBlockhash",
+            ));
+        }
+        let mut tx = decode_tx(&data, binary_encoding(config.encoding)?)?;
+        let mut replacement = None;
+        if config.replace_recent_blockhash {
+            let (hash, last_valid_block_height) = c.latest_blockhash().await.map_err(internal)?;
+            tx.message.set_recent_blockhash(hash);
+            replacement = Some(RpcBlockhash {
+                blockhash: hash.to_string(),
+                last_valid_block_height,
+            });
+        } else if config.sig_verify && tx.verify_with_results().iter().any(|ok| !ok) {
+            return Err(custom(
+                RpcCustomError::TransactionSignatureVerificationFailure,
+            ));
+        }
+        let sim = c.simulate(&tx).await.map_err(send_error)?;
+        let mut result = simulation_result(sim, replacement);
+        if !config.inner_instructions {
+            result.inner_instructions = None;
+        }
+        Ok(with_ctx(c, result))
+    });
+
+    method!(m, "getSignatureStatuses", |p,
+                                        c|
+     -> RpcResult<
+        Response<Vec<Option<TransactionStatus>>>,
+    > {
+        let mut a = Args::new(&p);
+        let sigs: Vec<String> = a.next()?;
+        let _config: Option<RpcSignatureStatusConfig> = a.opt()?;
+        if sigs.len() > 256 {
+            return Err(invalid_params("Too many inputs provided; max 256"));
+        }
+        let mut out = Vec::with_capacity(sigs.len());
+        for s in sigs {
+            let sig = signature(&s)?;
+            // One node, no forks: a processed transaction is final at once.
+            out.push(c.status(&sig).map(|(slot, err)| TransactionStatus {
+                slot,
+                confirmations: None,
+                status: err.clone().map_or(Ok(()), Err),
+                err,
+                confirmation_status: Some(TransactionConfirmationStatus::Finalized),
+            }));
+        }
+        Ok(with_ctx(c, out))
+    });
+
+    method!(m, "getTransaction", |p,
+                                  c|
+     -> RpcResult<serde_json::Value> {
+        let mut a = Args::new(&p);
+        let sig = signature(&a.next::<String>()?)?;
+        let config = a
+            .opt::<RpcEncodingConfigWrapper<RpcTransactionConfig>>()?
+            .map(|w| w.convert_to_current())
+            .unwrap_or_default();
+        let Some(stored) = c.transaction(&sig) else {
+            return Ok(serde_json::Value::Null);
+        };
+        let confirmed = ConfirmedTransactionWithStatusMeta {
+            slot: stored.slot,
+            tx_with_meta: TransactionWithStatusMeta::Complete(VersionedTransactionWithStatusMeta {
+                transaction: stored.transaction,
+                meta: stored.meta,
+            }),
+            block_time: Some(stored.block_time),
+        };
+        confirmed
+            .encode(
+                config.encoding.unwrap_or(UiTransactionEncoding::Json),
+                config.max_supported_transaction_version,
+            )
+            .map(|t| serde_json::to_value(t).expect("agave's types serialize"))
+            .map_err(|e| match e {
+                solana_transaction_status::EncodeError::UnsupportedTransactionVersion(v) => {
+                    custom(RpcCustomError::UnsupportedTransactionVersion(v))
+                }
+            })
+    });
+
+    method!(m, "getSlot", |_p, c| -> RpcResult<u64> { Ok(c.slot()) });
+
+    method!(m, "getBlockHeight", |_p, c| -> RpcResult<u64> {
+        c.block_height().await.map_err(internal)
+    });
+
+    method!(m, "getEpochInfo", |_p, c| -> RpcResult<EpochInfo> {
+        let schedule: EpochSchedule = c.epoch_schedule().await.map_err(internal)?;
+        let slot = c.slot();
+        let (epoch, slot_index) = schedule.get_epoch_and_slot_index(slot);
+        Ok(EpochInfo {
+            epoch,
+            slot_index,
+            slots_in_epoch: schedule.get_slots_in_epoch(epoch),
+            absolute_slot: slot,
+            block_height: c.block_height().await.map_err(internal)?,
+            transaction_count: Some(c.transaction_count()),
+        })
+    });
+
+    method!(m, "getMinimumBalanceForRentExemption", |p,
+                                                     c|
+     -> RpcResult<
+        u64,
+    > {
+        let size: usize = Args::new(&p).next()?;
+        Ok(c.rent().await.map_err(internal)?.minimum_balance(size))
+    });
+
+    method!(m, "getFeeForMessage", |p,
+                                    c|
+     -> RpcResult<
+        Response<Option<u64>>,
+    > {
+        let mut a = Args::new(&p);
+        let data: String = a.next()?;
+        let _config: Option<RpcContextConfig> = a.opt()?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&data)
+            .map_err(|e| invalid_params(format!("invalid base64 encoding: {e}")))?;
+        let message: VersionedMessage = bincode::deserialize(&bytes)
+            .map_err(|e| invalid_params(format!("failed to deserialize message: {e}")))?;
+        let fee = c.fee_for_message(&message).await.map_err(internal)?;
+        Ok(with_ctx(c, fee))
+    });
+
+    method!(m, "getRecentPrioritizationFees", |p,
+                                               c|
+     -> RpcResult<
+        Vec<RpcPrioritizationFee>,
+    > {
+        let keys: Vec<String> = Args::new(&p).opt()?.unwrap_or_default();
+        if keys.len() > MAX_PRIORITY_FEE_ACCOUNTS {
+            return Err(invalid_params(format!(
+                "Too many inputs provided; max {MAX_PRIORITY_FEE_ACCOUNTS}"
+            )));
+        }
+        let keys = keys
+            .iter()
+            .map(|k| pubkey(k))
+            .collect::<RpcResult<Vec<_>>>()?;
+        Ok(c.recent_priority_fees(&keys)
+            .into_iter()
+            .map(|(slot, prioritization_fee)| RpcPrioritizationFee {
+                slot,
+                prioritization_fee,
+            })
+            .collect())
+    });
+
+    method!(m, "requestAirdrop", |p, c| -> RpcResult<String> {
+        let mut a = Args::new(&p);
+        let to = pubkey(&a.next::<String>()?)?;
+        let lamports: u64 = a.next()?;
+        let (hash, _) = c.latest_blockhash().await.map_err(internal)?;
+        let faucet = c.faucet();
+        let ix = solana_system_interface::instruction::transfer(&faucet.pubkey(), &to, lamports);
+        let tx = Transaction::new_signed_with_payer(&[ix], Some(&faucet.pubkey()), &[faucet], hash);
+        let sig = c.send(tx.into(), true).await.map_err(send_error)?;
+        Ok(sig.to_string())
+    });
+
+    method!(m, "getVersion", |_p, _c| -> RpcResult<RpcVersionInfo> {
+        Ok(RpcVersionInfo {
+            solana_core: AGAVE_VERSION.to_string(),
+            feature_set: None,
+        })
+    });
+
+    method!(m, "getGenesisHash", |_p, c| -> RpcResult<String> {
+        Ok(c.genesis_hash.to_string())
+    });
+
+    method!(m, "getHealth", |_p, _c| -> RpcResult<&'static str> {
+        Ok("ok")
+    });
+
+    register_subscriptions(&mut m);
+    m
+}
+
+async fn notify<T: Serialize>(sink: &jsonrpsee::core::server::SubscriptionSink, value: &T) -> bool {
+    match SubscriptionMessage::from_json(value) {
+        Ok(msg) => sink.send(msg).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+fn register_subscriptions(m: &mut RpcModule<Arc<Chain>>) {
+    m.register_subscription(
+        "signatureSubscribe",
+        "signatureNotification",
+        "signatureUnsubscribe",
+        |p: Params<'static>, pending: PendingSubscriptionSink, c: Arc<Arc<Chain>>, _| async move {
+            let parsed = {
+                let mut a = Args::new(&p);
+                a.next::<String>()
+                    .and_then(|s| signature(&s))
+                    .and_then(|sig| a.opt::<RpcSignatureSubscribeConfig>().map(|_| sig))
+            };
+            let sig = match parsed {
+                Ok(s) => s,
+                Err(e) => {
+                    pending.reject(e).await;
+                    return Ok(());
+                }
+            };
+            let mut events = c.subscribe();
+            let sink = pending.accept().await?;
+            let done = |slot, err| Response {
+                context: RpcResponseContext::new(slot),
+                value: RpcSignatureResult::ProcessedSignature(ProcessedSignatureResult { err }),
+            };
+            // Already processed: answer at once (clients also poll statuses).
+            if let Some((slot, err)) = c.status(&sig) {
+                notify(&sink, &done(slot, err)).await;
+                return Ok(());
+            }
+            loop {
+                match events.recv().await {
+                    Ok(ChainEvent::Signature {
+                        signature,
+                        slot,
+                        err,
+                    }) if signature == sig => {
+                        notify(&sink, &done(slot, err)).await;
+                        return Ok(());
+                    }
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return Ok(()),
+                }
+                if sink.is_closed() {
+                    return Ok(());
+                }
+            }
+        },
+    )
+    .expect("subscription names are unique");
+
+    m.register_subscription(
+        "accountSubscribe",
+        "accountNotification",
+        "accountUnsubscribe",
+        |p: Params<'static>, pending: PendingSubscriptionSink, c: Arc<Arc<Chain>>, _| async move {
+            let parsed = {
+                let mut a = Args::new(&p);
+                a.next::<String>()
+                    .and_then(|s| pubkey(&s))
+                    .and_then(|k| a.opt::<RpcAccountInfoConfig>().map(|cfg| (k, cfg)))
+            };
+            let (key, config) = match parsed {
+                Ok(v) => v,
+                Err(e) => {
+                    pending.reject(e).await;
+                    return Ok(());
+                }
+            };
+            let (encoding, slice) = account_config(config);
+            let mut events = c.subscribe();
+            let sink = pending.accept().await?;
+            let mut last: Option<Account> = c.account(&key).await.ok().flatten();
+            loop {
+                let changed = match events.recv().await {
+                    Ok(ChainEvent::Accounts(keys)) => keys.contains(&key),
+                    Ok(_) | Err(RecvError::Lagged(_)) => false,
+                    Err(RecvError::Closed) => return Ok(()),
+                };
+                if sink.is_closed() {
+                    return Ok(());
+                }
+                if !changed {
+                    continue;
+                }
+                let now = c.account(&key).await.ok().flatten();
+                if now == last {
+                    continue;
+                }
+                // A closed account is reported as an empty system account, as agave does.
+                let shown = now.clone().unwrap_or_default();
+                if let Ok(ui) = encode(&c, &key, &shown, encoding, slice).await {
+                    if !notify(&sink, &with_ctx(&c, ui)).await {
+                        return Ok(());
+                    }
+                }
+                last = now;
+            }
+        },
+    )
+    .expect("subscription names are unique");
+
+    m.register_subscription(
+        "slotSubscribe",
+        "slotNotification",
+        "slotUnsubscribe",
+        |_p: Params<'static>, pending: PendingSubscriptionSink, c: Arc<Arc<Chain>>, _| async move {
+            let mut events = c.subscribe();
+            let sink = pending.accept().await?;
+            loop {
+                match events.recv().await {
+                    Ok(ChainEvent::Slot { slot, parent }) => {
+                        let info = SlotInfo {
+                            slot,
+                            parent,
+                            root: parent,
+                        };
+                        if !notify(&sink, &info).await {
+                            return Ok(());
+                        }
+                    }
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return Ok(()),
+                }
+            }
+        },
+    )
+    .expect("subscription names are unique");
+}
