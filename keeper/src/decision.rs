@@ -313,6 +313,27 @@ mod tests {
     }
 
     #[test]
+    fn hedging_works_at_the_governable_bounds() {
+        // The largest band and size parameters governance may set still compute (they
+        // once overflowed the fixed-point math and blocked every rebalance).
+        let mut w = world();
+        w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        w.vault.risk.delta_band_hard = hedge_vault::state::MAX_FX_ATOMS;
+        w.vault.risk.max_hedge_per_call = hedge_vault::state::MAX_FX_ATOMS;
+        w.vault.risk.delta_band_min = 0;
+        assert!(w.vault.risk.validate().is_ok());
+        assert_eq!(run(&w, T0, &w.keeper), Action::Rebalance);
+        w.vault.risk.delta_band_min = hedge_vault::state::MAX_FX_ATOMS;
+        assert_eq!(
+            run(&w, T0, &w.keeper),
+            Action::Nothing(Idle::NotDue(code(VaultError::DeltaWithinBand)))
+        );
+        // One past the bound is refused by governance.
+        w.vault.risk.delta_band_hard = hedge_vault::state::MAX_FX_ATOMS + 1;
+        assert!(w.vault.risk.validate().is_err());
+    }
+
+    #[test]
     fn settle_an_expired_series_in_its_window() {
         let mut w = world();
         w.book.series[3] = series(9, false, 100.0, T0 - 30, 1);

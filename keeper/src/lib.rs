@@ -4,6 +4,7 @@
 //! `run` is the RPC loop around it, `send` sends one transaction, `sandbox` is the local
 //! endpoint and world, and `backtest` measures hedging quality in an in-process bank.
 
+pub mod backtest;
 pub mod builders;
 pub mod config;
 pub mod decision;

@@ -26,6 +26,18 @@ enum Command {
     /// A local JSON-RPC endpoint with a vault, a DEX pool, a moving Pyth feed, a trader
     /// and the keeper.
     Sandbox(SandboxArgs),
+    /// Hedging quality of the real program over simulated price paths.
+    Backtest(BacktestArgs),
+}
+
+#[derive(clap::Args)]
+struct BacktestArgs {
+    /// The backtest's TOML configuration.
+    #[arg(long)]
+    config: std::path::PathBuf,
+    /// Write per-path results to this CSV.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
 }
 
 fn init_tracing() {
@@ -44,6 +56,7 @@ async fn main() {
     let result = match cli.command {
         Command::Run(args) => run(args).await,
         Command::Sandbox(args) => sandbox::run(args, None).await.map(drop),
+        Command::Backtest(args) => backtest(args).await,
     };
     if let Err(e) = result {
         eprintln!("error: {e}");
@@ -74,6 +87,24 @@ async fn run(args: RunArgs) -> Result<(), String> {
     tracing::info!("stopping: finishing the transaction in flight");
     let _ = tx.send(true);
     let _ = loop_task.await;
+    Ok(())
+}
+
+async fn backtest(args: BacktestArgs) -> Result<(), String> {
+    use hedge_keeper::backtest;
+    let config = backtest::BacktestConfig::load(&args.config).map_err(|e| e.to_string())?;
+    if let Some(out) = &args.out {
+        // Fail on an unwritable path now, not after the run.
+        std::fs::File::create(out).map_err(|e| format!("--out {}: {e}", out.display()))?;
+    }
+    let (results, summary) = backtest::run(&config).await?;
+    if let Some(out) = &args.out {
+        backtest::write_csv(out, &results).map_err(|e| format!("--out {}: {e}", out.display()))?;
+    }
+    println!(
+        "{}",
+        serde_json::to_string(&summary).expect("plain data serializes")
+    );
     Ok(())
 }
 

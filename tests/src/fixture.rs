@@ -139,7 +139,7 @@ pub struct VaultFixture {
     pub pool_fee_rate: u64,
     pub hedge_log: Pubkey,
     /// Hedge-log accounts of vault ids 0 and 1 (created by the client, not PDAs).
-    pub hedge_log_kps: [Keypair; 2],
+    pub hedge_log_kps: Vec<Keypair>,
 }
 
 /// Initial pool reserves: price 100 quote per underlying unit.
@@ -250,7 +250,7 @@ impl VaultFixture {
             pool,
             pool_fee_rate,
             hedge_log: Pubkey::default(),
-            hedge_log_kps: [Keypair::new(), Keypair::new()],
+            hedge_log_kps: vec![Keypair::new(), Keypair::new()],
         };
         f.hedge_log = f.hedge_log_kps[0].pubkey();
         f.set_time(T0).await;
@@ -270,6 +270,24 @@ impl VaultFixture {
             space as u64,
             &hedge_vault::ID,
         )
+    }
+
+    /// Points every builder at vault `vault_id` on the same mints, oracle and pool (a
+    /// new hedge-log keypair is made for ids not seen before). The vault must then be
+    /// initialized.
+    pub fn retarget(&mut self, vault_id: u16) {
+        while self.hedge_log_kps.len() <= vault_id as usize {
+            self.hedge_log_kps.push(Keypair::new());
+        }
+        let [vault, book, share_mint, quote_vault, underlying_vault, share_escrow] =
+            self.vault_keys(vault_id);
+        self.vault = vault;
+        self.book = book;
+        self.share_mint = share_mint;
+        self.quote_vault = quote_vault;
+        self.underlying_vault = underlying_vault;
+        self.share_escrow = share_escrow;
+        self.hedge_log = self.hedge_log_kps[vault_id as usize].pubkey();
     }
 
     /// Sends `ix` (an `initialize_vault`, possibly altered) after creating the hedge log.
@@ -560,11 +578,15 @@ impl VaultFixture {
         }
     }
 
-    pub async fn list_series_as(&mut self, admin: &Keypair, args: ListSeriesArgs) -> TxResult {
-        let ix = anchor_ix(
+    pub fn list_series_ix(&self, admin: &Keypair, args: ListSeriesArgs) -> Instruction {
+        anchor_ix(
             self.manage_accounts(&admin.pubkey()),
             hi::ListSeries { args },
-        );
+        )
+    }
+
+    pub async fn list_series_as(&mut self, admin: &Keypair, args: ListSeriesArgs) -> TxResult {
+        let ix = self.list_series_ix(admin, args);
         self.env.send(&[ix], &[admin]).await
     }
 
@@ -812,12 +834,20 @@ impl VaultFixture {
         }
     }
 
+    pub fn govern_ix(
+        &self,
+        signer: &Pubkey,
+        data: impl anchor_lang::InstructionData,
+    ) -> Instruction {
+        anchor_ix(self.govern_accounts(signer), data)
+    }
+
     pub async fn govern(
         &mut self,
         signer: &Keypair,
         data: impl anchor_lang::InstructionData,
     ) -> TxResult {
-        let ix = anchor_ix(self.govern_accounts(&signer.pubkey()), data);
+        let ix = self.govern_ix(&signer.pubkey(), data);
         self.env.send(&[ix], &[signer]).await
     }
 }

@@ -5,14 +5,18 @@
 
 use std::path::Path;
 
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, AccountSerialize};
+use anchor_spl::token::spl_token;
 use hedge_vault_tests::dex::Pool;
 use hedge_vault_tests::fixture::{legacy_account_data, pull_v2_account_data, OracleState};
+use hedge_vault_tests::fixture::{ONE_QUOTE, ONE_UNDERLYING};
 use pyth_sdk_solana::state::SolanaPriceAccount;
 use pyth_solana_receiver_sdk::price_update::PriceUpdateV2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
+use solana_sdk::instruction::Instruction;
 
 /// Seconds in a year, for σ and μ per year.
 pub const YEAR_S: f64 = 365.0 * 86_400.0;
@@ -144,10 +148,64 @@ pub fn arbitrage(x: u64, y: u64, price: f64, fee_rate: u64) -> Option<(bool, u64
         (true, (y_target - y) * gross)
     };
     let amount = amount.floor();
-    if amount < 1.0 {
+    // A move below a millionth of a bp is noise: its output would round to zero.
+    let reserve = if sell_underlying { y } else { x };
+    if amount < 1.0 || amount < reserve * 1e-10 {
         return None;
     }
     Some((sell_underlying, amount as u64))
+}
+
+/// An arbitrageur holding accounts of both mints, and mint authority of both (the
+/// sandbox's faucet), so it never runs out of inventory.
+#[derive(Clone, Copy, Debug)]
+pub struct Arbitrageur {
+    pub pool: Pool,
+    pub quote_mint: Pubkey,
+    pub underlying_mint: Pubkey,
+    pub authority: Pubkey,
+    pub quote_account: Pubkey,
+    pub underlying_account: Pubkey,
+    /// The pool's trade fee, parts per million.
+    pub fee_rate: u64,
+}
+
+impl Arbitrageur {
+    /// The pool's vaults in (quote, underlying) order.
+    pub fn vaults(&self) -> (Pubkey, Pubkey) {
+        pool_vaults(&self.pool, &self.quote_mint)
+    }
+
+    /// Mint-and-swap instructions that move a pool holding (`x` quote, `y` underlying)
+    /// atoms to `price` quote per underlying unit; empty if it is there already.
+    pub fn instructions(&self, x: u64, y: u64, price: f64) -> Vec<Instruction> {
+        let atoms_price = price * ONE_QUOTE as f64 / ONE_UNDERLYING as f64;
+        let Some((sell_underlying, amount_in)) = arbitrage(x, y, atoms_price, self.fee_rate) else {
+            return vec![];
+        };
+        let (mint, input, output) = if sell_underlying {
+            (
+                self.underlying_mint,
+                self.underlying_account,
+                self.quote_account,
+            )
+        } else {
+            (self.quote_mint, self.quote_account, self.underlying_account)
+        };
+        let mint_ix = spl_token::instruction::mint_to(
+            &spl_token::ID,
+            &mint,
+            &input,
+            &self.authority,
+            &[],
+            amount_in,
+        )
+        .expect("static SPL Token instruction");
+        let swap = self
+            .pool
+            .swap_ix(&self.authority, &input, &output, &mint, amount_in, 0);
+        vec![mint_ix, swap]
+    }
 }
 
 /// The pool's vaults in (quote, underlying) order.

@@ -35,7 +35,7 @@ use crate::config::{Config, PriorityFeePolicy};
 use crate::metrics::Metrics;
 use crate::run::Keeper;
 use chain::{wall_time, Chain};
-use market::{arbitrage, legacy_bytes, pool_vaults, pull_v2_bytes, Gbm, PriceSource};
+use market::{legacy_bytes, pull_v2_bytes, Gbm, PriceSource};
 
 /// How often the slot advances (a validator's ~400 ms).
 pub const SLOT_MS: u64 = 400;
@@ -641,12 +641,7 @@ struct MarketState {
     oracle_kind: OracleKind,
     oracle: Pubkey,
     oracle_other: Pubkey,
-    pool: Pool,
-    quote_mint: Pubkey,
-    underlying_mint: Pubkey,
-    pool_fee_rate: u64,
-    whale_quote: Pubkey,
-    whale_underlying: Pubkey,
+    arb: market::Arbitrageur,
 }
 
 impl From<&World> for MarketState {
@@ -657,12 +652,15 @@ impl From<&World> for MarketState {
             oracle_kind: w.oracle_kind,
             oracle: w.oracle,
             oracle_other: w.oracle_other,
-            pool: w.pool,
-            quote_mint: w.quote_mint,
-            underlying_mint: w.underlying_mint,
-            pool_fee_rate: w.pool_fee_rate,
-            whale_quote: w.whale_quote,
-            whale_underlying: w.whale_underlying,
+            arb: market::Arbitrageur {
+                pool: w.pool,
+                quote_mint: w.quote_mint,
+                underlying_mint: w.underlying_mint,
+                authority: w.chain.faucet().pubkey(),
+                quote_account: w.whale_quote,
+                underlying_account: w.whale_underlying,
+                fee_rate: w.pool_fee_rate,
+            },
         }
     }
 }
@@ -740,53 +738,30 @@ async fn market_loop(
 /// Swaps the pool to `price` (quote per underlying unit) from the faucet's accounts,
 /// minting what it pays with (the faucet is both mints' authority).
 async fn arbitrage_pool(m: &MarketState, price: f64) -> Result<(), String> {
-    let (qv, uv) = pool_vaults(&m.pool, &m.quote_mint);
-    let amount = |k: Pubkey| {
-        let chain = m.chain.clone();
-        async move {
-            chain
-                .account(&k)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|a| chain::token_account_fields(&a))
-                .map(|(_, _, amt)| amt)
-                .ok_or_else(|| format!("pool vault {k} unreadable"))
-        }
-    };
-    let (x, y) = (amount(qv).await?, amount(uv).await?);
-    let atoms_price = price * ONE_QUOTE as f64 / ONE_UNDERLYING as f64;
-    let Some((sell_underlying, amount_in)) = arbitrage(x, y, atoms_price, m.pool_fee_rate) else {
+    let (qv, uv) = m.arb.vaults();
+    let x = token_amount(&m.chain, qv).await?;
+    let y = token_amount(&m.chain, uv).await?;
+    let ixs = m.arb.instructions(x, y, price);
+    if ixs.is_empty() {
         return Ok(());
-    };
+    }
     let faucet = m.chain.faucet();
-    let (mint, input, output) = if sell_underlying {
-        (m.underlying_mint, m.whale_underlying, m.whale_quote)
-    } else {
-        (m.quote_mint, m.whale_quote, m.whale_underlying)
-    };
-    let mint_ix = spl_token::instruction::mint_to(
-        &spl_token::ID,
-        &mint,
-        &input,
-        &faucet.pubkey(),
-        &[],
-        amount_in,
-    )
-    .map_err(|e| e.to_string())?;
-    let swap = m
-        .pool
-        .swap_ix(&faucet.pubkey(), &input, &output, &mint, amount_in, 0);
     let (hash, _) = m.chain.latest_blockhash().await?;
-    let tx = Transaction::new_signed_with_payer(
-        &[mint_ix, swap],
-        Some(&faucet.pubkey()),
-        &[faucet],
-        hash,
-    );
+    let tx = Transaction::new_signed_with_payer(&ixs, Some(&faucet.pubkey()), &[faucet], hash);
     m.chain
         .send(tx.into(), true)
         .await
         .map(drop)
         .map_err(|e| format!("{e:?}"))
+}
+
+async fn token_amount(chain: &Chain, key: Pubkey) -> Result<u64, String> {
+    chain
+        .account(&key)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|a| chain::token_account_fields(&a))
+        .map(|(_, _, amount)| amount)
+        .ok_or_else(|| format!("token account {key} unreadable"))
 }

@@ -414,9 +414,17 @@ pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
         delta_after.abs() < risk.delta.abs(),
         VaultError::HedgeDidNotReduceDelta
     );
+    // A buy pays whole quote atoms (two round-ups so the vault gets at least `size`),
+    // so it may receive up to about three quote atoms' worth of underlying more than
+    // asked, plus the delta's fraction: that dust is tolerated even with a zero band.
+    let dust = if buy {
+        fx_u64(mul_div(3, unit, limit.max(1), Rounding::Up)?.saturating_add(1))?
+    } else {
+        Fx::ZERO
+    };
     let crossed = (delta_after > Fx::ZERO) != (risk.delta > Fx::ZERO) && delta_after != Fx::ZERO;
     require!(
-        !crossed || delta_after.abs() <= band,
+        !crossed || delta_after.abs() <= band.max(dust),
         VaultError::HedgeOvershoot
     );
 

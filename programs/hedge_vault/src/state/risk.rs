@@ -121,17 +121,17 @@ risk_params! {
     /// No sales or buy-backs in the last this-many seconds before expiry.
     trade_cutoff_s: u64 = 300, [0, 86_400], Higher;
     /// Hedging: smallest band on |net delta|, underlying atoms.
-    delta_band_min: u64 = 100_000_000, [0, u64::MAX], Neither;
+    delta_band_min: u64 = 100_000_000, [0, MAX_FX_ATOMS], Neither;
     /// Hedging: k of the gamma band k·|Γ|·S·σ·√(min_interval), in bps (10,000 = 1.0).
     band_k_bps: u64 = 10_000, [0, 100_000], Neither;
     /// Hedging: seconds between hedges unless |delta| exceeds `delta_band_hard`.
     min_interval_s: u64 = 60, [0, 86_400], Neither;
     /// Hedging: |net delta| that justifies an immediate hedge, underlying atoms.
-    delta_band_hard: u64 = 5_000_000_000, [0, u64::MAX], Neither;
+    delta_band_hard: u64 = 5_000_000_000, [0, MAX_FX_ATOMS], Neither;
     /// Hedging: a price move since the last hedge that triggers one, bps.
     price_trigger_bps: u64 = 200, [1, 5_000], Neither;
     /// Hedging: largest trade per call, underlying atoms.
-    max_hedge_per_call: u64 = 50_000_000_000, [1, u64::MAX], Lower;
+    max_hedge_per_call: u64 = 50_000_000_000, [1, MAX_FX_ATOMS], Lower;
     /// Hedging: largest price impact on the pool's reserves, bps.
     max_impact_bps: u64 = 100, [1, 2_000], Lower;
     /// Hedging: fill price within oracle ± this, bps (also sets minimum out).
@@ -145,5 +145,10 @@ risk_params! {
 }
 
 const_assert_eq!(core::mem::size_of::<RiskParams>(), 32 * 8);
+
+/// Largest atom count the hedging math holds (`Fx` = I64F64 has 63 integer bits):
+/// the bound of the band and hedge-size parameters, so no governable value can make
+/// every rebalance fail with `MathOverflow`.
+pub const MAX_FX_ATOMS: u64 = i64::MAX as u64;
 
 use static_assertions::const_assert_eq;
