@@ -55,7 +55,7 @@ async fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args).await,
-        Command::Sandbox(args) => sandbox::run(args, None).await.map(drop),
+        Command::Sandbox(args) => sandbox::run(args, Default::default()).await.map(drop),
         Command::Backtest(args) => backtest(args).await,
     };
     if let Err(e) = result {

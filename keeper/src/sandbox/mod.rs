@@ -55,10 +55,10 @@ pub struct SandboxArgs {
     #[arg(long, default_value_t = 8899)]
     pub port: u16,
     /// Annual volatility σ of the price process.
-    #[arg(long, default_value_t = 0.8)]
+    #[arg(long, default_value_t = 0.8, allow_negative_numbers = true)]
     pub sigma: f64,
     /// Annual drift μ of the price process.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub drift: f64,
     /// Expected jumps per year of market time (0 = none).
     #[arg(long, default_value_t = 0.0)]
@@ -96,6 +96,10 @@ pub struct SandboxArgs {
     /// Do not run the keeper (run `hedge-keeper run` against the endpoint yourself).
     #[arg(long)]
     pub no_keeper: bool,
+    /// Registered keeper keypairs to write (keeper.json, keeper-2.json, …); the embedded
+    /// keeper uses the first.
+    #[arg(long, default_value_t = 1)]
+    pub keepers: u8,
     /// Seconds between summaries.
     #[arg(long, default_value_t = 5)]
     pub summary_every_s: u64,
@@ -114,6 +118,18 @@ pub struct SandboxArgs {
 }
 
 impl SandboxArgs {
+    /// Parses sandbox flags as the CLI would (for tests and embedding).
+    pub fn from_flags(flags: &[&str]) -> Result<Self, clap::Error> {
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            args: SandboxArgs,
+        }
+        use clap::Parser;
+        Wrapper::try_parse_from(std::iter::once("sandbox").chain(flags.iter().copied()))
+            .map(|w| w.args)
+    }
+
     /// Named errors for values that cannot work.
     pub fn validate(&self) -> Result<(), String> {
         let bad = |k: &str, why: &str| Err(format!("--{k}: {why}"));
@@ -143,6 +159,9 @@ impl SandboxArgs {
         }
         if self.trade_every_ms < 100 {
             return bad("trade-every-ms", "must be ≥ 100");
+        }
+        if !(1..=8).contains(&self.keepers) {
+            return bad("keepers", "must be 1 to 8 (the vault's keeper slots)");
         }
         if self.summary_every_s == 0 {
             return bad("summary-every-s", "must be ≥ 1");
@@ -255,8 +274,19 @@ async fn build_world(args: &SandboxArgs) -> Result<World, String> {
         .map_err(|e| format!("initialize_vault: {e}"))?;
 
     let keeper = Keypair::new();
-    f.add_keeper(&keeper.pubkey()).await;
-    f.env.airdrop(&keeper.pubkey(), 100_000_000_000).await;
+    let mut extra_keepers = Vec::new();
+    for i in 0..args.keepers {
+        let kp = if i == 0 {
+            keeper.insecure_clone()
+        } else {
+            Keypair::new()
+        };
+        f.add_keeper(&kp.pubkey()).await;
+        f.env.airdrop(&kp.pubkey(), 100_000_000_000).await;
+        if i > 0 {
+            extra_keepers.push(kp);
+        }
+    }
     let lp = f.user(2_000_000 * ONE_QUOTE).await;
     f.deposit(&lp, 1_000_000 * ONE_QUOTE)
         .await
@@ -296,7 +326,15 @@ async fn build_world(args: &SandboxArgs) -> Result<World, String> {
         None => std::env::temp_dir().join(format!("hedge-sandbox-{}", std::process::id())),
     };
     std::fs::create_dir_all(&dir).map_err(|e| format!("--wallet-dir {}: {e}", dir.display()))?;
-    for (name, kp) in [("keeper", &keeper), ("lp", &lp.kp), ("trader", &trader.kp)] {
+    let mut files: Vec<(String, &Keypair)> = vec![
+        ("keeper".into(), &keeper),
+        ("lp".into(), &lp.kp),
+        ("trader".into(), &trader.kp),
+    ];
+    for (i, kp) in extra_keepers.iter().enumerate() {
+        files.push((format!("keeper-{}", i + 2), kp));
+    }
+    for (name, kp) in files {
         write_keypair_file(kp, dir.join(format!("{name}.json")))
             .map_err(|e| format!("writing {name}.json: {e}"))?;
     }
@@ -382,11 +420,18 @@ async fn serve(chain: Arc<Chain>, port: u16) -> Result<ServerHandle, String> {
     Ok(server.start(rpc::module(chain)))
 }
 
-/// Runs the sandbox until Ctrl-C, SIGTERM, `--duration-s`, or `stop` turns true.
-pub async fn run(
-    args: SandboxArgs,
-    stop: Option<watch::Receiver<bool>>,
-) -> Result<SandboxReport, String> {
+/// How an embedding program (a test) controls a sandbox run.
+#[derive(Default)]
+pub struct Control {
+    /// Stops the sandbox when it turns true.
+    pub stop: Option<watch::Receiver<bool>>,
+    /// Receives the world once the endpoint serves.
+    pub ready: Option<tokio::sync::oneshot::Sender<WorldInfo>>,
+}
+
+/// Runs the sandbox until Ctrl-C, SIGTERM, `--duration-s`, or `control.stop` turns true.
+pub async fn run(args: SandboxArgs, control: Control) -> Result<SandboxReport, String> {
+    let Control { stop, ready } = control;
     args.validate()?;
     check_port(args.port)?;
     check_port(args.port + 1)?;
@@ -470,6 +515,9 @@ pub async fn run(
     }
 
     print_banner(&world.info, &args);
+    if let Some(r) = ready {
+        let _ = r.send(world.info.clone());
+    }
     let report = |slots| SandboxReport {
         slots,
         oracle_updates: oracle_updates.load(Ordering::Relaxed),

@@ -1,0 +1,117 @@
+//! Starting a sandbox inside a test: free ports, ready signal, clean stop.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use hedge_keeper::config::{Config, PriorityFeePolicy};
+use hedge_keeper::sandbox::{self, Control, SandboxArgs, SandboxReport, WorldInfo};
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::read_keypair_file;
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
+
+/// A port p with p and p + 1 free (the sandbox serves both).
+pub fn free_port_pair() -> u16 {
+    for _ in 0..200 {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+        let p = l.local_addr().unwrap().port();
+        drop(l);
+        if p < 65_000 && TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+    panic!("no free port pair");
+}
+
+pub struct Running {
+    pub info: WorldInfo,
+    pub port: u16,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<Result<SandboxReport, String>>,
+}
+
+impl Running {
+    pub fn wallet(&self, name: &str) -> PathBuf {
+        PathBuf::from(&self.info.wallet_dir).join(format!("{name}.json"))
+    }
+
+    pub fn vault(&self) -> Pubkey {
+        self.info.vault.parse().unwrap()
+    }
+
+    /// Stops the sandbox and returns its report (it must stop within 60 s).
+    pub async fn stop(self) -> SandboxReport {
+        let _ = self.stop.send(true);
+        tokio::time::timeout(Duration::from_secs(60), self.task)
+            .await
+            .expect("the sandbox stops within 60 s")
+            .expect("the sandbox task does not panic")
+            .expect("the sandbox run ends without error")
+    }
+
+    /// A keeper configuration for keypair file `name` against this sandbox.
+    pub fn keeper_config(&self, name: &str) -> Config {
+        let path = self.wallet(name);
+        Config {
+            rpc_url: self.info.rpc_url.clone(),
+            ws_url: self.info.ws_url.clone(),
+            keypair: read_keypair_file(&path).expect("keypair file"),
+            keypair_path: path,
+            vaults: vec![self.vault()],
+            poll_interval: Duration::from_millis(400),
+            priority_fee: PriorityFeePolicy {
+                max_micro_lamports: 10_000,
+                percentile: 75,
+            },
+            metrics_addr: "127.0.0.1:0".parse().unwrap(),
+            dry_run: false,
+        }
+    }
+}
+
+/// Starts a sandbox with `flags` (plus a free port and a private wallet directory) and
+/// waits until it serves.
+pub async fn start(flags: &[&str]) -> Running {
+    let port = free_port_pair();
+    let dir =
+        std::env::temp_dir().join(format!("hedge-sandbox-test-{port}-{}", std::process::id()));
+    let port_s = port.to_string();
+    let dir_s = dir.display().to_string();
+    let mut all = vec![
+        "--port",
+        &port_s,
+        "--wallet-dir",
+        &dir_s,
+        "--metrics-addr",
+        "127.0.0.1:0",
+        "--summary-every-s",
+        "3600",
+    ];
+    all.extend_from_slice(flags);
+    let args = SandboxArgs::from_flags(&all).expect("valid sandbox flags");
+    let (stop, stop_rx) = watch::channel(false);
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let task = tokio::spawn(sandbox::run(
+        args,
+        Control {
+            stop: Some(stop_rx),
+            ready: Some(ready_tx),
+        },
+    ));
+    let info = match tokio::time::timeout(Duration::from_secs(120), ready_rx)
+        .await
+        .expect("the sandbox is ready within 120 s")
+    {
+        Ok(info) => info,
+        Err(_) => panic!("the sandbox did not start: {:?}", task.await),
+    };
+    Running {
+        info,
+        port,
+        stop,
+        task,
+    }
+}
