@@ -17,7 +17,14 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "IDL is current"
 bash scripts/idl.sh check
 
-step "tests (math accuracy and properties, program-test integration)"
+step "Node clients for the sandbox tests (@solana/web3.js, @coral-xyz/anchor)"
+if ! command -v node >/dev/null 2>&1; then
+  echo "node (≥ 18) is required for the JavaScript client tests" >&2
+  exit 1
+fi
+npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+
+step "tests (math, program-test integration, keeper, sandbox endpoint, backtest)"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --lib --bins --tests 2>&1 | tee "$log"

@@ -34,8 +34,7 @@ async fn call<T: DeserializeOwned>(rpc: &RpcClient, method: &'static str, params
         .send(RpcRequest::Custom { method }, params)
         .await
         .unwrap_or_else(|e| panic!("{method}: {e}"));
-    serde_json::from_value(raw.clone())
-        .unwrap_or_else(|e| panic!("{method}: {e}\nresponse: {raw}"))
+    serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{method}: {e}\nresponse: {raw}"))
 }
 
 fn rpc_error(e: solana_rpc_client_api::client_error::Error) -> (i64, String, Value) {
@@ -77,7 +76,12 @@ async fn every_method_matches_agave_types() {
         json!([vault.to_string(), {"encoding": "base64+zstd"}]),
     )
     .await;
-    let zstd = r.value.unwrap().decode::<solana_sdk::account::Account>().unwrap().data;
+    let zstd = r
+        .value
+        .unwrap()
+        .decode::<solana_sdk::account::Account>()
+        .unwrap()
+        .data;
     assert_eq!(plain, zstd);
     let r: Response<Vec<Option<UiAccount>>> = call(
         &rpc,
@@ -168,7 +172,12 @@ async fn every_method_matches_agave_types() {
     mark("simulateTransaction");
     assert!(r.value.err.is_none());
     assert!(r.value.logs.unwrap().iter().any(|l| l.contains("success")));
-    let sig: String = call(&rpc, "sendTransaction", json!([wire, {"encoding": "base64"}])).await;
+    let sig: String = call(
+        &rpc,
+        "sendTransaction",
+        json!([wire, {"encoding": "base64"}]),
+    )
+    .await;
     mark("sendTransaction");
     assert_eq!(sig, tx.signatures[0].to_string());
     let r: Response<Vec<Option<TransactionStatus>>> =
@@ -189,7 +198,10 @@ async fn every_method_matches_agave_types() {
     let t: Option<EncodedConfirmedTransactionWithStatusMeta> = call(
         &rpc,
         "getTransaction",
-        json!([solana_sdk::signature::Signature::new_unique().to_string(), "json"]),
+        json!([
+            solana_sdk::signature::Signature::new_unique().to_string(),
+            "json"
+        ]),
     )
     .await;
     assert!(t.is_none());
@@ -212,8 +224,12 @@ async fn every_method_matches_agave_types() {
     let rent: u64 = call(&rpc, "getMinimumBalanceForRentExemption", json!([165])).await;
     mark("getMinimumBalanceForRentExemption");
     assert_eq!(rent, 2_039_280);
-    let fees: Vec<RpcPrioritizationFee> =
-        call(&rpc, "getRecentPrioritizationFees", json!([[vault.to_string()]])).await;
+    let fees: Vec<RpcPrioritizationFee> = call(
+        &rpc,
+        "getRecentPrioritizationFees",
+        json!([[vault.to_string()]]),
+    )
+    .await;
     mark("getRecentPrioritizationFees");
     assert!(!fees.is_empty() && fees.len() <= 150);
     let v: RpcVersionInfo = call(&rpc, "getVersion", json!([])).await;
@@ -255,10 +271,18 @@ async fn every_method_matches_agave_types() {
         .unwrap_err();
     let (code, message, data) = rpc_error(e);
     assert_eq!(code, -32002);
-    assert!(message.starts_with("Transaction simulation failed"), "{message}");
+    assert!(
+        message.starts_with("Transaction simulation failed"),
+        "{message}"
+    );
     assert!(data.to_string().contains("logs"), "{data}");
     let e = rpc
-        .send::<Value>(RpcRequest::Custom { method: "getNoSuchThing" }, json!([]))
+        .send::<Value>(
+            RpcRequest::Custom {
+                method: "getNoSuchThing",
+            },
+            json!([]),
+        )
         .await
         .unwrap_err();
     assert_eq!(rpc_error(e).0, -32601);
@@ -290,8 +314,14 @@ async fn websocket_subscriptions() {
     let wait = Duration::from_secs(20);
 
     let (mut slots, unsub_slots) = ws.slot_subscribe().await.unwrap();
-    let a = tokio::time::timeout(wait, slots.next()).await.unwrap().unwrap();
-    let b = tokio::time::timeout(wait, slots.next()).await.unwrap().unwrap();
+    let a = tokio::time::timeout(wait, slots.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let b = tokio::time::timeout(wait, slots.next())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(b.slot > a.slot && b.parent == b.slot - 1);
     unsub_slots().await;
 
@@ -306,7 +336,10 @@ async fn websocket_subscriptions() {
         )
         .await
         .unwrap();
-    let n = tokio::time::timeout(wait, acc.next()).await.unwrap().unwrap();
+    let n = tokio::time::timeout(wait, acc.next())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         n.value.owner,
         hedge_vault::oracle::PYTH_LEGACY_PROGRAM_MAINNET.to_string()
@@ -315,11 +348,21 @@ async fn websocket_subscriptions() {
 
     // A signature, subscribed before it is sent (as web3.js confirms).
     let hash = rpc.get_latest_blockhash().await.unwrap();
-    let ix = solana_system_interface::instruction::transfer(&lp.pubkey(), &Pubkey::new_unique(), 5_000_000);
+    let ix = solana_system_interface::instruction::transfer(
+        &lp.pubkey(),
+        &Pubkey::new_unique(),
+        5_000_000,
+    );
     let tx = Transaction::new_signed_with_payer(&[ix], Some(&lp.pubkey()), &[&lp], hash);
-    let (mut sig, _unsub) = ws.signature_subscribe(&tx.signatures[0], None).await.unwrap();
+    let (mut sig, _unsub) = ws
+        .signature_subscribe(&tx.signatures[0], None)
+        .await
+        .unwrap();
     rpc.send_transaction(&tx).await.unwrap();
-    let n = tokio::time::timeout(wait, sig.next()).await.unwrap().unwrap();
+    let n = tokio::time::timeout(wait, sig.next())
+        .await
+        .unwrap()
+        .unwrap();
     match n.value {
         solana_rpc_client_api::response::RpcSignatureResult::ProcessedSignature(p) => {
             assert!(p.err.is_none())
@@ -327,8 +370,14 @@ async fn websocket_subscriptions() {
         other => panic!("{other:?}"),
     }
     // And one subscribed after it landed is answered at once.
-    let (mut again, _u) = ws.signature_subscribe(&tx.signatures[0], None).await.unwrap();
-    assert!(tokio::time::timeout(wait, again.next()).await.unwrap().is_some());
+    let (mut again, _u) = ws
+        .signature_subscribe(&tx.signatures[0], None)
+        .await
+        .unwrap();
+    assert!(tokio::time::timeout(wait, again.next())
+        .await
+        .unwrap()
+        .is_some());
     drop(sig);
     drop(again);
     s.stop().await;

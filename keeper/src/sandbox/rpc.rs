@@ -643,10 +643,13 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
         Ok(sig.to_string())
     });
 
-    method!(m, "getVersion", |_p, _c| -> RpcResult<RpcVersionInfo> {
+    method!(m, "getVersion", |_p, c| -> RpcResult<RpcVersionInfo> {
+        // A validator reports the first 4 bytes of its feature set's id; the sandbox's
+        // features are program-test's (all active), identified here by its genesis.
+        let id = c.genesis_hash.to_bytes();
         Ok(RpcVersionInfo {
             solana_core: AGAVE_VERSION.to_string(),
-            feature_set: None,
+            feature_set: Some(u32::from_le_bytes([id[0], id[1], id[2], id[3]])),
         })
     });
 

@@ -16,7 +16,7 @@ pub enum Tighter {
 }
 
 macro_rules! risk_params {
-    ($( $(#[doc = $doc:literal])* $name:ident : $ty:ty = $default:expr, [$min:expr, $max:expr], $dir:ident; )*) => {
+    ($( $(#[doc = $doc:literal])* $name:ident : $ty:ident = $default:expr, [$min:expr, $max:expr], $dir:ident; )*) => {
         /// Risk parameters of one vault. All fields are 8 bytes so the struct has no
         /// padding, and its Borsh encoding (instruction arguments, events) is byte for
         /// byte its in-account layout.
