@@ -27,8 +27,32 @@ npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 step "tests (math, program-test integration, keeper, sandbox endpoint, backtest)"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
+set +e
 cargo test --workspace --lib --bins --tests 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+set -e
+
+if [ "$status" -eq 0 ]; then
+  step "dApp: unit tests (Vitest), type check and build, browser journey (Chromium)"
+  cargo build -q -p hedge-keeper
+  npm ci --prefix app --no-audit --no-fund --loglevel=error
+  set +e
+  (cd app && npx vitest run --reporter=verbose) 2>&1 | tee -a "$log"
+  vstatus=${PIPESTATUS[0]}
+  set -e
+  # Vitest's summary in the same shape as cargo's, for the closing count.
+  grep -Eo 'Tests +[0-9]+ passed' "$log" | tail -1 | awk '{ printf "test result: ok. %d passed; 0 failed;\n", $2 }' >> "$log"
+  [ "$vstatus" -eq 0 ] || status=$vstatus
+  if [ "$status" -eq 0 ]; then
+    npm --prefix app run build --silent
+    if node app/e2e/journey.mjs 2>&1 | tee -a "$log"; then
+      echo "test result: ok. 1 passed; 0 failed; (browser journey)" >> "$log"
+    else
+      echo "test result: FAILED. 0 passed; 1 failed; (browser journey)" >> "$log"
+      status=1
+    fi
+  fi
+fi
 # One closing line for the whole run, summed over every test binary.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntests: %d passed, %d failed\n", p, f }' "$log"
 exit "$status"

@@ -55,7 +55,18 @@ async fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args).await,
-        Command::Sandbox(args) => sandbox::run(args, Default::default()).await.map(drop),
+        Command::Sandbox(args) => {
+            // Program `msg!` lines go to a file; the summary stays on the terminal.
+            let log = std::env::temp_dir()
+                .join(format!("hedge-sandbox-{}-programs.log", std::process::id()));
+            match sandbox::divert_program_output(&log) {
+                Ok(()) => {
+                    sandbox::say_line(format_args!("program output (msg!) → {}", log.display()))
+                }
+                Err(e) => eprintln!("program output stays on stdout: {e}"),
+            }
+            sandbox::run(args, Default::default()).await.map(drop)
+        }
         Command::Backtest(args) => backtest(args).await,
     };
     if let Err(e) = result {

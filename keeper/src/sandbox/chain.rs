@@ -65,6 +65,8 @@ pub struct Simulation {
     pub loaded_accounts_data_size: u32,
     pub return_data: Option<solana_sdk::transaction_context::TransactionReturnData>,
     pub inner_instructions: Vec<solana_transaction_status::InnerInstructions>,
+    /// The transaction's account keys (to show inner instructions as agave does).
+    pub account_keys: Vec<Pubkey>,
 }
 
 /// Why `send` refused a transaction before it reached the bank's ledger.
@@ -317,6 +319,7 @@ impl Chain {
         let Some(details) = sim.simulation_details else {
             return Ok(Simulation {
                 err,
+                account_keys: tx.message.static_account_keys().to_vec(),
                 ..Simulation::default()
             });
         };
@@ -331,6 +334,7 @@ impl Chain {
             )
             .filter(|i| !i.instructions.is_empty())
             .collect(),
+            account_keys: tx.message.static_account_keys().to_vec(),
         })
     }
 

@@ -37,6 +37,51 @@ use crate::run::Keeper;
 use chain::{wall_time, Chain};
 use market::{legacy_bytes, pull_v2_bytes, Gbm, PriceSource};
 
+/// Where the sandbox's own lines go: the terminal, even when the process's stdout is
+/// diverted to a file (the programs' `msg!` output, see [`divert_program_output`]).
+static CONSOLE: std::sync::OnceLock<std::sync::Mutex<std::fs::File>> = std::sync::OnceLock::new();
+
+/// Prints a line to the console (see [`CONSOLE`]), or to stdout.
+pub fn say_line(line: std::fmt::Arguments) {
+    use std::io::Write;
+    match CONSOLE.get() {
+        Some(c) => {
+            let mut f = c.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = writeln!(f, "{line}");
+        }
+        None => println!("{line}"),
+    }
+}
+
+macro_rules! say {
+    ($($t:tt)*) => { say_line(format_args!($($t)*)) };
+}
+
+/// Natively run programs print `msg!` to the process's stdout (they are not SBF, so
+/// there is no log collector for it). The CLI sends that to `file` and keeps the
+/// sandbox's own lines on the terminal. Unix only; elsewhere nothing changes.
+pub fn divert_program_output(file: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        let log = std::fs::File::create(file)?;
+        // SAFETY: dup/dup2 on valid descriptors; the duplicate is owned by the File.
+        let console = unsafe { libc::dup(1) };
+        if console < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if unsafe { libc::dup2(log.as_raw_fd(), 1) } < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let _ = CONSOLE.set(std::sync::Mutex::new(unsafe {
+            std::fs::File::from_raw_fd(console)
+        }));
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
 /// How often the slot advances (a validator's ~400 ms).
 pub const SLOT_MS: u64 = 400;
 
@@ -112,8 +157,9 @@ pub struct SandboxArgs {
     /// The embedded keeper's Prometheus address.
     #[arg(long, default_value = "127.0.0.1:9464")]
     pub metrics_addr: String,
-    /// The dApp's URL, printed if given.
-    #[arg(long, env = "HEDGE_DAPP_URL")]
+    /// The dApp's URL (`npm --prefix app run dev` serves it there), printed with this
+    /// sandbox's endpoint and vault.
+    #[arg(long, env = "HEDGE_DAPP_URL", default_value = "http://127.0.0.1:5173")]
     pub dapp_url: Option<String>,
 }
 
@@ -560,12 +606,12 @@ pub async fn run(args: SandboxArgs, control: Control) -> Result<SandboxReport, S
     let vault = read_vault(&chain, &world.vault).await;
     let mut r = report(chain.slot());
     r.rebalances = vault.map(|v| v.rebalance_count).unwrap_or(0);
-    println!(
+    say!(
         "sandbox stopped: {} slots, {} oracle updates, {} rebalances on chain, keeper landed {} / failed {}, {} trades",
         r.slots, r.oracle_updates, r.rebalances, r.keeper_landed, r.keeper_failed, r.trades
     );
     if let Some((p50, p99)) = r.reaction_slots_p50_p99 {
-        println!("reaction latency (oracle publish slot → hedge landed): p50 {p50} slots, p99 {p99} slots");
+        say!("reaction latency (oracle publish slot → hedge landed): p50 {p50} slots, p99 {p99} slots");
     }
     Ok(r)
 }
@@ -600,29 +646,31 @@ async fn read_vault(chain: &Chain, key: &Pubkey) -> Option<Vault> {
 }
 
 fn print_banner(info: &WorldInfo, args: &SandboxArgs) {
-    println!(
+    say!(
         "hedge vault sandbox: a local Solana JSON-RPC endpoint over agave's bank (not a validator)"
     );
-    println!("  rpc        {}", info.rpc_url);
-    println!(
+    say!("  rpc        {}", info.rpc_url);
+    say!(
         "  websocket  {} (and ws://127.0.0.1:{})",
-        info.ws_url, args.port
+        info.ws_url,
+        args.port
     );
-    println!("  program    {}", info.program_id);
-    println!("  vault      {}", info.vault);
-    println!("  oracle     {} ({})", info.oracle, info.oracle_kind);
-    println!("  pool       {}", info.pool);
-    println!(
+    say!("  program    {}", info.program_id);
+    say!("  vault      {}", info.vault);
+    say!("  oracle     {} ({})", info.oracle, info.oracle_kind);
+    say!("  pool       {}", info.pool);
+    say!(
         "  wallets    {} (keeper.json, lp.json, trader.json, sandbox.json)",
         info.wallet_dir
     );
     if let Some(url) = &args.dapp_url {
-        println!(
-            "  dApp       {url}?rpc={}&vault={}",
-            info.rpc_url, info.vault
+        say!(
+            "  dApp       {url}/?rpc={}&vault={}  (serve it: npm --prefix app run dev)",
+            info.rpc_url,
+            info.vault
         );
     }
-    println!("Ctrl-C stops everything.");
+    say!("Ctrl-C stops everything.");
 }
 
 async fn print_summary(
@@ -633,7 +681,7 @@ async fn print_summary(
     r: &SandboxReport,
 ) {
     let Some(v) = vault else {
-        println!("[slot {}] vault unreadable", r.slots);
+        say!("[slot {}] vault unreadable", r.slots);
         return;
     };
     let price = v.last_price as f64 * 10f64.powi(v.last_expo);
@@ -663,7 +711,7 @@ async fn print_summary(
     } else {
         "none yet".into()
     };
-    println!(
+    say!(
         "[slot {}] price {:.4}  Δ {:+.3} (band ±{:.3})  hedges {} (last {})  gross NAV/share {:.6}  health {:.2}  keeper: cycles {} landed {} failed {}  trades {}",
         r.slots,
         price,

@@ -224,7 +224,19 @@ fn simulation_result(
         units_consumed: Some(sim.units_consumed),
         loaded_accounts_data_size: Some(sim.loaded_accounts_data_size),
         return_data: sim.return_data.map(UiTransactionReturnData::from),
-        inner_instructions: Some(sim.inner_instructions.into_iter().map(Into::into).collect()),
+        // As agave: inner instructions parsed where a parser knows the program, else
+        // partially decoded (program id, account addresses, base58 data).
+        inner_instructions: Some(
+            sim.inner_instructions
+                .into_iter()
+                .map(|i| {
+                    solana_transaction_status::parse_ui_inner_instructions(
+                        i,
+                        &solana_sdk::message::AccountKeys::new(&sim.account_keys, None),
+                    )
+                })
+                .collect(),
+        ),
         replacement_blockhash: replacement,
     }
 }

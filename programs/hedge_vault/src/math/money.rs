@@ -135,6 +135,42 @@ mod tests {
     use super::*;
     use crate::math::fixed_point::fx_int;
 
+    /// The same table is in the dApp's `app/src/logic.test.ts`: its share previews
+    /// round exactly as the program.
+    #[test]
+    fn share_vectors_shared_with_the_dapp() {
+        let rows: [(u64, u64, u64, u64, u64); 5] = [
+            (1_000_000, 0, 0, 1_000_000_000, 1_000),
+            (
+                1_000_000_000,
+                1_000_000_000,
+                1_000_000_000_000,
+                1_000_000_000_000,
+                1_000_000,
+            ),
+            (
+                123_456_789,
+                1_000_000_000_123,
+                999_999_999_000_000,
+                123_456_788_861,
+                123_456,
+            ),
+            (1, 3, 7, 251, 0),
+            (
+                50_000_000,
+                777_777_777,
+                777_000_000_001,
+                49_950_000_050,
+                50_050,
+            ),
+        ];
+        for (amount, nav, supply, shares, value) in rows {
+            assert_eq!(shares_for_deposit(amount, nav, supply).unwrap(), shares);
+            let price = share_price(nav, supply).unwrap();
+            assert_eq!(quote_for_shares(amount, price).unwrap(), value);
+        }
+    }
+
     #[test]
     fn quote_amount_rounds_both_ways() {
         // 123.45 quote per unit (expo -2), 6 quote decimals, 9 underlying decimals.

@@ -1,0 +1,106 @@
+import { useMemo, useState } from "react";
+import { ConnectionProvider, WalletProvider, useConnection, useWallet } from "@solana/wallet-adapter-react";
+import { WalletModalProvider, WalletMultiButton } from "@solana/wallet-adapter-react-ui";
+import { PublicKey } from "@solana/web3.js";
+import { DevKeypairWalletAdapter, isLocalEndpoint, saveDevKeypair } from "./devWallet";
+import { checkSettings, readSettings, writeSettings, type Settings } from "./settings";
+import { useVault } from "./useVault";
+import { Governance, Overview, SeriesTable } from "./components/Overview";
+import { HedgeChart } from "./components/HedgeChart";
+import { DepositForm, MyPosition, WithdrawForm } from "./components/Actions";
+
+export function App() {
+  const [settings, setSettings] = useState<Settings>(() => readSettings());
+  // Standard wallets (Phantom, Solflare, Backpack…) are detected by the provider through
+  // the Wallet Standard; the dev keypair wallet exists only for a local endpoint.
+  const wallets = useMemo(
+    () => (isLocalEndpoint(settings.rpc) ? [new DevKeypairWalletAdapter()] : []),
+    [settings.rpc],
+  );
+  return (
+    <ConnectionProvider endpoint={settings.rpc} config={{ commitment: "confirmed" }}>
+      <WalletProvider wallets={wallets} autoConnect>
+        <WalletModalProvider>
+          <Page settings={settings} onSettings={(s) => { writeSettings(s); setSettings(s); }} />
+        </WalletModalProvider>
+      </WalletProvider>
+    </ConnectionProvider>
+  );
+}
+
+function SettingsPanel({ settings, onSave }: { settings: Settings; onSave: (s: Settings) => void }) {
+  const [rpc, setRpc] = useState(settings.rpc);
+  const [vault, setVault] = useState(settings.vault);
+  const [keyText, setKeyText] = useState("");
+  const [msg, setMsg] = useState<string | null>(null);
+  const problem = checkSettings({ rpc, vault });
+  return (
+    <details className="card" open={!!checkSettings(settings)}>
+      <summary>Settings</summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!problem) onSave({ rpc: rpc.trim(), vault: vault.trim() });
+        }}
+      >
+        <label htmlFor="rpc">RPC endpoint</label>
+        <input id="rpc" value={rpc} onChange={(e) => setRpc(e.target.value)} data-testid="settings-rpc" />
+        <label htmlFor="vault">Vault address</label>
+        <input id="vault" value={vault} onChange={(e) => setVault(e.target.value)} data-testid="settings-vault" />
+        <p className={problem ? "error" : "hint"}>{problem ?? "Saved in the page's URL."}</p>
+        <button type="submit" disabled={!!problem}>Save</button>
+      </form>
+      {isLocalEndpoint(rpc) && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const err = saveDevKeypair(keyText);
+            setMsg(err ?? "Saved: choose “Sandbox keypair (dev)” in Select Wallet.");
+          }}
+        >
+          <label htmlFor="devkey">Sandbox keypair (dev only): paste lp.json</label>
+          <textarea id="devkey" rows={2} value={keyText} onChange={(e) => setKeyText(e.target.value)} />
+          <p className="hint">{msg ?? "Only offered for a local endpoint."}</p>
+          <button type="submit">Use this keypair</button>
+        </form>
+      )}
+    </details>
+  );
+}
+
+function Page({ settings, onSettings }: { settings: Settings; onSettings: (s: Settings) => void }) {
+  const { connection } = useConnection();
+  const { publicKey } = useWallet();
+  const problem = checkSettings(settings);
+  const vaultKey = useMemo(() => (problem ? null : new PublicKey(settings.vault)), [settings.vault, problem]);
+  const { data, error, refresh } = useVault(connection, vaultKey, publicKey);
+  return (
+    <main>
+      <header>
+        <h1>Hedge vault</h1>
+        <WalletMultiButton />
+      </header>
+      <SettingsPanel settings={settings} onSave={onSettings} />
+      {problem && <p className="empty">{problem}</p>}
+      {!problem && error && (
+        <p className="error" role="alert" data-testid="load-error">
+          Could not read the vault: {error}
+        </p>
+      )}
+      {!problem && !data && !error && <p className="empty" aria-busy="true">Loading the vault…</p>}
+      {data && (
+        <>
+          <Overview d={data} />
+          <div className="two">
+            <DepositForm d={data} rpc={settings.rpc} refresh={refresh} />
+            <WithdrawForm d={data} rpc={settings.rpc} refresh={refresh} />
+          </div>
+          <MyPosition d={data} rpc={settings.rpc} refresh={refresh} />
+          <HedgeChart d={data} />
+          <SeriesTable d={data} />
+          <Governance d={data} />
+        </>
+      )}
+    </main>
+  );
+}

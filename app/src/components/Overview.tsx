@@ -1,0 +1,156 @@
+import { greeks } from "../bsm";
+import { big } from "../chain";
+import { countdown, formatUnits, pythToNumber, utilisation, vaultMode } from "../logic";
+import type { VaultData } from "../useVault";
+
+/** Book Greeks at the oracle price (display only, floating point). */
+export function bookGreeks(d: VaultData) {
+  const v = d.vault;
+  const price = d.oracle ? pythToNumber(d.oracle.price, d.oracle.expo) : 0;
+  const now = Date.now() / 1000;
+  const und = 10 ** Number(v.underlyingDecimals);
+  let delta = Number(big(v.underlyingAssets)) / und;
+  let gamma = 0;
+  let vega = 0;
+  let liabilities = 0;
+  for (const s of d.series) {
+    if (Number(s.status) !== 1) continue;
+    const oi = Number(big(s.openInterest)) / und;
+    if (oi === 0) continue;
+    const k = pythToNumber(big(s.strike), Number(s.strikeExpo));
+    const t = Math.max(Number(big(s.expiry)) - now, 0) / (365 * 86400);
+    const g = greeks(Number(s.kind) === 0, price, k, Number(big(s.ivPpm)) / 1e6, t);
+    delta -= oi * g.delta;
+    gamma -= oi * g.gamma;
+    vega -= oi * g.vega;
+    liabilities += oi * g.value;
+  }
+  return { delta, gamma, vega, liabilities, price };
+}
+
+export function Overview({ d }: { d: VaultData }) {
+  const v = d.vault;
+  const qd = Number(v.quoteDecimals);
+  const g = bookGreeks(d);
+  const quote = big(v.quoteAssets);
+  const underlyingValue = (Number(big(v.underlyingAssets)) / 10 ** Number(v.underlyingDecimals)) * g.price;
+  const tvl = Number(quote) / 10 ** qd + underlyingValue;
+  const nav = tvl - g.liabilities - Number(big(v.settledPayoutsOwed)) / 10 ** qd;
+  const supply = Number(d.shareSupply) / 10 ** (qd + 3);
+  const navPerShare = supply > 0 ? nav / supply : 1;
+  const total = quote;
+  const locked = big(v.lockedQuote);
+  const mode = vaultMode(Number(v.paused), Number(v.unwind));
+  const age = d.oracle ? Math.max(0, Math.round(Date.now() / 1000 - d.oracle.publishTime)) : null;
+  const stressedHealth = g.liabilities > 0 ? tvl / g.liabilities : Infinity;
+  const items: [string, string][] = [
+    ["TVL", `${tvl.toLocaleString(undefined, { maximumFractionDigits: 2 })}`],
+    ["NAV per share", navPerShare.toFixed(6)],
+    ["Share supply", formatUnits(d.shareSupply, qd + 3, 3)],
+    ["Utilisation", `${utilisation(locked, total).toFixed(2)}%`],
+    ["Health", Number.isFinite(stressedHealth) ? stressedHealth.toFixed(2) : "no liabilities"],
+    ["Mode", mode],
+    [
+      "Oracle",
+      d.oracle
+        ? `${g.price.toFixed(4)} ± ${pythToNumber(d.oracle.conf, d.oracle.expo).toFixed(4)} (${age}s old)`
+        : "unreadable",
+    ],
+    ["Net Δ", `${g.delta.toFixed(4)} units`],
+    ["Net Γ", `${g.gamma.toFixed(5)} per unit move`],
+    ["Net vega", `${g.vega.toFixed(2)} per 1.00 vol`],
+    ["Hedges", `${big(v.rebalanceCount)} (last ${Number(big(v.lastHedgeTime)) > 0 ? countdown(Date.now() / 1000 - Number(big(v.lastHedgeTime))) + " ago" : "never"})`],
+  ];
+  return (
+    <section aria-labelledby="overview-h" className="card">
+      <h2 id="overview-h">Vault</h2>
+      <dl className="grid" data-testid="overview">
+        {items.map(([k, val]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd data-testid={`ov-${k.toLowerCase().replace(/[^a-z]+/g, "-")}`}>{val}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="hint">TVL, NAV and Greeks here are display estimates at the oracle price; the program prices every deposit and withdrawal itself.</p>
+    </section>
+  );
+}
+
+export function SeriesTable({ d }: { d: VaultData }) {
+  const v = d.vault;
+  const g = bookGreeks(d);
+  const und = 10 ** Number(v.underlyingDecimals);
+  const now = Date.now() / 1000;
+  if (d.series.length === 0) return <p className="empty">No series listed.</p>;
+  return (
+    <section aria-labelledby="series-h" className="card">
+      <h2 id="series-h">Series</h2>
+      <div className="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Kind</th>
+              <th scope="col">Strike</th>
+              <th scope="col">Expires in</th>
+              <th scope="col">IV</th>
+              <th scope="col">Open interest</th>
+              <th scope="col">Model value</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.series.map((s) => {
+              const k = pythToNumber(big(s.strike), Number(s.strikeExpo));
+              const t = Math.max(Number(big(s.expiry)) - now, 0);
+              const val = greeks(Number(s.kind) === 0, g.price, k, Number(big(s.ivPpm)) / 1e6, t / (365 * 86400)).value;
+              return (
+                <tr key={String(s.seriesId)}>
+                  <td>{Number(s.kind) === 0 ? "call" : "put"}</td>
+                  <td>{k.toFixed(2)}</td>
+                  <td>{Number(s.status) === 2 ? "settled" : countdown(t)}</td>
+                  <td>{(Number(big(s.ivPpm)) / 1e4).toFixed(1)}%</td>
+                  <td>{(Number(big(s.openInterest)) / und).toFixed(3)}</td>
+                  <td>{val.toFixed(4)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export function Governance({ d }: { d: VaultData }) {
+  const v = d.vault;
+  const risk = v.risk as Record<string, unknown>;
+  const pending = v.pendingRisk as Record<string, unknown>;
+  const eta = Number(big(v.pendingRiskEta));
+  const changed = Object.keys(risk).filter((k) => String(risk[k]) !== String(pending[k]));
+  return (
+    <section aria-labelledby="gov-h" className="card">
+      <h2 id="gov-h">Risk parameters (read-only)</h2>
+      {eta > 0 && changed.length > 0 ? (
+        <p role="status">
+          Pending change applies in {countdown(eta - Date.now() / 1000)}: {changed.join(", ")}.
+        </p>
+      ) : (
+        <p className="hint">No pending change.</p>
+      )}
+      <details>
+        <summary>All {Object.keys(risk).length} parameters</summary>
+        <table>
+          <tbody>
+            {Object.keys(risk).map((k) => (
+              <tr key={k}>
+                <th scope="row">{k}</th>
+                <td>{String(risk[k])}</td>
+                <td>{changed.includes(k) ? `→ ${String(pending[k])}` : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </section>
+  );
+}

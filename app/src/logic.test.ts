@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import {
+  countdown,
+  explainError,
+  formatUnits,
+  parseAmount,
+  percentOf,
+  sharesForDeposit,
+  sharesForValue,
+  utilisation,
+  valueOfShares,
+  vaultMode,
+} from "./logic";
+
+// The same table is asserted against the program's Rust math in
+// programs/hedge_vault/src/math/money.rs (share_vectors_shared_with_the_dapp).
+const SHARE_VECTORS: [bigint, bigint, bigint, bigint, bigint][] = [
+  [1_000_000n, 0n, 0n, 1_000_000_000n, 1_000n],
+  [1_000_000_000n, 1_000_000_000n, 1_000_000_000_000n, 1_000_000_000_000n, 1_000_000n],
+  [123_456_789n, 1_000_000_000_123n, 999_999_999_000_000n, 123_456_788_861n, 123_456n],
+  [1n, 3n, 7n, 251n, 0n],
+  [50_000_000n, 777_777_777n, 777_000_000_001n, 49_950_000_050n, 50_050n],
+];
+
+describe("share previews round as the program", () => {
+  it.each(SHARE_VECTORS)("amount %s nav %s supply %s", (amount, nav, supply, shares, value) => {
+    expect(sharesForDeposit(amount, nav, supply)).toBe(shares);
+    expect(valueOfShares(amount, nav, supply)).toBe(value);
+  });
+
+  it("asks for enough shares to cover a value", () => {
+    const [nav, supply] = [777_777_777n, 777_000_000_001n];
+    for (const v of [1n, 999n, 123_456n, 50_000_000n]) {
+      const s = sharesForValue(v, nav, supply);
+      expect(valueOfShares(s, nav, supply)).toBeGreaterThanOrEqual(v);
+      expect(valueOfShares(s - 1n, nav, supply)).toBeLessThan(v);
+    }
+  });
+});
+
+describe("amounts", () => {
+  it("formats atoms", () => {
+    expect(formatUnits(1_234_567_890n, 6)).toBe("1,234.56789");
+    expect(formatUnits(1_000_000n, 6)).toBe("1");
+    expect(formatUnits(5n, 6)).toBe("0.000005");
+    expect(formatUnits(-2_500_000n, 6)).toBe("-2.5");
+    expect(formatUnits(1_234_567n, 6, 2)).toBe("1.23");
+  });
+
+  it("parses and names every problem", () => {
+    expect(parseAmount("12.5", 6)).toEqual({ ok: true, atoms: 12_500_000n });
+    expect(parseAmount("1,000", 6)).toEqual({ ok: true, atoms: 1_000_000_000n });
+    expect(parseAmount("", 6)).toEqual({ ok: false, error: "Enter an amount." });
+    expect(parseAmount("abc", 6)).toEqual({ ok: false, error: "Enter a number, like 12.5." });
+    expect(parseAmount("0", 6)).toEqual({ ok: false, error: "The amount must be more than zero." });
+    expect(parseAmount("-1", 6).ok).toBe(false);
+    expect(parseAmount("1.1234567", 6)).toEqual({ ok: false, error: "At most 6 decimal places." });
+    const over = parseAmount("11", 6, { balance: 10_000_000n });
+    expect(over).toEqual({ ok: false, error: "That is more than your balance (10)." });
+    const cap = parseAmount("5", 6, { balance: 10_000_000n, cap: 4_000_000n, capLabel: "deposit cap" });
+    expect(cap).toEqual({ ok: false, error: "That is more than the deposit cap (4)." });
+  });
+
+  it("takes percentages", () => {
+    expect(percentOf(1_000_000n, 25)).toBe(250_000n);
+    expect(percentOf(3n, 50)).toBe(1n);
+    expect(percentOf(7n, 100)).toBe(7n);
+  });
+});
+
+describe("errors in words", () => {
+  it("maps the program's codes to the IDL's names and messages", () => {
+    const e = new Error(
+      "Simulation failed. Message: Transaction simulation failed: Error processing Instruction 0: custom program error: 0x1770.",
+    );
+    const x = explainError(e);
+    expect(x.name).toBe("MathOverflow");
+    expect(x.message.length).toBeGreaterThan(5);
+  });
+
+  it("maps an Anchor-style error object", () => {
+    const x = explainError({ error: { errorCode: { number: 6000 } } });
+    expect(x.name).toBe("MathOverflow");
+  });
+
+  it("maps the token program's insufficient funds", () => {
+    const x = explainError(new Error("custom program error: 0x1"));
+    expect(x).toEqual({ name: "InsufficientFunds", message: "Your token balance is too low for this." });
+  });
+
+  it("treats a rejected signature calmly", () => {
+    const e = new Error("User rejected the request.");
+    e.name = "WalletSignTransactionError";
+    expect(explainError(e).name).toBe("Rejected");
+  });
+});
+
+describe("display helpers", () => {
+  it("counts down", () => {
+    expect(countdown(0)).toBe("ready");
+    expect(countdown(65)).toBe("1m 05s");
+    expect(countdown(3 * 3600 + 120)).toBe("3h 02m");
+    expect(countdown(2 * 86400 + 3600)).toBe("2d 1h");
+  });
+
+  it("computes utilisation and mode", () => {
+    expect(utilisation(25n, 100n)).toBe(25);
+    expect(utilisation(1n, 0n)).toBe(0);
+    expect(vaultMode(0, 0)).toBe("normal");
+    expect(vaultMode(4, 0)).toBe("paused");
+    expect(vaultMode(0, 1)).toBe("unwind");
+  });
+});

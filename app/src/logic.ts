@@ -1,0 +1,171 @@
+// Pure logic of the dApp: amounts, share previews with the program's rounding, error
+// words from the IDL, countdowns. No React, no network: unit-tested with Vitest.
+
+import idl from "../../programs/hedge_vault/idl/hedge_vault.json";
+
+/** The program's virtual offset (math/money.rs): shares priced at (nav + 1) / (supply + 1000). */
+export const VIRTUAL_SHARES = 1000n;
+export const VIRTUAL_ASSETS = 1n;
+
+/** Shares for a deposit of `amount` quote atoms: floor(amount × (supply + 1000) / (nav + 1)),
+ *  rounded down against the depositor, exactly as `shares_for_deposit`. */
+export function sharesForDeposit(amount: bigint, nav: bigint, supply: bigint): bigint {
+  return (amount * (supply + VIRTUAL_SHARES)) / (nav + VIRTUAL_ASSETS);
+}
+
+/** Quote atoms `shares` are worth: floor(shares × (nav + 1) / (supply + 1000)), rounded down
+ *  against the LP, as a withdrawal request records it. */
+export function valueOfShares(shares: bigint, nav: bigint, supply: bigint): bigint {
+  return (shares * (nav + VIRTUAL_ASSETS)) / (supply + VIRTUAL_SHARES);
+}
+
+/** Shares needed to withdraw `value` quote atoms: the fewest whose value is ≥ value
+ *  (rounded up so the LP gets at least what they asked for). */
+export function sharesForValue(value: bigint, nav: bigint, supply: bigint): bigint {
+  const num = value * (supply + VIRTUAL_SHARES);
+  const den = nav + VIRTUAL_ASSETS;
+  return (num + den - 1n) / den;
+}
+
+/** `atoms` as a decimal string with `decimals` places, trailing zeros trimmed. */
+export function formatUnits(atoms: bigint, decimals: number, maxFraction = decimals): string {
+  const neg = atoms < 0n;
+  const a = neg ? -atoms : atoms;
+  const base = 10n ** BigInt(decimals);
+  const whole = a / base;
+  let frac = (a % base).toString().padStart(decimals, "0").slice(0, maxFraction);
+  frac = frac.replace(/0+$/, "");
+  const w = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${neg ? "-" : ""}${w}${frac ? "." + frac : ""}`;
+}
+
+export type AmountCheck =
+  | { ok: true; atoms: bigint }
+  | { ok: false; error: string };
+
+/** Parses a user's amount into atoms and checks it against the limits, naming the problem. */
+export function parseAmount(
+  text: string,
+  decimals: number,
+  limits: { balance?: bigint; cap?: bigint; capLabel?: string; balanceLabel?: string } = {},
+): AmountCheck {
+  const t = text.trim().replace(/,/g, "");
+  if (t === "") return { ok: false, error: "Enter an amount." };
+  if (!/^\d*\.?\d*$/.test(t) || t === ".") return { ok: false, error: "Enter a number, like 12.5." };
+  const [w, f = ""] = t.split(".");
+  if (f.length > decimals) {
+    return { ok: false, error: `At most ${decimals} decimal places.` };
+  }
+  const atoms = BigInt(w || "0") * 10n ** BigInt(decimals) + BigInt((f + "0".repeat(decimals)).slice(0, decimals) || "0");
+  if (atoms <= 0n) return { ok: false, error: "The amount must be more than zero." };
+  if (limits.balance !== undefined && atoms > limits.balance) {
+    return {
+      ok: false,
+      error: `That is more than your ${limits.balanceLabel ?? "balance"} (${formatUnits(limits.balance, decimals)}).`,
+    };
+  }
+  if (limits.cap !== undefined && atoms > limits.cap) {
+    return {
+      ok: false,
+      error: `That is more than the ${limits.capLabel ?? "limit"} (${formatUnits(limits.cap, decimals)}).`,
+    };
+  }
+  return { ok: true, atoms };
+}
+
+/** `pct` percent of `atoms`, rounded down. */
+export function percentOf(atoms: bigint, pct: number): bigint {
+  return (atoms * BigInt(Math.round(pct * 100))) / 10000n;
+}
+
+type IdlError = { code: number; name: string; msg?: string };
+const PROGRAM_ERRORS: IdlError[] = (idl as { errors?: IdlError[] }).errors ?? [];
+
+/** Anchor's framework errors the program can return before its own code runs. */
+const ANCHOR_ERRORS: Record<number, [string, string]> = {
+  2000: ["ConstraintMut", "An account that must be writable was not."],
+  2003: ["ConstraintRaw", "An account constraint was violated."],
+  2006: ["ConstraintSeeds", "An account address does not match its seeds."],
+  3012: ["AccountNotInitialized", "An account this needs does not exist yet."],
+};
+
+/** SPL Token errors seen by LPs. */
+const TOKEN_ERRORS: Record<number, [string, string]> = {
+  1: ["InsufficientFunds", "Your token balance is too low for this."],
+};
+
+export type Explained = { name: string; message: string };
+
+/** Words for a failed transaction: the program's error name and message from the IDL,
+ *  a wallet rejection as a calm notice, anything else as itself. */
+export function explainError(e: unknown): Explained {
+  const text = errorText(e);
+  if (/user rejected|rejected the request|declined|WalletSignTransactionError/i.test(text)) {
+    return { name: "Rejected", message: "You declined to sign. Nothing was sent." };
+  }
+  const code = customCode(e, text);
+  if (code !== undefined) {
+    const own = PROGRAM_ERRORS.find((x) => x.code === code);
+    if (own) return { name: own.name, message: own.msg ?? own.name };
+    if (ANCHOR_ERRORS[code]) return { name: ANCHOR_ERRORS[code][0], message: ANCHOR_ERRORS[code][1] };
+    if (TOKEN_ERRORS[code]) return { name: TOKEN_ERRORS[code][0], message: TOKEN_ERRORS[code][1] };
+    return { name: `Error ${code}`, message: `The program refused the transaction (code ${code}).` };
+  }
+  if (/insufficient lamports|insufficient funds for fee|Attempt to debit an account but found no record/i.test(text)) {
+    return { name: "InsufficientSol", message: "Not enough SOL to pay the transaction fee." };
+  }
+  if (/blockhash not found|block height exceeded/i.test(text)) {
+    return { name: "Expired", message: "The transaction expired before it landed. Try again." };
+  }
+  if (/failed to fetch|network|ECONNREFUSED/i.test(text)) {
+    return { name: "Network", message: "The RPC endpoint could not be reached." };
+  }
+  return { name: "Error", message: text || "Something went wrong." };
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e ?? "");
+}
+
+function customCode(e: unknown, text: string): number | undefined {
+  const obj = e as { error?: { errorCode?: { number?: number } }; code?: unknown };
+  const n = obj?.error?.errorCode?.number;
+  if (typeof n === "number") return n;
+  const hex = text.match(/custom program error: 0x([0-9a-f]+)/i);
+  if (hex) return parseInt(hex[1], 16);
+  const json = text.match(/"Custom":\s*(\d+)/);
+  if (json) return Number(json[1]);
+  return undefined;
+}
+
+/** "2d 3h", "4m 05s", "ready" for seconds left. */
+export function countdown(secondsLeft: number): string {
+  if (secondsLeft <= 0) return "ready";
+  const s = Math.floor(secondsLeft);
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${String(m).padStart(2, "0")}m`;
+  return `${m}m ${String(sec).padStart(2, "0")}s`;
+}
+
+/** A Pyth mantissa and exponent as a number (display only). */
+export function pythToNumber(mantissa: bigint, expo: number): number {
+  return Number(mantissa) * 10 ** expo;
+}
+
+/** Utilisation in percent: locked / total collateral. */
+export function utilisation(locked: bigint, total: bigint): number {
+  if (total <= 0n) return 0;
+  return Number((locked * 10000n) / total) / 100;
+}
+
+/** The vault's mode from its pause bits and unwind flag. */
+export function vaultMode(paused: number, unwind: number): "normal" | "unwind" | "paused" {
+  if (unwind === 1) return "unwind";
+  if (paused !== 0) return "paused";
+  return "normal";
+}

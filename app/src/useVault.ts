@@ -1,0 +1,94 @@
+// Polls the vault, its book, hedge log, oracle, share supply and the wallet's position.
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Connection, PublicKey } from "@solana/web3.js";
+import { decodeOracle, mintSupply, program, tokenAccount, withdrawalPda, big, type OraclePrice } from "./chain";
+
+/** Anchor's decoded accounts: camelCase fields, BN numbers. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Decoded = Record<string, any>;
+
+export type VaultData = {
+  key: PublicKey;
+  vault: Decoded;
+  series: Decoded[];
+  hedges: Decoded[];
+  oracle: OraclePrice | null;
+  shareSupply: bigint;
+  quoteTokenProgram: PublicKey;
+  wallet?: {
+    quote: { address: PublicKey; amount: bigint } | null;
+    shares: { address: PublicKey; amount: bigint } | null;
+    request: Decoded | null;
+    sol: number;
+  };
+  fetchedAt: number;
+};
+
+export function useVault(connection: Connection, vaultKey: PublicKey | null, owner: PublicKey | null) {
+  const [data, setData] = useState<VaultData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const busy = useRef(false);
+
+  const refresh = useCallback(async () => {
+    if (!vaultKey || busy.current) return;
+    busy.current = true;
+    setLoading(true);
+    try {
+      const p = program(connection);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const accounts = p.account as any;
+      const vault: Decoded = await accounts.vault.fetch(vaultKey);
+      const [book, log, oracleAcc, supply, quoteMintAcc] = await Promise.all([
+        accounts.optionBook.fetch(vault.book),
+        accounts.hedgeLog.fetch(vault.hedgeLog),
+        connection.getAccountInfo(vault.oracle, "confirmed"),
+        mintSupply(connection, vault.shareMint),
+        connection.getAccountInfo(vault.quoteMint, "confirmed"),
+      ]);
+      const count = Number(big(log.count));
+      const records: Decoded[] = log.records;
+      const hedges: Decoded[] = [];
+      const n = Math.min(count, records.length);
+      for (let i = n; i > 0; i--) {
+        hedges.unshift(records[(count - i) % records.length]);
+      }
+      const out: VaultData = {
+        key: vaultKey,
+        vault,
+        series: (book.series as Decoded[]).filter((s) => Number(s.status) !== 0),
+        hedges,
+        oracle: oracleAcc ? decodeOracle(oracleAcc.data) : null,
+        shareSupply: supply,
+        quoteTokenProgram: quoteMintAcc?.owner ?? PublicKey.default,
+        fetchedAt: Date.now(),
+      };
+      if (owner) {
+        const [quote, shares, request, sol] = await Promise.all([
+          tokenAccount(connection, owner, vault.quoteMint),
+          tokenAccount(connection, owner, vault.shareMint),
+          accounts.withdrawRequest.fetchNullable(withdrawalPda(vaultKey, owner)),
+          connection.getBalance(owner, "confirmed"),
+        ]);
+        out.wallet = { quote, shares, request, sol };
+      }
+      setData(out);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      busy.current = false;
+      setLoading(false);
+    }
+  }, [connection, vaultKey, owner]);
+
+  useEffect(() => {
+    setData(null);
+    void refresh();
+    const t = setInterval(() => void refresh(), 3000);
+    return () => clearInterval(t);
+  }, [refresh]);
+
+  return { data, error, loading, refresh };
+}
