@@ -35,7 +35,11 @@ set -e
 if [ "$status" -eq 0 ]; then
   step "dApp: unit tests (Vitest), type check and build, browser journey (Chromium)"
   cargo build -q -p hedge-keeper
-  npm ci --prefix app --no-audit --no-fund --loglevel=error
+  # `npm ci` when the lock is complete; this machine's npm (with
+  # omit-lockfile-registry-resolved) leaves other platforms' optional packages out of
+  # the lock, which `npm ci` refuses, so fall back to an install that honours the lock.
+  npm ci --prefix app --no-audit --no-fund --loglevel=error 2>/dev/null \
+    || npm install --prefix app --no-audit --no-fund --loglevel=error
   set +e
   (cd app && npx vitest run --reporter=verbose) 2>&1 | tee -a "$log"
   vstatus=${PIPESTATUS[0]}

@@ -273,7 +273,12 @@ impl Bench {
         let (qv, uv) = self.arb.vaults();
         let x = self.env().token_balance(qv).await;
         let y = self.env().token_balance(uv).await;
-        let ixs = self.arb.instructions(x, y, price);
+        let (hq, hu) = (self.arb.quote_account, self.arb.underlying_account);
+        let held = (
+            self.env().token_balance(hq).await,
+            self.env().token_balance(hu).await,
+        );
+        let ixs = self.arb.instructions((x, y), price, held);
         if !ixs.is_empty() {
             self.send(&ixs, &[])
                 .await
@@ -337,7 +342,13 @@ impl Bench {
         let init = self.f.initialize_ix_for(id, risk_for(c));
         let authority = self.f.authority.insecure_clone();
         let log = self.f.hedge_log_kps[id as usize].insecure_clone();
-        self.send(&[create_log, init], &[&authority, &log])
+        // The authority pays rent for each path's accounts: top it up from the payer.
+        let top_up = solana_system_interface::instruction::transfer(
+            &self.f.env.payer().pubkey(),
+            &authority.pubkey(),
+            1_000_000_000,
+        );
+        self.send(&[top_up, create_log, init], &[&authority, &log])
             .await
             .map_err(|e| format!("initialize_vault: {e}"))?;
         let keeper = self.keeper.pubkey();

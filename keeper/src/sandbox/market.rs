@@ -176,35 +176,54 @@ impl Arbitrageur {
         pool_vaults(&self.pool, &self.quote_mint)
     }
 
-    /// Mint-and-swap instructions that move a pool holding (`x` quote, `y` underlying)
-    /// atoms to `price` quote per underlying unit; empty if it is there already.
-    pub fn instructions(&self, x: u64, y: u64, price: f64) -> Vec<Instruction> {
+    /// Instructions that move a pool holding (`x` quote, `y` underlying) atoms to `price`
+    /// quote per underlying unit; empty if it is there already. The arbitrageur holds
+    /// (`held_quote`, `held_underlying`) and mints only what it lacks, so supply stays
+    /// bounded over long runs.
+    pub fn instructions(
+        &self,
+        (x, y): (u64, u64),
+        price: f64,
+        (held_quote, held_underlying): (u64, u64),
+    ) -> Vec<Instruction> {
         let atoms_price = price * ONE_QUOTE as f64 / ONE_UNDERLYING as f64;
         let Some((sell_underlying, amount_in)) = arbitrage(x, y, atoms_price, self.fee_rate) else {
             return vec![];
         };
-        let (mint, input, output) = if sell_underlying {
+        let (mint, input, output, held) = if sell_underlying {
             (
                 self.underlying_mint,
                 self.underlying_account,
                 self.quote_account,
+                held_underlying,
             )
         } else {
-            (self.quote_mint, self.quote_account, self.underlying_account)
+            (
+                self.quote_mint,
+                self.quote_account,
+                self.underlying_account,
+                held_quote,
+            )
         };
-        let mint_ix = spl_token::instruction::mint_to(
-            &spl_token::ID,
-            &mint,
-            &input,
-            &self.authority,
-            &[],
-            amount_in,
-        )
-        .expect("static SPL Token instruction");
-        let swap = self
-            .pool
-            .swap_ix(&self.authority, &input, &output, &mint, amount_in, 0);
-        vec![mint_ix, swap]
+        let mut out = Vec::with_capacity(2);
+        if held < amount_in {
+            out.push(
+                spl_token::instruction::mint_to(
+                    &spl_token::ID,
+                    &mint,
+                    &input,
+                    &self.authority,
+                    &[],
+                    amount_in - held,
+                )
+                .expect("static SPL Token instruction"),
+            );
+        }
+        out.push(
+            self.pool
+                .swap_ix(&self.authority, &input, &output, &mint, amount_in, 0),
+        );
+        out
     }
 }
 

@@ -837,7 +837,11 @@ async fn arbitrage_pool(m: &MarketState, price: f64) -> Result<(), String> {
     let (qv, uv) = m.arb.vaults();
     let x = token_amount(&m.chain, qv).await?;
     let y = token_amount(&m.chain, uv).await?;
-    let ixs = m.arb.instructions(x, y, price);
+    let held = (
+        token_amount(&m.chain, m.arb.quote_account).await?,
+        token_amount(&m.chain, m.arb.underlying_account).await?,
+    );
+    let ixs = m.arb.instructions((x, y), price, held);
     if ixs.is_empty() {
         return Ok(());
     }
