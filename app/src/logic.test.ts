@@ -5,6 +5,7 @@ import {
   formatUnits,
   parseAmount,
   percentOf,
+  ringInOrder,
   sharesForDeposit,
   sharesForValue,
   utilisation,
@@ -109,5 +110,14 @@ describe("display helpers", () => {
     expect(vaultMode(0, 0)).toBe("normal");
     expect(vaultMode(4, 0)).toBe("paused");
     expect(vaultMode(0, 1)).toBe("unwind");
+  });
+});
+
+describe("hedge log order", () => {
+  it("lists a ring buffer oldest first", () => {
+    expect(ringInOrder([0, 1, 2, 0], 3)).toEqual([0, 1, 2]);
+    // 6 written into 4 slots: slots hold [4, 5, 2, 3].
+    expect(ringInOrder([4, 5, 2, 3], 6)).toEqual([2, 3, 4, 5]);
+    expect(ringInOrder([9, 9], 0)).toEqual([]);
   });
 });

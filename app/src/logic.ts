@@ -169,3 +169,12 @@ export function vaultMode(paused: number, unwind: number): "normal" | "unwind" |
   if (paused !== 0) return "paused";
   return "normal";
 }
+
+/** A ring buffer's records oldest first: record k is written at k % length and `count`
+ *  records were ever written (the program's `HedgeLog`). */
+export function ringInOrder<T>(records: T[], count: number): T[] {
+  const n = Math.min(count, records.length);
+  const out: T[] = [];
+  for (let k = count - n; k < count; k++) out.push(records[k % records.length]);
+  return out;
+}

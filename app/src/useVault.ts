@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Connection, PublicKey } from "@solana/web3.js";
+import { ringInOrder } from "./logic";
 import { decodeOracle, mintSupply, program, tokenAccount, withdrawalPda, big, type OraclePrice } from "./chain";
 
 /** Anchor's decoded accounts: camelCase fields, BN numbers. */
@@ -49,11 +50,7 @@ export function useVault(connection: Connection, vaultKey: PublicKey | null, own
       ]);
       const count = Number(big(log.count));
       const records: Decoded[] = log.records;
-      const hedges: Decoded[] = [];
-      const n = Math.min(count, records.length);
-      for (let i = n; i > 0; i--) {
-        hedges.unshift(records[(count - i) % records.length]);
-      }
+      const hedges = ringInOrder(records, count);
       const out: VaultData = {
         key: vaultKey,
         vault,

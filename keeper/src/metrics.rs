@@ -204,3 +204,52 @@ pub async fn serve(
     });
     Ok(bound)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[tokio::test]
+    async fn serves_prometheus_text_on_metrics() {
+        let m = Metrics::new();
+        m.cycles.inc();
+        m.sent.get_or_create(&Metrics::action("rebalance")).inc();
+        m.delta
+            .get_or_create(&VaultLabels { vault: "V".into() })
+            .set(-1.5);
+        m.reaction_slots.observe(2.0);
+        m.reaction_slot_samples
+            .lock()
+            .unwrap()
+            .extend([9, 1, 3, 2, 4]);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let addr = serve(m.clone(), "127.0.0.1:0".parse().unwrap(), async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut body = String::new();
+        s.read_to_string(&mut body).await.unwrap();
+        assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+        assert!(body.contains("hedge_keeper_cycles_total 1"), "{body}");
+        assert!(
+            body.contains("hedge_keeper_transactions_sent_total{action=\"rebalance\"} 1"),
+            "{body}"
+        );
+        assert!(
+            body.contains("hedge_keeper_vault_delta{vault=\"V\"} -1.5"),
+            "{body}"
+        );
+        assert!(
+            body.contains("hedge_keeper_reaction_latency_slots_bucket"),
+            "{body}"
+        );
+        assert_eq!(m.reaction_slot_percentiles(), Some((3, 9)));
+        let _ = tx.send(());
+    }
+}

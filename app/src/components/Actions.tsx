@@ -24,6 +24,7 @@ import {
   type Explained,
 } from "../logic";
 import type { VaultData } from "../useVault";
+import { bookGreeks } from "./Overview";
 
 type Stage = "idle" | "signing" | "sending" | "confirming" | "done" | "failed";
 type TxState = { stage: Stage; label?: string; signature?: string; error?: Explained };
@@ -196,13 +197,23 @@ export function DepositForm({ d, rpc, refresh }: { d: VaultData; rpc: string; re
   const { tx, busy, send } = useSender(refresh);
   const [text, setText] = useState("");
   const [preview, setPreview] = useState<string | null>(null);
+  useEffect(() => {
+    if (tx.stage === "done") setText("");
+  }, [tx.stage]);
   const v = d.vault;
   const qd = Number(v.quoteDecimals);
   const balance = d.wallet?.quote?.amount ?? 0n;
   const vaultKey = d.key;
+  // The cap bounds NAV after the deposit; the room under it is estimated at the oracle
+  // price (the simulation preview then gives the program's own answer).
+  const cap = big(v.risk.depositCap);
+  const navEstimate = BigInt(Math.max(0, Math.floor(bookGreeks(d).nav * 10 ** qd)));
+  const room = cap > navEstimate ? cap - navEstimate : 0n;
   const check = parseAmount(text, qd, {
     balance,
     balanceLabel: "wallet balance",
+    cap: room,
+    capLabel: "room under the deposit cap",
   });
   const amountKey = check.ok ? check.atoms.toString() : "";
 
@@ -257,7 +268,6 @@ export function DepositForm({ d, rpc, refresh }: { d: VaultData; rpc: string; re
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [amountKey, anchorWallet?.publicKey?.toBase58()]);
 
-  const cap = big(v.risk.depositCap);
   return (
     <section aria-labelledby="dep-h" className="card">
       <h2 id="dep-h">Deposit</h2>
@@ -312,6 +322,9 @@ export function WithdrawForm({ d, rpc, refresh }: { d: VaultData; rpc: string; r
   const [mode, setMode] = useState<"shares" | "value">("shares");
   const [price, setPrice] = useState<{ nav: bigint; supply: bigint } | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
+  useEffect(() => {
+    if (tx.stage === "done") setText("");
+  }, [tx.stage]);
   const v = d.vault;
   const qd = Number(v.quoteDecimals);
   const held = d.wallet?.shares?.amount ?? 0n;

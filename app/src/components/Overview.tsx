@@ -25,7 +25,10 @@ export function bookGreeks(d: VaultData) {
     vega -= oi * g.vega;
     liabilities += oi * g.value;
   }
-  return { delta, gamma, vega, liabilities, price };
+  const qd = 10 ** Number(v.quoteDecimals);
+  const assets = Number(big(v.quoteAssets)) / qd + (Number(big(v.underlyingAssets)) / und) * price;
+  const nav = assets - liabilities - Number(big(v.settledPayoutsOwed)) / qd;
+  return { delta, gamma, vega, liabilities, price, assets, nav };
 }
 
 export function Overview({ d }: { d: VaultData }) {
@@ -33,9 +36,8 @@ export function Overview({ d }: { d: VaultData }) {
   const qd = Number(v.quoteDecimals);
   const g = bookGreeks(d);
   const quote = big(v.quoteAssets);
-  const underlyingValue = (Number(big(v.underlyingAssets)) / 10 ** Number(v.underlyingDecimals)) * g.price;
-  const tvl = Number(quote) / 10 ** qd + underlyingValue;
-  const nav = tvl - g.liabilities - Number(big(v.settledPayoutsOwed)) / 10 ** qd;
+  const tvl = g.assets;
+  const nav = g.nav;
   const supply = Number(d.shareSupply) / 10 ** (qd + 3);
   const navPerShare = supply > 0 ? nav / supply : 1;
   const total = quote;
@@ -48,7 +50,7 @@ export function Overview({ d }: { d: VaultData }) {
     ["NAV per share", navPerShare.toFixed(6)],
     ["Share supply", formatUnits(d.shareSupply, qd + 3, 3)],
     ["Utilisation", `${utilisation(locked, total).toFixed(2)}%`],
-    ["Health", Number.isFinite(stressedHealth) ? stressedHealth.toFixed(2) : "no liabilities"],
+    ["Health (assets / liabilities)", Number.isFinite(stressedHealth) ? stressedHealth.toFixed(2) : "no liabilities"],
     ["Mode", mode],
     [
       "Oracle",

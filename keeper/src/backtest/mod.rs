@@ -271,8 +271,17 @@ impl Bench {
         let key = self.f.oracle;
         self.env().ctx.set_account(&key, &acc);
         let (qv, uv) = self.arb.vaults();
-        let x = self.env().token_balance(qv).await;
-        let y = self.env().token_balance(uv).await;
+        let balances = (
+            self.env().token_balance(qv).await,
+            self.env().token_balance(uv).await,
+        );
+        let state = self.arb.pool.state;
+        let pool = self
+            .env()
+            .account(state)
+            .await
+            .ok_or("pool state missing")?;
+        let (x, y) = self.arb.reserves(&pool.data, balances)?;
         let (hq, hu) = (self.arb.quote_account, self.arb.underlying_account);
         let held = (
             self.env().token_balance(hq).await,

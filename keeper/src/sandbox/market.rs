@@ -176,6 +176,25 @@ impl Arbitrageur {
         pool_vaults(&self.pool, &self.quote_mint)
     }
 
+    /// The pool's net reserves (quote, underlying) as the pool computes them: vault
+    /// balances minus the protocol, fund and creator fees accrued in them.
+    pub fn reserves(
+        &self,
+        pool_data: &[u8],
+        (quote_balance, underlying_balance): (u64, u64),
+    ) -> Result<(u64, u64), String> {
+        let view = hedge_vault::dex::read_pool(pool_data).map_err(|e| format!("pool: {e}"))?;
+        let (fees_quote, fees_underlying) = if view.mint_0 == self.quote_mint {
+            (view.fees_0, view.fees_1)
+        } else {
+            (view.fees_1, view.fees_0)
+        };
+        Ok((
+            quote_balance.saturating_sub(fees_quote),
+            underlying_balance.saturating_sub(fees_underlying),
+        ))
+    }
+
     /// Instructions that move a pool holding (`x` quote, `y` underlying) atoms to `price`
     /// quote per underlying unit; empty if it is there already. The arbitrageur holds
     /// (`held_quote`, `held_underlying`) and mints only what it lacks, so supply stays

@@ -835,8 +835,16 @@ async fn market_loop(
 /// minting what it pays with (the faucet is both mints' authority).
 async fn arbitrage_pool(m: &MarketState, price: f64) -> Result<(), String> {
     let (qv, uv) = m.arb.vaults();
-    let x = token_amount(&m.chain, qv).await?;
-    let y = token_amount(&m.chain, uv).await?;
+    let balances = (
+        token_amount(&m.chain, qv).await?,
+        token_amount(&m.chain, uv).await?,
+    );
+    let pool = m
+        .chain
+        .account(&m.arb.pool.state)
+        .await?
+        .ok_or("pool state missing")?;
+    let (x, y) = m.arb.reserves(&pool.data, balances)?;
     let held = (
         token_amount(&m.chain, m.arb.quote_account).await?,
         token_amount(&m.chain, m.arb.underlying_account).await?,
