@@ -5,7 +5,6 @@
 //! others. An oracle update seen on the websocket starts a cycle early.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -149,10 +148,6 @@ impl Keeper {
         })
     }
 
-    pub fn metrics(&self) -> Arc<Metrics> {
-        self.metrics.clone()
-    }
-
     /// True if this keeper's key is registered on `vault`.
     pub fn is_registered(&self, vault: &Pubkey) -> bool {
         self.vaults.iter().any(|w| w.key == *vault && w.registered)
@@ -183,9 +178,6 @@ impl Keeper {
         for i in 0..self.vaults.len() {
             let key = self.vaults[i].key;
             let outcome = self.handle(i, &by_key, &clock).await;
-            if let VaultOutcome::Failed(_, Class::Backoff) = outcome {
-                self.transport_failures += 1;
-            }
             out.push((key, outcome));
         }
         Ok(out)
@@ -324,7 +316,6 @@ impl Keeper {
                     .get_or_create(&Metrics::action(name))
                     .inc();
                 self.tracking.succeeded(key);
-                self.transport_failures = 0;
                 if action == Action::Rebalance {
                     if let Some((publish_time, publish_slot)) = publish {
                         let secs = unix_now_f64() - publish_time as f64;
@@ -406,9 +397,20 @@ impl Keeper {
             if *shutdown.borrow() {
                 break;
             }
-            let pause = match self.cycle().await {
-                Ok(_) if self.transport_failures == 0 => self.config.poll_interval,
-                Ok(_) | Err(_) => {
+            // The loop alone counts consecutive cycles with RPC trouble (a failed batch
+            // read, or a send that failed in transport) and backs off on them.
+            let trouble = match self.cycle().await {
+                Ok(outcomes) => outcomes
+                    .iter()
+                    .any(|(_, o)| matches!(o, VaultOutcome::Failed(_, Class::Backoff))),
+                Err(_) => true,
+            };
+            let pause = match trouble {
+                false => {
+                    self.transport_failures = 0;
+                    self.config.poll_interval
+                }
+                true => {
                     self.transport_failures = self.transport_failures.saturating_add(1);
                     let d = errors::backoff(
                         BACKOFF_BASE,
@@ -505,11 +507,4 @@ pub fn oracle_publish(a: &Account) -> Option<(i64, u64)> {
     }
     let p = pyth_sdk_solana::state::load_price_account::<32, ()>(&a.data).ok()?;
     Some((p.timestamp, p.agg.pub_slot))
-}
-
-/// Parses a base58 address list (used by the CLI's `--vaults` and tests).
-pub fn parse_keys(list: &[String]) -> Result<Vec<Pubkey>, String> {
-    list.iter()
-        .map(|s| Pubkey::from_str(s).map_err(|_| format!("`{s}` is not a base58 address")))
-        .collect()
 }

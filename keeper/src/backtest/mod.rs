@@ -361,7 +361,13 @@ impl Bench {
             .await
             .map_err(|e| format!("initialize_vault: {e}"))?;
         let keeper = self.keeper.pubkey();
-        let set_keeper = anchor_lang_ix_set_keeper(&self.f, &authority, keeper);
+        let set_keeper = self.f.govern_ix(
+            &authority.pubkey(),
+            hedge_vault::instruction::SetKeeper {
+                keeper,
+                enabled: true,
+            },
+        );
         self.send(&[set_keeper], &[&authority])
             .await
             .map_err(|e| format!("set_keeper: {e}"))?;
@@ -521,17 +527,6 @@ async fn funded(f: &mut VaultFixture, quote: u64) -> User {
         quote: account,
         shares: Pubkey::default(),
     }
-}
-
-/// `set_keeper` for the bench's current vault.
-fn anchor_lang_ix_set_keeper(f: &VaultFixture, authority: &Keypair, keeper: Pubkey) -> Instruction {
-    f.govern_ix(
-        &authority.pubkey(),
-        hedge_vault::instruction::SetKeeper {
-            keeper,
-            enabled: true,
-        },
-    )
 }
 
 /// A path's seed: the config's seed and the path index, mixed (SplitMix64).
