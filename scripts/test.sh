@@ -41,11 +41,15 @@ if [ "$status" -eq 0 ]; then
   npm ci --prefix app --no-audit --no-fund --loglevel=error 2>/dev/null \
     || npm install --prefix app --no-audit --no-fund --loglevel=error
   set +e
-  (cd app && npx vitest run --reporter=verbose) 2>&1 | tee -a "$log"
+  # No colour: CI sets CI=true, which turns Vitest's colours on, and escape codes would
+  # hide the summary line from the count below.
+  (cd app && NO_COLOR=1 FORCE_COLOR=0 npx vitest run --reporter=verbose) 2>&1 | tee -a "$log"
   vstatus=${PIPESTATUS[0]}
+  # Vitest's summary in the same shape as cargo's, for the closing count (escape codes
+  # stripped in case a terminal setting still forced colour).
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -Eo 'Tests +[0-9]+ passed' | tail -1 \
+    | awk '{ printf "test result: ok. %d passed; 0 failed;\n", $2 }' >> "$log"
   set -e
-  # Vitest's summary in the same shape as cargo's, for the closing count.
-  grep -Eo 'Tests +[0-9]+ passed' "$log" | tail -1 | awk '{ printf "test result: ok. %d passed; 0 failed;\n", $2 }' >> "$log"
   [ "$vstatus" -eq 0 ] || status=$vstatus
   if [ "$status" -eq 0 ]; then
     npm --prefix app run build --silent
