@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod hedging;
 pub mod instructions;
+pub mod ledger;
 pub mod math;
 pub mod oracle;
 pub mod state;

@@ -254,7 +254,26 @@ pub fn accept(vault: &mut Vault, p: &OraclePrice) {
 /// way, so LPs can always leave at a conservative NAV.
 /// Returns the price and whether it is fresh.
 pub fn load_for_exit(ai: &AccountInfo, vault: &Vault, now: i64) -> Result<(OraclePrice, bool)> {
-    match load_checked(ai, vault, now) {
+    exit_price(load_checked(ai, vault, now), vault, now)
+}
+
+/// [`load_for_exit`] on fetched account data (for the keeper and the property tests).
+pub fn load_for_exit_data(
+    key: &Pubkey,
+    owner: &Pubkey,
+    data: &[u8],
+    vault: &Vault,
+    now: i64,
+) -> Result<(OraclePrice, bool)> {
+    exit_price(load_checked_data(key, owner, data, vault, now), vault, now)
+}
+
+fn exit_price(
+    checked: Result<OraclePrice>,
+    vault: &Vault,
+    now: i64,
+) -> Result<(OraclePrice, bool)> {
+    match checked {
         Ok(p) => Ok((p, true)),
         // The account is the right one but its price is unusable right now: fall back
         // to the last accepted price. Identity faults (wrong account, owner, feed or

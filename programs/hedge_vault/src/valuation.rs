@@ -18,6 +18,7 @@ use crate::state::{OptionBook, Series, SeriesStatus, Vault};
 /// Largest IV the stress may reach (the model's domain ends at 1,000%).
 const MAX_STRESS_IV_PPM: u64 = 10_000_000;
 const BPS: i64 = 10_000;
+const BPS_U64: u64 = 10_000;
 
 /// The pricing context: rates from the risk parameters and the clock.
 #[derive(Clone, Copy, Debug)]
@@ -369,6 +370,21 @@ pub fn total_collateral(vault: &Vault, band: &OraclePrice, pricing: &Pricing) ->
         .quote_assets
         .checked_add(underlying)
         .ok_or(VaultError::MathOverflow)?)
+}
+
+/// What the underlying inventory is sure to fetch when `liquidate` sells it: valued at
+/// the low side of the band less `max_slippage_bps` (the worst fill a sale accepts),
+/// rounded down. Settlement counts only this toward holders' payouts, so the sale can
+/// never leave them owed more than the vault holds.
+pub fn inventory_sale_value(vault: &Vault, band: &OraclePrice, pricing: &Pricing) -> Result<u64> {
+    let low = quote_amount(
+        price_as_scaled(band.low()),
+        vault.underlying_assets,
+        pricing,
+        Rounding::Down,
+    )?;
+    let keep = BPS_U64 - vault.risk.max_slippage_bps.min(BPS_U64);
+    Ok(money::mul_div(low, keep, BPS_U64, Rounding::Down)?)
 }
 
 /// |net vega| of the book per 1.00 of vol, quote atoms (the vault is short every

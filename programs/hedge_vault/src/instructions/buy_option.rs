@@ -3,10 +3,8 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::OptionTraded;
-use crate::math::money::Rounding;
-use crate::state::{pause, seeds, OptionBook, Position, SeriesStatus, Vault};
-use crate::valuation::{self, Pricing};
-use crate::{oracle, token};
+use crate::state::{seeds, OptionBook, Position, Vault};
+use crate::{ledger, oracle, token};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -58,80 +56,21 @@ pub struct BuyOption<'info> {
 ///    own error and reverts everything.
 /// 4. Collect the premium (the vault must receive all of it) and grow the position.
 pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: u64) -> Result<()> {
-    require!(size > 0, VaultError::ZeroAmount);
     let now = Clock::get()?.unix_timestamp;
-    let (premium, value) = {
+    let trade = {
         let mut vault = ctx.accounts.vault.load_mut()?;
-        vault.require_not_paused(pause::BUY_OPTION)?;
-        require!(vault.unwind == 0, VaultError::VaultInUnwind);
         let mut book = ctx.accounts.book.load_mut()?;
-        let slot = book.find(series_id)?;
-        let s = book.series[slot];
-        require!(
-            s.status() == SeriesStatus::Active,
-            VaultError::SeriesNotActive
-        );
-        require!(now < s.expiry, VaultError::SeriesExpired);
-        require!(
-            now.saturating_add(vault.risk.trade_cutoff_s as i64) < s.expiry,
-            VaultError::TooCloseToExpiry
-        );
-        let oi = s
-            .open_interest
-            .checked_add(size)
-            .ok_or(VaultError::OpenInterestCapExceeded)?;
-        require!(
-            oi <= s.max_open_interest,
-            VaultError::OpenInterestCapExceeded
-        );
-        let band = oracle::load_checked(&ctx.accounts.oracle, &vault, now)?;
-        oracle::accept(&mut vault, &band);
-        let pricing = Pricing::for_vault(&vault, now);
-
-        let unit = valuation::unit_value(
-            &s,
-            valuation::liability_spot(&s, &band)?,
-            s.iv_ppm,
-            &pricing,
-        )?;
-        let value = valuation::quote_amount(unit, size, &pricing, Rounding::Up)?;
-        // A worthless-looking option still costs one atom: nothing is written for free.
-        let premium = value
-            .checked_add(valuation::trade_charges(&vault, value)?)
-            .ok_or(VaultError::MathOverflow)?
-            .max(1);
-        require!(premium <= max_premium, VaultError::SlippageExceeded);
-
-        // Apply the sale, then check the vault's limits on the result.
-        book.series[slot].open_interest = oi;
-        valuation::update_series_lock(&mut vault, &mut book, slot, &band, &pricing)?;
-        vault.quote_assets = vault
-            .quote_assets
-            .checked_add(premium)
-            .ok_or(VaultError::MathOverflow)?;
-
-        let total = valuation::total_collateral(&vault, &band, &pricing)?;
-        require!(
-            valuation::within_utilization(
-                vault.locked_quote,
-                total,
-                vault.risk.max_utilization_bps
-            ),
-            VaultError::UtilizationCapExceeded
-        );
-        let stressed = valuation::stressed(&vault, &book, &band, &pricing)?;
-        require!(
-            valuation::meets_ratio(&stressed, vault.risk.initial_margin_bps),
-            VaultError::InitialMarginBreached
-        );
-        let nav = valuation::nav(&vault, &book, &band, &pricing)?;
-        let vega = valuation::net_vega(&book, &band, &pricing)?;
-        require!(
-            (vega as u128) * 10_000 <= (nav.nav() as u128) * vault.risk.max_vega_bps as u128,
-            VaultError::VegaLimitExceeded
-        );
-        (premium, value)
+        ledger::buy_option(
+            &mut vault,
+            &mut book,
+            now,
+            series_id,
+            size,
+            max_premium,
+            |v| oracle::load_checked(&ctx.accounts.oracle, v, now),
+        )?
     };
+    let premium = trade.amount;
 
     let before = ctx.accounts.quote_vault.amount;
     token::transfer_from_user(
@@ -166,7 +105,7 @@ pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: 
         series_id,
         size,
         buy: true,
-        model_value: value,
+        model_value: trade.model_value,
         amount: premium,
         position_after: position.size,
     });

@@ -4,7 +4,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::error::VaultError;
 use crate::events::WithdrawCancelled;
 use crate::state::{seeds, Vault, WithdrawRequest};
-use crate::token;
+use crate::{ledger, token};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -44,7 +44,11 @@ pub struct CancelWithdraw<'info> {
 /// always take back their shares.
 pub fn handler(ctx: Context<CancelWithdraw>) -> Result<()> {
     let shares = ctx.accounts.request.shares;
-    let seeds = ctx.accounts.vault.load()?.seeds();
+    let seeds = {
+        let mut vault = ctx.accounts.vault.load_mut()?;
+        ledger::cancel_withdraw(&mut vault, shares)?;
+        vault.seeds()
+    };
     token::transfer_from_vault(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.share_escrow.to_account_info(),
@@ -55,12 +59,6 @@ pub fn handler(ctx: Context<CancelWithdraw>) -> Result<()> {
         shares,
         ctx.accounts.share_mint.decimals,
     )?;
-    let mut vault = ctx.accounts.vault.load_mut()?;
-    vault.escrowed_shares = vault
-        .escrowed_shares
-        .checked_sub(shares)
-        .ok_or(VaultError::MathOverflow)?;
-    drop(vault);
     emit_cpi!(WithdrawCancelled {
         vault: ctx.accounts.vault.key(),
         lp: ctx.accounts.lp.key(),

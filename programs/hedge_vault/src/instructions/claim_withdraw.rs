@@ -3,9 +3,8 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::WithdrawClaimed;
-use crate::math::money::{min_fraction, quote_for_shares, share_price};
-use crate::state::{pause, seeds, OptionBook, Vault, WithdrawRequest};
-use crate::valuation::{self, Pricing};
+use crate::ledger::{self, PendingWithdrawal};
+use crate::state::{seeds, OptionBook, Vault, WithdrawRequest};
 use crate::{oracle, token};
 
 #[event_cpi]
@@ -66,38 +65,21 @@ pub struct ClaimWithdraw<'info> {
 pub fn handler(ctx: Context<ClaimWithdraw>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let supply = ctx.accounts.share_mint.supply;
-    let shares = ctx.accounts.request.shares;
-    let (payout, seeds) = {
-        let mut vault = ctx.accounts.vault.load_mut()?;
-        vault.require_not_paused(pause::CLAIM_WITHDRAW)?;
-        require!(vault.unwind == 0, VaultError::VaultInUnwind);
-        let ready_at = ctx
-            .accounts
-            .request
-            .requested_at
-            .checked_add(vault.risk.withdraw_delay_s as i64)
-            .ok_or(VaultError::MathOverflow)?;
-        require!(now >= ready_at, VaultError::WithdrawNotReady);
-        let (band, fresh) = oracle::load_for_exit(&ctx.accounts.oracle, &vault, now)?;
-        if fresh {
-            oracle::accept(&mut vault, &band);
-        }
-        let mut book = ctx.accounts.book.load_mut()?;
-        let pricing = Pricing::for_vault(&vault, now);
-        // Locks at today's price, so free collateral is not judged on stale risk.
-        valuation::refresh_locks(&mut vault, &mut book, &band, &pricing)?;
-        let nav = valuation::nav(&vault, &book, &band, &pricing)?;
-        let at_request = (
+    let request = PendingWithdrawal {
+        shares: ctx.accounts.request.shares,
+        requested_at: ctx.accounts.request.requested_at,
+        price_at_request: (
             ctx.accounts.request.nav_at_request,
             ctx.accounts.request.supply_at_request,
-        );
-        let price = min_fraction(at_request, share_price(nav.nav(), supply)?);
-        let payout = quote_for_shares(shares, price)?;
-        require!(
-            payout <= vault.free_quote(),
-            VaultError::InsufficientFreeCollateral
-        );
-        (payout, vault.seeds())
+        ),
+    };
+    let (payout, quote_assets_after, seeds) = {
+        let mut vault = ctx.accounts.vault.load_mut()?;
+        let mut book = ctx.accounts.book.load_mut()?;
+        let payout = ledger::claim_withdraw(&mut vault, &mut book, now, supply, &request, |v| {
+            oracle::load_for_exit(&ctx.accounts.oracle, v, now)
+        })?;
+        (payout, vault.quote_assets, vault.seeds())
     };
 
     let vault_info = ctx.accounts.vault.to_account_info();
@@ -107,7 +89,7 @@ pub fn handler(ctx: Context<ClaimWithdraw>) -> Result<()> {
         &ctx.accounts.share_escrow.to_account_info(),
         &vault_info,
         &seeds.as_slices(),
-        shares,
+        request.shares,
     )?;
     if payout > 0 {
         token::transfer_from_vault(
@@ -121,24 +103,12 @@ pub fn handler(ctx: Context<ClaimWithdraw>) -> Result<()> {
             ctx.accounts.quote_mint.decimals,
         )?;
     }
-
-    let mut vault = ctx.accounts.vault.load_mut()?;
-    vault.quote_assets = vault
-        .quote_assets
-        .checked_sub(payout)
-        .ok_or(VaultError::MathOverflow)?;
-    vault.escrowed_shares = vault
-        .escrowed_shares
-        .checked_sub(shares)
-        .ok_or(VaultError::MathOverflow)?;
-    let event = WithdrawClaimed {
+    emit_cpi!(WithdrawClaimed {
         vault: ctx.accounts.vault.key(),
         lp: ctx.accounts.lp.key(),
-        shares,
+        shares: request.shares,
         paid: payout,
-        quote_assets_after: vault.quote_assets,
-    };
-    drop(vault);
-    emit_cpi!(event);
+        quote_assets_after,
+    });
     Ok(())
 }

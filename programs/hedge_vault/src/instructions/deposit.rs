@@ -3,10 +3,8 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::Deposited;
-use crate::math::money::shares_for_deposit;
-use crate::state::{pause, OptionBook, Vault};
-use crate::valuation::{self, Pricing};
-use crate::{oracle, token};
+use crate::state::{OptionBook, Vault};
+use crate::{ledger, oracle, token};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -57,39 +55,17 @@ pub struct Deposit<'info> {
 /// 5. Mint amount × (supply + V_s) / (NAV + V_a) shares, rounded down; credit the
 ///    internal `quote_assets` (never the raw balance).
 pub fn handler(ctx: Context<Deposit>, amount: u64) -> Result<()> {
-    require!(amount > 0, VaultError::ZeroAmount);
     let now = Clock::get()?.unix_timestamp;
     let supply = ctx.accounts.share_mint.supply;
     let nav = {
         let mut vault = ctx.accounts.vault.load_mut()?;
-        vault.require_not_paused(pause::DEPOSIT)?;
-        let band = oracle::load_checked(&ctx.accounts.oracle, &vault, now)?;
-        oracle::accept(&mut vault, &band);
         let book = ctx.accounts.book.load()?;
-        let pricing = Pricing::for_vault(&vault, now);
-        let conservative = valuation::nav(&vault, &book, &band, &pricing)?;
-        require!(
-            conservative.assets > conservative.liabilities
-                || (supply == 0 && conservative.liabilities == 0),
-            VaultError::VaultInsolvent
-        );
-        // Shares are bought at the optimistic side of the band: never cheaper than fair.
-        let nav = valuation::nav_for_deposit(&vault, &book, &band, &pricing)?;
-        if supply == 0 {
-            require!(
-                amount >= vault.risk.min_first_deposit,
-                VaultError::DepositTooSmall
-            );
-        }
-        // Saturating: any sum past u64 is past the cap too.
-        let after = nav.nav().saturating_add(amount);
-        require!(
-            after <= vault.risk.deposit_cap,
-            VaultError::DepositCapExceeded
-        );
-        nav.nav()
+        ledger::deposit_nav(&mut vault, &book, now, supply, amount, |v| {
+            oracle::load_checked(&ctx.accounts.oracle, v, now)
+        })?
     };
 
+    // Shares are priced on what arrived (a Token-2022 transfer fee is the LP's).
     let before = ctx.accounts.quote_vault.amount;
     token::transfer_from_user(
         &ctx.accounts.token_program.to_account_info(),
@@ -107,10 +83,11 @@ pub fn handler(ctx: Context<Deposit>, amount: u64) -> Result<()> {
         .amount
         .checked_sub(before)
         .ok_or(VaultError::MathOverflow)?;
-    let shares = shares_for_deposit(received, nav, supply)?;
-    require!(shares > 0, VaultError::DepositTooSmall);
-
-    let seeds = ctx.accounts.vault.load()?.seeds();
+    let (shares, quote_assets_after, seeds) = {
+        let mut vault = ctx.accounts.vault.load_mut()?;
+        let shares = ledger::credit_deposit(&mut vault, received, nav, supply)?;
+        (shares, vault.quote_assets, vault.seeds())
+    };
     token::mint_shares(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.share_mint.to_account_info(),
@@ -119,21 +96,14 @@ pub fn handler(ctx: Context<Deposit>, amount: u64) -> Result<()> {
         &seeds.as_slices(),
         shares,
     )?;
-    let mut vault = ctx.accounts.vault.load_mut()?;
-    vault.quote_assets = vault
-        .quote_assets
-        .checked_add(received)
-        .ok_or(VaultError::MathOverflow)?;
-    let event = Deposited {
+    emit_cpi!(Deposited {
         vault: ctx.accounts.vault.key(),
         lp: ctx.accounts.lp.key(),
         amount: received,
         shares,
         nav_before: nav,
         supply_before: supply,
-        quote_assets_after: vault.quote_assets,
-    };
-    drop(vault);
-    emit_cpi!(event);
+        quote_assets_after,
+    });
     Ok(())
 }

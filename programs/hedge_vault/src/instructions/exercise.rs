@@ -3,10 +3,8 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::Exercised;
-use crate::math::fixed_point::POW10;
-use crate::math::money::{mul_div, Rounding};
-use crate::state::{pause, seeds, OptionBook, Position, SeriesStatus, Vault};
-use crate::token;
+use crate::state::{seeds, OptionBook, Position, Vault};
+use crate::{ledger, token};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -54,44 +52,8 @@ pub fn handler(ctx: Context<Exercise>) -> Result<()> {
     let series_id = ctx.accounts.position.series_id;
     let (payout, seeds) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
-        vault.require_not_paused(pause::EXERCISE)?;
         let mut book = ctx.accounts.book.load_mut()?;
-        let slot = book.find(series_id)?;
-        let s = &mut book.series[slot];
-        require!(
-            s.status() == SeriesStatus::Settled,
-            VaultError::SeriesNotSettled
-        );
-        let unit = POW10[vault.underlying_decimals as usize] as u64;
-        let payout = mul_div(size, s.payout_per_unit, unit, Rounding::Down)?;
-        // Owed quote may sit in underlying until `liquidate` sells it.
-        require!(
-            payout <= vault.quote_assets,
-            VaultError::InsufficientFreeCollateral
-        );
-        s.open_interest = s
-            .open_interest
-            .checked_sub(size)
-            .ok_or(VaultError::MathOverflow)?;
-        s.payout_remaining = s
-            .payout_remaining
-            .checked_sub(payout)
-            .ok_or(VaultError::MathOverflow)?;
-        // Once every holder has exercised, the rounding dust is released to LPs.
-        let dust = if s.open_interest == 0 {
-            core::mem::take(&mut s.payout_remaining)
-        } else {
-            0
-        };
-        vault.settled_payouts_owed = vault
-            .settled_payouts_owed
-            .checked_sub(payout)
-            .and_then(|v| v.checked_sub(dust))
-            .ok_or(VaultError::MathOverflow)?;
-        vault.quote_assets = vault
-            .quote_assets
-            .checked_sub(payout)
-            .ok_or(VaultError::MathOverflow)?;
+        let payout = ledger::exercise(&mut vault, &mut book, series_id, size)?;
         (payout, vault.seeds())
     };
     if payout > 0 {

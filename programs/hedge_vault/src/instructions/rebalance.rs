@@ -4,13 +4,13 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::dex::{self, SwapAccounts, RAYDIUM_CPMM_PROGRAM, STATUS_DISABLE_SWAP};
 use crate::error::VaultError;
 use crate::events::Rebalanced;
-use crate::hedging::{self, atoms_per_unit};
+use crate::hedging::atoms_per_unit;
+use crate::ledger::{self, HedgeFill, HedgePlan, PoolSnapshot};
 use crate::math::fixed_point::POW10;
 use crate::math::money::{mul_div, Rounding};
-use crate::math::{Fx, FxExt};
+use crate::math::Fx;
 use crate::state::vault::VaultSeeds;
-use crate::state::{pause, HedgeLog, OptionBook, RebalanceRecord, Vault};
-use crate::valuation::{fx_u64, Pricing};
+use crate::state::{HedgeLog, OptionBook, RebalanceRecord, Vault};
 use crate::{oracle, token};
 
 /// The accounts of `rebalance` and `liquidate`: the vault, its book and hedge log, the
@@ -75,15 +75,6 @@ pub struct Rebalance<'info> {
     pub quote_token_program: Interface<'info, TokenInterface>,
     #[account(address = *underlying_mint.to_account_info().owner)]
     pub underlying_token_program: Interface<'info, TokenInterface>,
-}
-
-const BPS: u64 = 10_000;
-
-/// The configured pool, checked against every DEX account passed in.
-pub struct PoolSnapshot {
-    pub fee_rate: u64,
-    pub reserve_quote: u64,
-    pub reserve_underlying: u64,
 }
 
 impl<'info> Rebalance<'info> {
@@ -267,187 +258,76 @@ impl<'info> Rebalance<'info> {
 pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
     let now = Clock::get()?;
     let caller = ctx.accounts.caller.key();
-    let PoolSnapshot {
-        fee_rate,
-        reserve_quote,
-        reserve_underlying,
-    } = ctx.accounts.pool_snapshot()?;
+    let pool = ctx.accounts.pool_snapshot()?;
 
-    // 1–3: price, risk, due, size.
-    let (price, risk, band, plan, seeds, is_keeper) = {
+    // 1–4: price, risk, due, size, limits.
+    let (plan, seeds) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
-        vault.require_not_paused(pause::REBALANCE)?;
-        let price = oracle::load_checked(&ctx.accounts.oracle, &vault, now.unix_timestamp)?;
-        oracle::accept(&mut vault, &price);
-        let pricing = Pricing::for_vault(&vault, now.unix_timestamp);
         let book = ctx.accounts.book.load()?;
-        let risk = hedging::book_risk(&vault, &book, &price, &pricing)?;
-        let band = hedging::band(&vault, &risk)?;
-        let is_keeper = vault.is_keeper(&caller);
-        hedging::check_due(&vault, &risk, band, &price, now.unix_timestamp, is_keeper)?;
-
-        let unit = POW10[vault.underlying_decimals as usize] as u64;
-        let want: u64 = risk
-            .delta
-            .abs()
-            .to_num::<u128>()
-            .try_into()
-            .map_err(|_| VaultError::MathOverflow)?;
-        let slip = vault.risk.max_slippage_bps;
-        // The pool must sit near the oracle before we trade on it: a pool pushed away
-        // (e.g. to sandwich the hedge) is refused instead of traded against.
-        let mid = atoms_per_unit(price.mid(), vault.quote_decimals, false)?;
-        let pool_mid = dex::pool_price(reserve_quote, reserve_underlying, unit)?;
-        require!(
-            (pool_mid.abs_diff(mid) as u128) * BPS as u128 <= (mid as u128) * slip as u128,
-            VaultError::FillOutsideSlippage
-        );
-        let plan = if risk.delta < Fx::ZERO {
-            // Short delta: buy underlying with quote, never in unwind mode (quote is
-            // then reserved for holders).
-            require!(vault.unwind == 0, VaultError::VaultInUnwind);
-            // At most (price + conf)·(1 + slippage) per unit.
-            let limit = mul_div(
-                atoms_per_unit(price.high(), vault.quote_decimals, true)?,
-                BPS + slip,
-                BPS,
-                Rounding::Up,
-            )?;
-            let depth = mul_div(
-                reserve_underlying,
-                vault.risk.max_impact_bps,
-                BPS,
-                Rounding::Down,
-            )?;
-            let within =
-                dex::max_buy_within(limit, reserve_quote, reserve_underlying, fee_rate, unit)?;
-            let size = want
-                .min(vault.risk.max_hedge_per_call)
-                .min(depth)
-                .min(within);
-            require!(size > 0, VaultError::HedgeSizeTooLarge);
-            let amount_in =
-                dex::quote_in_for_out(size, reserve_quote, reserve_underlying, fee_rate)?;
-            require!(
-                amount_in
-                    <= vault
-                        .quote_assets
-                        .saturating_sub(vault.settled_payouts_owed),
-                VaultError::InsufficientFreeCollateral
-            );
-            let floor_out = mul_div(amount_in, unit, limit, Rounding::Up)?;
-            (true, amount_in, floor_out.max(min_out), limit)
-        } else {
-            // Long delta: sell underlying for quote (the vault cannot short).
-            require!(vault.underlying_assets > 0, VaultError::NoInventoryToSell);
-            // At least (price − conf)·(1 − slippage) per unit.
-            let limit = mul_div(
-                atoms_per_unit(price.low(), vault.quote_decimals, false)?,
-                BPS - slip.min(BPS),
-                BPS,
-                Rounding::Down,
-            )?;
-            require!(limit > 0, VaultError::FillOutsideSlippage);
-            let depth = mul_div(
-                reserve_underlying,
-                vault.risk.max_impact_bps,
-                BPS,
-                Rounding::Down,
-            )?;
-            let within =
-                dex::max_sell_within(limit, reserve_underlying, reserve_quote, fee_rate, unit)?;
-            let size = want
-                .min(vault.risk.max_hedge_per_call)
-                .min(depth)
-                .min(within)
-                .min(vault.underlying_assets);
-            require!(size > 0, VaultError::HedgeSizeTooLarge);
-            let floor_out = mul_div(size, limit, unit, Rounding::Up)?;
-            (false, size, floor_out.max(min_out), limit)
-        };
-        (price, risk, band, plan, vault.seeds(), is_keeper)
+        let plan = ledger::plan_hedge(
+            &mut vault,
+            &book,
+            now.unix_timestamp,
+            &caller,
+            pool,
+            min_out,
+            |v| oracle::load_checked(&ctx.accounts.oracle, v, now.unix_timestamp),
+        )?;
+        (plan, vault.seeds())
     };
-    let (buy, amount_in, minimum_out, limit) = plan;
 
-    // 5: the swap, measured by balance changes.
-    let (quote_moved, underlying_moved) = ctx.accounts.swap(buy, amount_in, minimum_out, &seeds)?;
+    // 5: the swap, measured by balance changes, then the checks on what moved.
+    let (quote_moved, underlying_moved) =
+        ctx.accounts
+            .swap(plan.buy, plan.amount_in, plan.minimum_out, &seeds)?;
+    let (record, bounty) = {
+        let mut vault = ctx.accounts.vault.load_mut()?;
+        let done = ledger::apply_hedge_fill(
+            &mut vault,
+            &plan,
+            quote_moved,
+            underlying_moved,
+            now.unix_timestamp,
+        )?;
+        let record = hedge_record(
+            &vault,
+            &plan,
+            &done,
+            pool.fee_rate,
+            (quote_moved, underlying_moved),
+            &now,
+            caller,
+        )?;
+        (record, done.bounty)
+    };
 
-    let mut vault = ctx.accounts.vault.load_mut()?;
+    // 6: record, pay, tell.
+    ctx.accounts.hedge_log.load_mut()?.push(record);
+    ctx.accounts.pay_bounty(bounty, &seeds)?;
+    emit_cpi!(Rebalanced {
+        vault: ctx.accounts.vault.key(),
+        record,
+    });
+    Ok(())
+}
+
+/// The hedge log's entry: fill distance from the oracle mid (bps, positive = worse for
+/// the vault) and the pool fee paid, in quote atoms.
+fn hedge_record(
+    vault: &Vault,
+    plan: &HedgePlan,
+    done: &HedgeFill,
+    fee_rate: u64,
+    (quote_moved, underlying_moved): (u64, u64),
+    now: &Clock,
+    caller: Pubkey,
+) -> Result<RebalanceRecord> {
+    let price = &plan.price;
     let unit = POW10[vault.underlying_decimals as usize] as u64;
-    // Fill price in quote atoms per unit, rounded against the vault for the check.
-    let fill = mul_div(
-        quote_moved,
-        unit,
-        underlying_moved,
-        if buy { Rounding::Up } else { Rounding::Down },
-    )?;
-    require!(
-        if buy { fill <= limit } else { fill >= limit },
-        VaultError::FillOutsideSlippage
-    );
-    if buy {
-        vault.quote_assets = vault
-            .quote_assets
-            .checked_sub(quote_moved)
-            .ok_or(VaultError::MathOverflow)?;
-        vault.underlying_assets = vault
-            .underlying_assets
-            .checked_add(underlying_moved)
-            .ok_or(VaultError::MathOverflow)?;
-    } else {
-        vault.quote_assets = vault
-            .quote_assets
-            .checked_add(quote_moved)
-            .ok_or(VaultError::MathOverflow)?;
-        vault.underlying_assets = vault
-            .underlying_assets
-            .checked_sub(underlying_moved)
-            .ok_or(VaultError::MathOverflow)?;
-    }
-    let moved = fx_u64(underlying_moved)?;
-    let delta_after = if buy {
-        risk.delta.add_(moved)?
-    } else {
-        risk.delta.sub_(moved)?
-    };
-    require!(
-        delta_after.abs() < risk.delta.abs(),
-        VaultError::HedgeDidNotReduceDelta
-    );
-    // A buy pays whole quote atoms (two round-ups so the vault gets at least `size`),
-    // so it may receive up to about three quote atoms' worth of underlying more than
-    // asked, plus the delta's fraction: that dust is tolerated even with a zero band.
-    let dust = if buy {
-        fx_u64(mul_div(3, unit, limit.max(1), Rounding::Up)?.saturating_add(1))?
-    } else {
-        Fx::ZERO
-    };
-    let crossed = (delta_after > Fx::ZERO) != (risk.delta > Fx::ZERO) && delta_after != Fx::ZERO;
-    require!(
-        !crossed || delta_after.abs() <= band.max(dust),
-        VaultError::HedgeOvershoot
-    );
-
-    // Bounty for a permissionless caller: min(max_bounty, notional × bounty_bps).
-    let bounty = if is_keeper {
-        0
-    } else {
-        mul_div(quote_moved, vault.risk.bounty_bps, BPS, Rounding::Down)?
-            .min(vault.risk.max_bounty)
-            .min(vault.free_quote())
-    };
-    vault.quote_assets = vault
-        .quote_assets
-        .checked_sub(bounty)
-        .ok_or(VaultError::MathOverflow)?;
-    vault.last_hedge_time = now.unix_timestamp;
-    vault.last_hedge_price = price.price;
-    vault.rebalance_count = vault.rebalance_count.saturating_add(1);
-
     let mid = atoms_per_unit(price.mid(), vault.quote_decimals, false)?.max(1);
-    let distance = (fill as i128 - mid as i128) * 10_000 / mid as i128;
-    let fee_in_input = mul_div(amount_in, fee_rate, 1_000_000, Rounding::Up)?;
-    let fees_paid = if buy {
+    let distance = (done.fill as i128 - mid as i128) * 10_000 / mid as i128;
+    let fee_in_input = mul_div(plan.amount_in, fee_rate, 1_000_000, Rounding::Up)?;
+    let fees_paid = if plan.buy {
         fee_in_input
     } else {
         mul_div(fee_in_input, mid, unit, Rounding::Up)?
@@ -457,35 +337,26 @@ pub fn handler(ctx: Context<Rebalance>, min_out: u64) -> Result<()> {
             .checked_to_num::<i64>()
             .ok_or_else(|| error!(VaultError::MathOverflow))
     };
-    let record = RebalanceRecord {
+    Ok(RebalanceRecord {
         time: now.unix_timestamp,
         slot: now.slot,
         oracle_price: price.price,
         oracle_conf: price.conf,
-        delta_before: to_i64(risk.delta)?,
-        delta_after: to_i64(delta_after)?,
-        gamma_before: to_i64(risk.gamma_spot)?,
-        gamma_after: to_i64(risk.gamma_spot)?,
-        band: to_i64(band)?.max(0) as u64,
+        delta_before: to_i64(plan.risk.delta)?,
+        delta_after: to_i64(done.delta_after)?,
+        gamma_before: to_i64(plan.risk.gamma_spot)?,
+        gamma_after: to_i64(plan.risk.gamma_spot)?,
+        band: to_i64(plan.band)?.max(0) as u64,
         size: underlying_moved,
         quote_amount: quote_moved,
-        fill_price: fill,
-        fill_distance_bps: (if buy { distance } else { -distance }) as i64,
+        fill_price: done.fill,
+        fill_distance_bps: (if plan.buy { distance } else { -distance }) as i64,
         fees_paid,
-        bounty,
+        bounty: done.bounty,
         keeper: caller,
         oracle_expo: price.expo,
-        side: if buy { 0 } else { 1 },
-        fallback: u8::from(!is_keeper),
+        side: if plan.buy { 0 } else { 1 },
+        fallback: u8::from(!plan.is_keeper),
         _pad: [0; 2],
-    };
-    drop(vault);
-    ctx.accounts.hedge_log.load_mut()?.push(record);
-
-    ctx.accounts.pay_bounty(bounty, &seeds)?;
-    emit_cpi!(Rebalanced {
-        vault: ctx.accounts.vault.key(),
-        record,
-    });
-    Ok(())
+    })
 }

@@ -3,10 +3,8 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::WithdrawRequested;
-use crate::math::money::share_price;
-use crate::state::{pause, seeds, OptionBook, Vault, WithdrawRequest};
-use crate::valuation::{self, Pricing};
-use crate::{oracle, token};
+use crate::state::{seeds, OptionBook, Vault, WithdrawRequest};
+use crate::{ledger, oracle, token};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -55,24 +53,15 @@ pub struct RequestWithdraw<'info> {
 ///    price with a haircut (LPs can always leave).
 /// 2. Move the shares into the vault's escrow and record the request with that value.
 pub fn handler(ctx: Context<RequestWithdraw>, shares: u64) -> Result<()> {
-    require!(shares > 0, VaultError::ZeroAmount);
-    require!(
-        ctx.accounts.lp_shares.amount >= shares,
-        VaultError::InsufficientShares
-    );
     let now = Clock::get()?.unix_timestamp;
     let supply = ctx.accounts.share_mint.supply;
     let price = {
         let mut vault = ctx.accounts.vault.load_mut()?;
-        vault.require_not_paused(pause::REQUEST_WITHDRAW)?;
-        let (band, fresh) = oracle::load_for_exit(&ctx.accounts.oracle, &vault, now)?;
-        if fresh {
-            oracle::accept(&mut vault, &band);
-        }
         let book = ctx.accounts.book.load()?;
-        let pricing = Pricing::for_vault(&vault, now);
-        let nav = valuation::nav(&vault, &book, &band, &pricing)?;
-        share_price(nav.nav(), supply)?
+        let held = ctx.accounts.lp_shares.amount;
+        ledger::request_withdraw(&mut vault, &book, now, supply, shares, held, |v| {
+            oracle::load_for_exit(&ctx.accounts.oracle, v, now)
+        })?
     };
 
     token::transfer_from_user(
@@ -85,12 +74,6 @@ pub fn handler(ctx: Context<RequestWithdraw>, shares: u64) -> Result<()> {
         ctx.accounts.share_mint.decimals,
     )?;
 
-    let mut vault = ctx.accounts.vault.load_mut()?;
-    vault.escrowed_shares = vault
-        .escrowed_shares
-        .checked_add(shares)
-        .ok_or(VaultError::MathOverflow)?;
-    drop(vault);
     let request = &mut ctx.accounts.request;
     request.vault = ctx.accounts.vault.key();
     request.owner = ctx.accounts.lp.key();

@@ -3,10 +3,8 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VaultError;
 use crate::events::OptionTraded;
-use crate::math::money::Rounding;
-use crate::state::{pause, seeds, OptionBook, Position, SeriesStatus, Vault};
-use crate::valuation::{self, Pricing};
-use crate::{oracle, token};
+use crate::state::{seeds, OptionBook, Position, Vault};
+use crate::{ledger, oracle, token};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -49,53 +47,25 @@ pub struct SellOption<'info> {
 /// spread − fee (rounded up); at least `min_proceeds`; paid from free collateral after
 /// the series' lock shrinks.
 pub fn handler(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result<()> {
-    require!(size > 0, VaultError::ZeroAmount);
-    require!(
-        ctx.accounts.position.size >= size,
-        VaultError::InsufficientPosition
-    );
     let series_id = ctx.accounts.position.series_id;
+    let held = ctx.accounts.position.size;
     let now = Clock::get()?.unix_timestamp;
-    let (proceeds, value, seeds) = {
+    let (trade, seeds) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
-        vault.require_not_paused(pause::SELL_OPTION)?;
         let mut book = ctx.accounts.book.load_mut()?;
-        let slot = book.find(series_id)?;
-        let s = book.series[slot];
-        require!(
-            s.status() == SeriesStatus::Active,
-            VaultError::SeriesNotActive
-        );
-        require!(now < s.expiry, VaultError::SeriesExpired);
-        require!(
-            now.saturating_add(vault.risk.trade_cutoff_s as i64) < s.expiry,
-            VaultError::TooCloseToExpiry
-        );
-        let band = oracle::load_checked(&ctx.accounts.oracle, &vault, now)?;
-        oracle::accept(&mut vault, &band);
-        let pricing = Pricing::for_vault(&vault, now);
-
-        let unit =
-            valuation::unit_value(&s, valuation::asset_spot(&s, &band)?, s.iv_ppm, &pricing)?;
-        let value = valuation::quote_amount(unit, size, &pricing, Rounding::Down)?;
-        let proceeds = value.saturating_sub(valuation::trade_charges(&vault, value)?);
-        require!(proceeds >= min_proceeds, VaultError::SlippageExceeded);
-
-        book.series[slot].open_interest = s
-            .open_interest
-            .checked_sub(size)
-            .ok_or(VaultError::MathOverflow)?;
-        valuation::update_series_lock(&mut vault, &mut book, slot, &band, &pricing)?;
-        require!(
-            proceeds <= vault.free_quote(),
-            VaultError::InsufficientFreeCollateral
-        );
-        vault.quote_assets = vault
-            .quote_assets
-            .checked_sub(proceeds)
-            .ok_or(VaultError::MathOverflow)?;
-        (proceeds, value, vault.seeds())
+        let trade = ledger::sell_option(
+            &mut vault,
+            &mut book,
+            now,
+            series_id,
+            size,
+            held,
+            min_proceeds,
+            |v| oracle::load_checked(&ctx.accounts.oracle, v, now),
+        )?;
+        (trade, vault.seeds())
     };
+    let proceeds = trade.amount;
 
     if proceeds > 0 {
         token::transfer_from_vault(
@@ -110,14 +80,14 @@ pub fn handler(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result
         )?;
     }
     let position = &mut ctx.accounts.position;
-    position.size -= size; // checked above: size ≤ position.size
+    position.size -= size; // checked by the ledger: size ≤ held
     emit_cpi!(OptionTraded {
         vault: position.vault,
         trader: position.owner,
         series_id,
         size,
         buy: false,
-        model_value: value,
+        model_value: trade.model_value,
         amount: proceeds,
         position_after: position.size,
     });

@@ -2,9 +2,8 @@ use anchor_lang::prelude::*;
 
 use crate::error::VaultError;
 use crate::events::SeriesSettled;
-use crate::oracle;
-use crate::state::{pause, OptionBook, SeriesStatus, Vault};
-use crate::valuation;
+use crate::state::{OptionBook, Vault};
+use crate::{ledger, oracle};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -31,48 +30,14 @@ pub struct SettleSeries<'info> {
 /// 4. Release the series' lock; the payout becomes owed to holders.
 pub fn handler(ctx: Context<SettleSeries>, series_id: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let mut vault = ctx.accounts.vault.load_mut()?;
-    vault.require_not_paused(pause::SETTLE_SERIES)?;
-    let mut book = ctx.accounts.book.load_mut()?;
-    let slot = book.find(series_id)?;
-    let s = book.series[slot];
-    require!(
-        s.status() == SeriesStatus::Active,
-        VaultError::SeriesNotActive
-    );
-    require!(now >= s.expiry, VaultError::SeriesNotExpired);
-    let price = oracle::load_for_settlement(&ctx.accounts.oracle, &vault)?;
-    require!(
-        price.publish_time >= s.expiry,
-        VaultError::SettlementPriceTooEarly
-    );
-    let window_end = s
-        .expiry
-        .checked_add(vault.risk.settle_window_s as i64)
-        .ok_or(VaultError::MathOverflow)?;
-    // After the window a price is no longer "the first at or after expiry"; anyone
-    // settling then could pick among many. Only the authority or risk admin may settle
-    // late (still with a fully checked oracle price), so no series is stuck forever.
     let caller = ctx.accounts.caller.key();
-    require!(
-        price.publish_time <= window_end || caller == vault.authority || caller == vault.risk_admin,
-        VaultError::SettlementWindowClosed
-    );
-    oracle::accept(&mut vault, &price);
-
-    let per_unit = valuation::intrinsic_atoms_per_unit(
-        s.kind()?,
-        price.mid(),
-        s.strike_price(),
-        vault.quote_decimals,
-    )?;
-    let pricing = valuation::Pricing::for_vault(&vault, now);
-    let inventory =
-        valuation::total_collateral(&vault, &price, &pricing)?.saturating_sub(vault.quote_assets);
-    let done =
-        book.series[slot].settle(&mut vault, per_unit, price.price, price.expo, inventory)?;
-    drop(book);
-    drop(vault);
+    let (price, done) = {
+        let mut vault = ctx.accounts.vault.load_mut()?;
+        let mut book = ctx.accounts.book.load_mut()?;
+        ledger::settle_series(&mut vault, &mut book, now, series_id, &caller, |v| {
+            oracle::load_for_settlement(&ctx.accounts.oracle, v)
+        })?
+    };
     emit_cpi!(SeriesSettled {
         vault: ctx.accounts.vault.key(),
         series_id,

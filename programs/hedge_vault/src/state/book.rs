@@ -133,8 +133,9 @@ impl Series {
     /// rata so holders of one series are always paid alike. The series' lock is released
     /// and the payout becomes owed.
     ///
-    /// `underlying_value` is the vault's underlying inventory valued low (quote atoms):
-    /// it counts toward what holders can be paid (`liquidate` sells it when needed).
+    /// `underlying_value` is what the vault's underlying inventory is sure to fetch
+    /// (`valuation::inventory_sale_value`, quote atoms): it counts toward what holders
+    /// can be paid (`liquidate` sells it when needed).
     pub fn settle(
         &mut self,
         vault: &mut Vault,

@@ -8,7 +8,7 @@ pub mod risk;
 pub mod seeds;
 pub mod vault;
 
-pub use book::{OptionBook, Series, SeriesStatus, MAX_SERIES};
+pub use book::{OptionBook, Series, SeriesStatus, Settlement, MAX_SERIES};
 pub use hedge_log::{HedgeLog, RebalanceRecord, HEDGE_LOG_LEN};
 pub use position::{Position, WithdrawRequest};
 pub use risk::{RiskParams, MAX_FX_ATOMS};

@@ -1,0 +1,774 @@
+//! Each instruction's checks and bookkeeping on `Vault` and `OptionBook`, with no
+//! accounts and no token moves. Handlers load accounts, call these, then move tokens;
+//! the stateful property test (`tests/tests/ledger_properties.rs`) drives the very same
+//! functions over thousands of random sequences.
+//!
+//! A transaction is atomic: bookkeeping applied here before a transfer that then fails
+//! is rolled back with it. Where the amount that really moved decides the books
+//! (a Token-2022 fee on a deposit, a swap's fill), the handler measures it and calls the
+//! second half (`credit_deposit`, `apply_hedge_fill`, `apply_liquidation_sale`).
+//!
+//! The oracle is passed as a loader so errors come in the same order as before the
+//! split: pause bits first, then the oracle, then the instruction's own checks.
+
+use anchor_lang::prelude::*;
+
+use crate::dex;
+use crate::error::VaultError;
+use crate::hedging::{self, atoms_per_unit, BookRisk};
+use crate::math::fixed_point::POW10;
+use crate::math::money::{
+    min_fraction, mul_div, quote_for_shares, share_price, shares_for_deposit, Rounding,
+};
+use crate::math::{Fx, FxExt};
+use crate::oracle::{self, OraclePrice};
+use crate::state::{pause, OptionBook, SeriesStatus, Settlement, Vault};
+use crate::valuation::{self, fx_u64, NavBreakdown, Pricing};
+
+const BPS: u64 = 10_000;
+
+/// Deposit, first half: checks the vault can take `amount` and returns the NAV new
+/// shares are priced at (the optimistic side of the band, so never cheaper than fair).
+pub fn deposit_nav(
+    vault: &mut Vault,
+    book: &OptionBook,
+    now: i64,
+    supply: u64,
+    amount: u64,
+    load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
+) -> Result<u64> {
+    require!(amount > 0, VaultError::ZeroAmount);
+    vault.require_not_paused(pause::DEPOSIT)?;
+    let band = load_price(vault)?;
+    oracle::accept(vault, &band);
+    let pricing = Pricing::for_vault(vault, now);
+    let conservative = valuation::nav(vault, book, &band, &pricing)?;
+    require!(
+        conservative.assets > conservative.liabilities
+            || (supply == 0 && conservative.liabilities == 0),
+        VaultError::VaultInsolvent
+    );
+    let nav = valuation::nav_for_deposit(vault, book, &band, &pricing)?.nav();
+    if supply == 0 {
+        require!(
+            amount >= vault.risk.min_first_deposit,
+            VaultError::DepositTooSmall
+        );
+    }
+    // Saturating: any sum past u64 is past the cap too.
+    require!(
+        nav.saturating_add(amount) <= vault.risk.deposit_cap,
+        VaultError::DepositCapExceeded
+    );
+    Ok(nav)
+}
+
+/// Deposit, second half: books the quote that actually arrived and returns the shares
+/// to mint (rounded down: the remainder stays with existing LPs).
+pub fn credit_deposit(vault: &mut Vault, received: u64, nav: u64, supply: u64) -> Result<u64> {
+    let shares = shares_for_deposit(received, nav, supply)?;
+    require!(shares > 0, VaultError::DepositTooSmall);
+    vault.quote_assets = vault
+        .quote_assets
+        .checked_add(received)
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(shares)
+}
+
+/// Moves `shares` (of the LP's `held`) into escrow and returns the value-per-share
+/// fraction recorded in the request (at the conservative NAV).
+pub fn request_withdraw(
+    vault: &mut Vault,
+    book: &OptionBook,
+    now: i64,
+    supply: u64,
+    shares: u64,
+    held: u64,
+    load_price: impl FnOnce(&Vault) -> Result<(OraclePrice, bool)>,
+) -> Result<(u64, u64)> {
+    require!(shares > 0, VaultError::ZeroAmount);
+    require!(held >= shares, VaultError::InsufficientShares);
+    vault.require_not_paused(pause::REQUEST_WITHDRAW)?;
+    let (band, fresh) = load_price(vault)?;
+    if fresh {
+        oracle::accept(vault, &band);
+    }
+    let pricing = Pricing::for_vault(vault, now);
+    let nav = valuation::nav(vault, book, &band, &pricing)?;
+    let price = share_price(nav.nav(), supply)?;
+    vault.escrowed_shares = vault
+        .escrowed_shares
+        .checked_add(shares)
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(price)
+}
+
+/// What a withdrawal request recorded.
+#[derive(Clone, Copy, Debug)]
+pub struct PendingWithdrawal {
+    pub shares: u64,
+    pub requested_at: i64,
+    /// Value per share at request: (NAV + virtual assets, supply + virtual shares).
+    pub price_at_request: (u64, u64),
+}
+
+/// Pays a ready request at the lower of its recorded and today's value per share
+/// (rounded down), from free collateral only; burns the escrowed shares. Returns the
+/// quote to pay.
+pub fn claim_withdraw(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    now: i64,
+    supply: u64,
+    request: &PendingWithdrawal,
+    load_price: impl FnOnce(&Vault) -> Result<(OraclePrice, bool)>,
+) -> Result<u64> {
+    vault.require_not_paused(pause::CLAIM_WITHDRAW)?;
+    require!(vault.unwind == 0, VaultError::VaultInUnwind);
+    let ready_at = request
+        .requested_at
+        .checked_add(vault.risk.withdraw_delay_s as i64)
+        .ok_or(VaultError::MathOverflow)?;
+    require!(now >= ready_at, VaultError::WithdrawNotReady);
+    let (band, fresh) = load_price(vault)?;
+    if fresh {
+        oracle::accept(vault, &band);
+    }
+    let pricing = Pricing::for_vault(vault, now);
+    // Locks at today's price, so free collateral is not judged on stale risk.
+    valuation::refresh_locks(vault, book, &band, &pricing)?;
+    let nav = valuation::nav(vault, book, &band, &pricing)?;
+    let price = min_fraction(request.price_at_request, share_price(nav.nav(), supply)?);
+    let payout = quote_for_shares(request.shares, price)?;
+    require!(
+        payout <= vault.free_quote(),
+        VaultError::InsufficientFreeCollateral
+    );
+    vault.quote_assets = vault
+        .quote_assets
+        .checked_sub(payout)
+        .ok_or(VaultError::MathOverflow)?;
+    vault.escrowed_shares = vault
+        .escrowed_shares
+        .checked_sub(request.shares)
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(payout)
+}
+
+/// Returns escrowed shares (never paused: an LP can always take back their shares).
+pub fn cancel_withdraw(vault: &mut Vault, shares: u64) -> Result<()> {
+    vault.escrowed_shares = vault
+        .escrowed_shares
+        .checked_sub(shares)
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(())
+}
+
+/// A trade's amounts: what the trader pays (buy) or receives (sell), and the model value.
+#[derive(Clone, Copy, Debug)]
+pub struct Trade {
+    pub amount: u64,
+    pub model_value: u64,
+}
+
+/// Checks shared by buys and sell-backs: the series is active and not too close to
+/// expiry.
+fn tradable_slot(vault: &Vault, book: &OptionBook, series_id: u64, now: i64) -> Result<usize> {
+    let slot = book.find(series_id)?;
+    let s = &book.series[slot];
+    require!(
+        s.status() == SeriesStatus::Active,
+        VaultError::SeriesNotActive
+    );
+    require!(now < s.expiry, VaultError::SeriesExpired);
+    require!(
+        now.saturating_add(vault.risk.trade_cutoff_s as i64) < s.expiry,
+        VaultError::TooCloseToExpiry
+    );
+    Ok(slot)
+}
+
+/// The vault writes `size` options: premium = model value with spot at the liability
+/// side of the band (rounded up) + spread + fee, at least one atom. The sale is applied,
+/// then the vault's limits are checked on the result.
+pub fn buy_option(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    now: i64,
+    series_id: u64,
+    size: u64,
+    max_premium: u64,
+    load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
+) -> Result<Trade> {
+    require!(size > 0, VaultError::ZeroAmount);
+    vault.require_not_paused(pause::BUY_OPTION)?;
+    require!(vault.unwind == 0, VaultError::VaultInUnwind);
+    let slot = tradable_slot(vault, book, series_id, now)?;
+    let s = book.series[slot];
+    let oi = s
+        .open_interest
+        .checked_add(size)
+        .ok_or(VaultError::OpenInterestCapExceeded)?;
+    require!(
+        oi <= s.max_open_interest,
+        VaultError::OpenInterestCapExceeded
+    );
+    let band = load_price(vault)?;
+    oracle::accept(vault, &band);
+    let pricing = Pricing::for_vault(vault, now);
+
+    let unit = valuation::unit_value(
+        &s,
+        valuation::liability_spot(&s, &band)?,
+        s.iv_ppm,
+        &pricing,
+    )?;
+    let value = valuation::quote_amount(unit, size, &pricing, Rounding::Up)?;
+    // A worthless-looking option still costs one atom: nothing is written for free.
+    let premium = value
+        .checked_add(valuation::trade_charges(vault, value)?)
+        .ok_or(VaultError::MathOverflow)?
+        .max(1);
+    require!(premium <= max_premium, VaultError::SlippageExceeded);
+
+    book.series[slot].open_interest = oi;
+    valuation::update_series_lock(vault, book, slot, &band, &pricing)?;
+    vault.quote_assets = vault
+        .quote_assets
+        .checked_add(premium)
+        .ok_or(VaultError::MathOverflow)?;
+
+    let total = valuation::total_collateral(vault, &band, &pricing)?;
+    require!(
+        valuation::within_utilization(vault.locked_quote, total, vault.risk.max_utilization_bps),
+        VaultError::UtilizationCapExceeded
+    );
+    let stressed = valuation::stressed(vault, book, &band, &pricing)?;
+    require!(
+        valuation::meets_ratio(&stressed, vault.risk.initial_margin_bps),
+        VaultError::InitialMarginBreached
+    );
+    let nav = valuation::nav(vault, book, &band, &pricing)?;
+    let vega = valuation::net_vega(book, &band, &pricing)?;
+    require!(
+        (vega as u128) * 10_000 <= (nav.nav() as u128) * vault.risk.max_vega_bps as u128,
+        VaultError::VegaLimitExceeded
+    );
+    Ok(Trade {
+        amount: premium,
+        model_value: value,
+    })
+}
+
+/// The vault buys back `size` of a holder's `held` options (allowed in every mode: it
+/// only reduces risk). Proceeds = model value with spot at the asset side of the band,
+/// rounded down, − spread − fee; paid from free collateral after the lock shrinks.
+#[allow(clippy::too_many_arguments)]
+pub fn sell_option(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    now: i64,
+    series_id: u64,
+    size: u64,
+    held: u64,
+    min_proceeds: u64,
+    load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
+) -> Result<Trade> {
+    require!(size > 0, VaultError::ZeroAmount);
+    require!(held >= size, VaultError::InsufficientPosition);
+    vault.require_not_paused(pause::SELL_OPTION)?;
+    let slot = tradable_slot(vault, book, series_id, now)?;
+    let s = book.series[slot];
+    let band = load_price(vault)?;
+    oracle::accept(vault, &band);
+    let pricing = Pricing::for_vault(vault, now);
+
+    let unit = valuation::unit_value(&s, valuation::asset_spot(&s, &band)?, s.iv_ppm, &pricing)?;
+    let value = valuation::quote_amount(unit, size, &pricing, Rounding::Down)?;
+    let proceeds = value.saturating_sub(valuation::trade_charges(vault, value)?);
+    require!(proceeds >= min_proceeds, VaultError::SlippageExceeded);
+
+    book.series[slot].open_interest = s
+        .open_interest
+        .checked_sub(size)
+        .ok_or(VaultError::MathOverflow)?;
+    valuation::update_series_lock(vault, book, slot, &band, &pricing)?;
+    require!(
+        proceeds <= vault.free_quote(),
+        VaultError::InsufficientFreeCollateral
+    );
+    vault.quote_assets = vault
+        .quote_assets
+        .checked_sub(proceeds)
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(Trade {
+        amount: proceeds,
+        model_value: value,
+    })
+}
+
+/// Settles an expired series at the settlement price (see `settle_series`), returning
+/// the price used and the settlement.
+pub fn settle_series(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    now: i64,
+    series_id: u64,
+    caller: &Pubkey,
+    load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
+) -> Result<(OraclePrice, Settlement)> {
+    vault.require_not_paused(pause::SETTLE_SERIES)?;
+    let slot = book.find(series_id)?;
+    let s = book.series[slot];
+    require!(
+        s.status() == SeriesStatus::Active,
+        VaultError::SeriesNotActive
+    );
+    require!(now >= s.expiry, VaultError::SeriesNotExpired);
+    let price = load_price(vault)?;
+    require!(
+        price.publish_time >= s.expiry,
+        VaultError::SettlementPriceTooEarly
+    );
+    let window_end = s
+        .expiry
+        .checked_add(vault.risk.settle_window_s as i64)
+        .ok_or(VaultError::MathOverflow)?;
+    // After the window a price is no longer "the first at or after expiry"; anyone
+    // settling then could pick among many. Only the authority or risk admin may settle
+    // late (still with a fully checked oracle price), so no series is stuck forever.
+    require!(
+        price.publish_time <= window_end
+            || *caller == vault.authority
+            || *caller == vault.risk_admin,
+        VaultError::SettlementWindowClosed
+    );
+    oracle::accept(vault, &price);
+
+    let per_unit = valuation::intrinsic_atoms_per_unit(
+        s.kind()?,
+        price.mid(),
+        s.strike_price(),
+        vault.quote_decimals,
+    )?;
+    let pricing = Pricing::for_vault(vault, now);
+    let inventory = valuation::inventory_sale_value(vault, &price, &pricing)?;
+    let done = book.series[slot].settle(vault, per_unit, price.price, price.expo, inventory)?;
+    Ok((price, done))
+}
+
+/// Pays a settled position of `size`: size × payout_per_unit / 10^underlying_decimals,
+/// rounded down. Once every holder has exercised, the rounding dust is released to LPs.
+pub fn exercise(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    series_id: u64,
+    size: u64,
+) -> Result<u64> {
+    vault.require_not_paused(pause::EXERCISE)?;
+    let slot = book.find(series_id)?;
+    let s = &mut book.series[slot];
+    require!(
+        s.status() == SeriesStatus::Settled,
+        VaultError::SeriesNotSettled
+    );
+    let unit = POW10[vault.underlying_decimals as usize] as u64;
+    let payout = mul_div(size, s.payout_per_unit, unit, Rounding::Down)?;
+    // Owed quote may sit in underlying until `liquidate` sells it.
+    require!(
+        payout <= vault.quote_assets,
+        VaultError::InsufficientFreeCollateral
+    );
+    s.open_interest = s
+        .open_interest
+        .checked_sub(size)
+        .ok_or(VaultError::MathOverflow)?;
+    s.payout_remaining = s
+        .payout_remaining
+        .checked_sub(payout)
+        .ok_or(VaultError::MathOverflow)?;
+    let dust = if s.open_interest == 0 {
+        core::mem::take(&mut s.payout_remaining)
+    } else {
+        0
+    };
+    vault.settled_payouts_owed = vault
+        .settled_payouts_owed
+        .checked_sub(payout)
+        .and_then(|v| v.checked_sub(dust))
+        .ok_or(VaultError::MathOverflow)?;
+    vault.quote_assets = vault
+        .quote_assets
+        .checked_sub(payout)
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(payout)
+}
+
+/// The pool as the vault sees it: fee rate (millionths) and reserves net of the
+/// protocol and fund fees the pool holds for others.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSnapshot {
+    pub fee_rate: u64,
+    pub reserve_quote: u64,
+    pub reserve_underlying: u64,
+}
+
+/// A hedge trade decided before the swap.
+#[derive(Clone, Copy, Debug)]
+pub struct HedgePlan {
+    pub price: OraclePrice,
+    pub risk: BookRisk,
+    pub band: Fx,
+    pub is_keeper: bool,
+    /// true: buy underlying with quote; false: sell underlying for quote.
+    pub buy: bool,
+    pub amount_in: u64,
+    pub minimum_out: u64,
+    /// Worst acceptable fill, quote atoms per underlying unit.
+    pub limit: u64,
+}
+
+/// Rebalance, first half (steps 1–4 of `rebalance`): price, risk, due, size, limits.
+pub fn plan_hedge(
+    vault: &mut Vault,
+    book: &OptionBook,
+    now: i64,
+    caller: &Pubkey,
+    pool: PoolSnapshot,
+    min_out: u64,
+    load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
+) -> Result<HedgePlan> {
+    vault.require_not_paused(pause::REBALANCE)?;
+    let price = load_price(vault)?;
+    oracle::accept(vault, &price);
+    let pricing = Pricing::for_vault(vault, now);
+    let risk = hedging::book_risk(vault, book, &price, &pricing)?;
+    let band = hedging::band(vault, &risk)?;
+    let is_keeper = vault.is_keeper(caller);
+    hedging::check_due(vault, &risk, band, &price, now, is_keeper)?;
+
+    let PoolSnapshot {
+        fee_rate,
+        reserve_quote,
+        reserve_underlying,
+    } = pool;
+    let unit = POW10[vault.underlying_decimals as usize] as u64;
+    let want: u64 = risk
+        .delta
+        .abs()
+        .to_num::<u128>()
+        .try_into()
+        .map_err(|_| VaultError::MathOverflow)?;
+    let slip = vault.risk.max_slippage_bps;
+    // The pool must sit near the oracle before we trade on it: a pool pushed away
+    // (e.g. to sandwich the hedge) is refused instead of traded against.
+    let mid = atoms_per_unit(price.mid(), vault.quote_decimals, false)?;
+    let pool_mid = dex::pool_price(reserve_quote, reserve_underlying, unit)?;
+    require!(
+        (pool_mid.abs_diff(mid) as u128) * BPS as u128 <= (mid as u128) * slip as u128,
+        VaultError::FillOutsideSlippage
+    );
+    let depth = mul_div(
+        reserve_underlying,
+        vault.risk.max_impact_bps,
+        BPS,
+        Rounding::Down,
+    )?;
+    let (buy, amount_in, minimum_out, limit) = if risk.delta < Fx::ZERO {
+        // Short delta: buy underlying with quote, never in unwind mode (quote is then
+        // reserved for holders).
+        require!(vault.unwind == 0, VaultError::VaultInUnwind);
+        // At most (price + conf)·(1 + slippage) per unit.
+        let limit = mul_div(
+            atoms_per_unit(price.high(), vault.quote_decimals, true)?,
+            BPS + slip,
+            BPS,
+            Rounding::Up,
+        )?;
+        let within = dex::max_buy_within(limit, reserve_quote, reserve_underlying, fee_rate, unit)?;
+        let size = want
+            .min(vault.risk.max_hedge_per_call)
+            .min(depth)
+            .min(within);
+        require!(size > 0, VaultError::HedgeSizeTooLarge);
+        let amount_in = dex::quote_in_for_out(size, reserve_quote, reserve_underlying, fee_rate)?;
+        require!(
+            amount_in
+                <= vault
+                    .quote_assets
+                    .saturating_sub(vault.settled_payouts_owed),
+            VaultError::InsufficientFreeCollateral
+        );
+        let floor_out = mul_div(amount_in, unit, limit, Rounding::Up)?;
+        (true, amount_in, floor_out.max(min_out), limit)
+    } else {
+        // Long delta: sell underlying for quote (the vault cannot short).
+        require!(vault.underlying_assets > 0, VaultError::NoInventoryToSell);
+        // At least (price − conf)·(1 − slippage) per unit.
+        let limit = mul_div(
+            atoms_per_unit(price.low(), vault.quote_decimals, false)?,
+            BPS - slip.min(BPS),
+            BPS,
+            Rounding::Down,
+        )?;
+        require!(limit > 0, VaultError::FillOutsideSlippage);
+        let within =
+            dex::max_sell_within(limit, reserve_underlying, reserve_quote, fee_rate, unit)?;
+        let size = want
+            .min(vault.risk.max_hedge_per_call)
+            .min(depth)
+            .min(within)
+            .min(vault.underlying_assets);
+        require!(size > 0, VaultError::HedgeSizeTooLarge);
+        let floor_out = mul_div(size, limit, unit, Rounding::Up)?;
+        (false, size, floor_out.max(min_out), limit)
+    };
+    Ok(HedgePlan {
+        price,
+        risk,
+        band,
+        is_keeper,
+        buy,
+        amount_in,
+        minimum_out,
+        limit,
+    })
+}
+
+/// A hedge after the swap.
+#[derive(Clone, Copy, Debug)]
+pub struct HedgeFill {
+    /// Quote atoms per underlying unit, rounded against the vault.
+    pub fill: u64,
+    pub delta_after: Fx,
+    pub bounty: u64,
+}
+
+/// Rebalance, second half (step 5): books what the swap moved, checks the fill, that
+/// |Δ| fell and did not overshoot the band, and sets a fallback caller's bounty.
+pub fn apply_hedge_fill(
+    vault: &mut Vault,
+    plan: &HedgePlan,
+    quote_moved: u64,
+    underlying_moved: u64,
+    now: i64,
+) -> Result<HedgeFill> {
+    let buy = plan.buy;
+    let unit = POW10[vault.underlying_decimals as usize] as u64;
+    let fill = mul_div(
+        quote_moved,
+        unit,
+        underlying_moved,
+        if buy { Rounding::Up } else { Rounding::Down },
+    )?;
+    require!(
+        if buy {
+            fill <= plan.limit
+        } else {
+            fill >= plan.limit
+        },
+        VaultError::FillOutsideSlippage
+    );
+    let (quote, underlying) = if buy {
+        (
+            vault.quote_assets.checked_sub(quote_moved),
+            vault.underlying_assets.checked_add(underlying_moved),
+        )
+    } else {
+        (
+            vault.quote_assets.checked_add(quote_moved),
+            vault.underlying_assets.checked_sub(underlying_moved),
+        )
+    };
+    vault.quote_assets = quote.ok_or(VaultError::MathOverflow)?;
+    vault.underlying_assets = underlying.ok_or(VaultError::MathOverflow)?;
+
+    let delta = plan.risk.delta;
+    let moved = fx_u64(underlying_moved)?;
+    let delta_after = if buy {
+        delta.add_(moved)?
+    } else {
+        delta.sub_(moved)?
+    };
+    require!(
+        delta_after.abs() < delta.abs(),
+        VaultError::HedgeDidNotReduceDelta
+    );
+    // A buy pays whole quote atoms (two round-ups so the vault gets at least `size`),
+    // so it may receive up to about three quote atoms' worth of underlying more than
+    // asked, plus the delta's fraction: that dust is tolerated even with a zero band.
+    let dust = if buy {
+        fx_u64(mul_div(3, unit, plan.limit.max(1), Rounding::Up)?.saturating_add(1))?
+    } else {
+        Fx::ZERO
+    };
+    let crossed = (delta_after > Fx::ZERO) != (delta > Fx::ZERO) && delta_after != Fx::ZERO;
+    require!(
+        !crossed || delta_after.abs() <= plan.band.max(dust),
+        VaultError::HedgeOvershoot
+    );
+
+    // Bounty for a permissionless caller: min(max_bounty, notional × bounty_bps).
+    let bounty = if plan.is_keeper {
+        0
+    } else {
+        mul_div(quote_moved, vault.risk.bounty_bps, BPS, Rounding::Down)?
+            .min(vault.risk.max_bounty)
+            .min(vault.free_quote())
+    };
+    vault.quote_assets = vault
+        .quote_assets
+        .checked_sub(bounty)
+        .ok_or(VaultError::MathOverflow)?;
+    vault.last_hedge_time = now;
+    vault.last_hedge_price = plan.price.price;
+    vault.rebalance_count = vault.rebalance_count.saturating_add(1);
+    Ok(HedgeFill {
+        fill,
+        delta_after,
+        bounty,
+    })
+}
+
+/// A liquidation decided before any swap.
+#[derive(Clone, Copy, Debug)]
+pub struct LiquidationPlan {
+    pub price: OraclePrice,
+    pub before: NavBreakdown,
+    /// The series force-settled: (id, payout per unit, total owed, haircut).
+    pub closed: Option<(u64, u64, u64, bool)>,
+    /// Underlying to sell: (size, minimum out, worst fill per unit).
+    pub sell: Option<(u64, u64, u64)>,
+}
+
+/// Liquidate, first half (steps 1–3 of `liquidate`): health, unwind mode, force-settle
+/// the riskiest series, size the underlying sale.
+pub fn plan_liquidation(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    now: i64,
+    caller: &Pubkey,
+    reserve_underlying: u64,
+    load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
+) -> Result<LiquidationPlan> {
+    vault.require_not_paused(pause::LIQUIDATE)?;
+    require!(vault.is_keeper(caller), VaultError::NotKeeper);
+    let price = load_price(vault)?;
+    oracle::accept(vault, &price);
+    let pricing = Pricing::for_vault(vault, now);
+    valuation::refresh_locks(vault, book, &price, &pricing)?;
+    let before = valuation::stressed(vault, book, &price, &pricing)?;
+    if vault.unwind == 0 {
+        require!(
+            !valuation::meets_ratio(&before, vault.risk.maintenance_margin_bps),
+            VaultError::VaultHealthy
+        );
+        vault.unwind = 1;
+    } else if valuation::meets_ratio(&before, vault.risk.target_margin_bps) {
+        // Recovered (e.g. the market moved back): leave unwind mode, close nothing.
+        vault.unwind = 0;
+    }
+    let recovered = vault.unwind == 0;
+    let unit = POW10[vault.underlying_decimals as usize] as u64;
+
+    // The series with the largest stressed liability (its lock).
+    let target = book
+        .series
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.status() == SeriesStatus::Active && s.open_interest > 0)
+        .max_by_key(|(_, s)| s.locked_quote)
+        .map(|(i, _)| i);
+    let mut closed = None;
+    if let (Some(i), false) = (target, recovered) {
+        let s = book.series[i];
+        let value = valuation::unit_value(&s, price.mid(), s.iv_ppm, &pricing)?;
+        let per_unit = valuation::quote_amount(value, unit, &pricing, Rounding::Down)?;
+        let inventory = valuation::inventory_sale_value(vault, &price, &pricing)?;
+        let done = book.series[i].settle(vault, per_unit, price.price, price.expo, inventory)?;
+        closed = Some((s.series_id, done.payout_per_unit, done.owed, done.haircut));
+    }
+
+    // Quote short of what is locked and owed: sell underlying, bounded like a hedge.
+    let need = vault
+        .locked_quote
+        .saturating_add(vault.settled_payouts_owed)
+        .saturating_sub(vault.quote_assets);
+    let mut sell = None;
+    if need > 0 && vault.underlying_assets > 0 {
+        let low = atoms_per_unit(price.low(), vault.quote_decimals, false)?.max(1);
+        let slip = vault.risk.max_slippage_bps.min(BPS);
+        let limit = mul_div(low, BPS - slip, BPS, Rounding::Down)?.max(1);
+        let wanted = mul_div(need, unit, limit, Rounding::Up)?;
+        let depth = mul_div(
+            reserve_underlying,
+            vault.risk.max_impact_bps,
+            BPS,
+            Rounding::Down,
+        )?;
+        let size = wanted
+            .min(vault.underlying_assets)
+            .min(vault.risk.max_hedge_per_call)
+            .min(depth);
+        if size > 0 {
+            sell = Some((size, mul_div(size, limit, unit, Rounding::Up)?, limit));
+        }
+    }
+    Ok(LiquidationPlan {
+        price,
+        before,
+        closed,
+        sell,
+    })
+}
+
+/// Books an unwind sale of `sold` underlying for `received` quote, checking the fill.
+pub fn apply_liquidation_sale(
+    vault: &mut Vault,
+    limit: u64,
+    received: u64,
+    sold: u64,
+) -> Result<()> {
+    let unit = POW10[vault.underlying_decimals as usize] as u64;
+    require!(
+        mul_div(received, unit, sold, Rounding::Down)? >= limit,
+        VaultError::FillOutsideSlippage
+    );
+    vault.underlying_assets = vault
+        .underlying_assets
+        .checked_sub(sold)
+        .ok_or(VaultError::MathOverflow)?;
+    vault.quote_assets = vault
+        .quote_assets
+        .checked_add(received)
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(())
+}
+
+/// Liquidate, last steps: the bounty (min(`max_bounty`, `bounty_bps` × liability
+/// closed), from free quote) and leaving unwind mode once healthy or nothing is open.
+/// Returns (bounty, stressed health after).
+pub fn finish_liquidation(
+    vault: &mut Vault,
+    book: &OptionBook,
+    plan: &LiquidationPlan,
+    now: i64,
+) -> Result<(u64, NavBreakdown)> {
+    let closed_value = plan.closed.map(|c| c.2).unwrap_or(0);
+    let bounty = mul_div(closed_value, vault.risk.bounty_bps, BPS, Rounding::Down)?
+        .min(vault.risk.max_bounty)
+        .min(vault.free_quote());
+    vault.quote_assets = vault
+        .quote_assets
+        .checked_sub(bounty)
+        .ok_or(VaultError::MathOverflow)?;
+    let pricing = Pricing::for_vault(vault, now);
+    let after = valuation::stressed(vault, book, &plan.price, &pricing)?;
+    // Back above target, or nothing left to unwind (what remains is owed payouts, which
+    // no further call can change): leave unwind mode.
+    let open = book.active().any(|s| s.open_interest > 0);
+    if valuation::meets_ratio(&after, vault.risk.target_margin_bps) || !open {
+        vault.unwind = 0;
+    }
+    Ok((bounty, after))
+}
