@@ -70,6 +70,10 @@ pub struct TestEnv {
     /// Every address a transaction or a direct write touched: the sandbox seeds its
     /// `getProgramAccounts` index with it.
     pub touched: std::collections::BTreeSet<Pubkey>,
+    /// When set, transactions take the newest blockhash and are made unique by a
+    /// compute-unit-limit instruction carrying this counter, instead of waiting for a
+    /// new blockhash (hundreds of ms each): for tests that send thousands.
+    pub unique_sends: Option<u32>,
 }
 
 impl TestEnv {
@@ -77,11 +81,52 @@ impl TestEnv {
         Self {
             ctx: program_test().start_with_context().await,
             touched: Default::default(),
+            unique_sends: None,
         }
     }
 
     pub fn payer(&self) -> Keypair {
         self.ctx.payer.insecure_clone()
+    }
+
+    /// A transaction paid by the context payer, with a fresh blockhash (or, with
+    /// `unique_sends`, the last one and a unique compute-unit limit).
+    async fn signed(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Transaction, BanksClientError> {
+        let payer = self.payer();
+        let mut all: Vec<&Keypair> = vec![&payer];
+        all.extend_from_slice(signers);
+        if let Some(n) = self.unique_sends.as_mut() {
+            *n = n.wrapping_add(1);
+            let mut with = vec![
+                solana_sdk::compute_budget::ComputeBudgetInstruction::set_compute_unit_limit(
+                    1_400_000 - (*n % 200_000),
+                ),
+            ];
+            with.extend_from_slice(ixs);
+            // The bank's newest blockhash, without waiting for a new one.
+            let blockhash = self.ctx.banks_client.get_latest_blockhash().await?;
+            return Ok(Transaction::new_signed_with_payer(
+                &with,
+                Some(&payer.pubkey()),
+                &all,
+                blockhash,
+            ));
+        }
+        let blockhash = self
+            .ctx
+            .get_new_latest_blockhash()
+            .await
+            .map_err(BanksClientError::from)?;
+        Ok(Transaction::new_signed_with_payer(
+            ixs,
+            Some(&payer.pubkey()),
+            &all,
+            blockhash,
+        ))
     }
 
     /// Sends one transaction paid by the context payer, with a fresh blockhash so that
@@ -91,15 +136,7 @@ impl TestEnv {
         ixs: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<(), BanksClientError> {
-        let blockhash = self
-            .ctx
-            .get_new_latest_blockhash()
-            .await
-            .map_err(BanksClientError::from)?;
-        let payer = self.payer();
-        let mut all: Vec<&Keypair> = vec![&payer];
-        all.extend_from_slice(signers);
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        let tx = self.signed(ixs, signers).await?;
         self.touched.extend(tx.message.account_keys.iter().copied());
         self.ctx.banks_client.process_transaction(tx).await
     }
@@ -111,15 +148,7 @@ impl TestEnv {
         ixs: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Vec<Vec<u8>>, BanksClientError> {
-        let blockhash = self
-            .ctx
-            .get_new_latest_blockhash()
-            .await
-            .map_err(BanksClientError::from)?;
-        let payer = self.payer();
-        let mut all: Vec<&Keypair> = vec![&payer];
-        all.extend_from_slice(signers);
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        let tx = self.signed(ixs, signers).await?;
         let sim = self
             .ctx
             .banks_client
