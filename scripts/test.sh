@@ -24,7 +24,12 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 
-step "tests (math, program-test integration, keeper, sandbox endpoint, backtest)"
+step "migrations: install and type-check migrations/deploy.ts"
+npm ci --prefix migrations --no-audit --no-fund --loglevel=error 2>/dev/null \
+  || npm install --prefix migrations --no-audit --no-fund --loglevel=error
+(cd migrations && npx tsc --noEmit)
+
+step "tests (math, program-test integration, property and fuzz, keeper, sandbox endpoint, migrations, backtest)"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

@@ -79,19 +79,32 @@ pub fn read_pool(data: &[u8]) -> Result<PoolView> {
     })
 }
 
-/// Trade fee rate (ppm) from an `AmmConfig` (236 bytes).
+/// Trade fee rate (ppm) from an `AmmConfig` (236 bytes); below 100%, as Raydium
+/// enforces when it creates the config.
 pub fn read_trade_fee_rate(data: &[u8]) -> Result<u64> {
     require!(
         data.len() >= 236 && data[..8] == AMM_CONFIG_DISCRIMINATOR,
         VaultError::DexAccountMismatch
     );
-    Ok(u64_at(data, 12))
+    let rate = u64_at(data, 12);
+    require_fee_rate(rate)?;
+    Ok(rate)
+}
+
+/// A fee rate the quotes can use: below 100% (otherwise nothing comes out of a swap).
+fn require_fee_rate(fee_rate: u64) -> Result<u128> {
+    require!(
+        (fee_rate as u128) < FEE_RATE_DENOMINATOR,
+        VaultError::DexAccountMismatch
+    );
+    Ok(FEE_RATE_DENOMINATOR - fee_rate as u128)
 }
 
 /// Output of `amount_in` against reserves (x in, y out) after the trade fee (rounded up
 /// and kept by the pool): ⌊a'·y / (x + a')⌋ with a' = a − ⌈a·t/R⌉. The vault's own
 /// estimate; the pool's result is measured after the swap.
 pub fn quote_out(amount_in: u64, x: u64, y: u64, fee_rate: u64) -> Result<u64> {
+    require_fee_rate(fee_rate)?;
     let a = amount_in as u128;
     let fee = (a * fee_rate as u128).div_ceil(FEE_RATE_DENOMINATOR);
     let net = a.saturating_sub(fee);
@@ -106,10 +119,14 @@ pub fn quote_out(amount_in: u64, x: u64, y: u64, fee_rate: u64) -> Result<u64> {
 /// up at each step (the vault pays enough, never too little).
 pub fn quote_in_for_out(out: u64, x: u64, y: u64, fee_rate: u64) -> Result<u64> {
     require!(out < y, VaultError::HedgeSizeTooLarge);
+    let keep = require_fee_rate(fee_rate)?;
     let net = (x as u128 * out as u128).div_ceil(y as u128 - out as u128);
     // gross − ⌈gross·t/R⌉ ≥ net ⇐ gross = ⌈net·R/(R − t)⌉ + 1
-    let keep = FEE_RATE_DENOMINATOR - (fee_rate as u128).min(FEE_RATE_DENOMINATOR - 1);
-    let gross = (net * FEE_RATE_DENOMINATOR).div_ceil(keep) + 1;
+    let gross = net
+        .checked_mul(FEE_RATE_DENOMINATOR)
+        .ok_or(VaultError::MathOverflow)?
+        .div_ceil(keep)
+        + 1;
     Ok(u64::try_from(gross).map_err(|_| VaultError::MathOverflow)?)
 }
 
@@ -123,8 +140,10 @@ pub fn max_buy_within(
     fee_rate: u64,
     unit: u64,
 ) -> Result<u64> {
-    let keep = FEE_RATE_DENOMINATOR - (fee_rate as u128).min(FEE_RATE_DENOMINATOR - 1);
-    let need = (x_quote as u128 * unit as u128 * FEE_RATE_DENOMINATOR)
+    let keep = require_fee_rate(fee_rate)?;
+    let need = (x_quote as u128 * unit as u128)
+        .checked_mul(FEE_RATE_DENOMINATOR)
+        .ok_or(VaultError::MathOverflow)?
         .div_ceil((limit.max(1) as u128) * keep);
     Ok(u64::try_from((y_underlying as u128).saturating_sub(need))
         .map_err(|_| VaultError::MathOverflow)?)
@@ -140,10 +159,14 @@ pub fn max_sell_within(
     fee_rate: u64,
     unit: u64,
 ) -> Result<u64> {
-    let keep = FEE_RATE_DENOMINATOR - (fee_rate as u128).min(FEE_RATE_DENOMINATOR - 1);
+    let keep = require_fee_rate(fee_rate)?;
     let room = (y_quote as u128 * unit as u128 / limit.max(1) as u128)
         .saturating_sub(x_underlying as u128);
-    Ok(u64::try_from(room * FEE_RATE_DENOMINATOR / keep).map_err(|_| VaultError::MathOverflow)?)
+    let size = room
+        .checked_mul(FEE_RATE_DENOMINATOR)
+        .ok_or(VaultError::MathOverflow)?
+        / keep;
+    Ok(u64::try_from(size).map_err(|_| VaultError::MathOverflow)?)
 }
 
 /// The pool's mid price in quote atoms per underlying unit, rounded down.

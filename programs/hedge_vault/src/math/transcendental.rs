@@ -154,7 +154,8 @@ pub fn sqrt(x: Fx) -> MathResult<Fx> {
 /// - Domain: all x; |x| > 40 returns 0 (φ(40) < 1e-300).
 /// - Error: ≤ 2e-19 absolute (`exp` plus the rounded constant).
 pub fn pdf(x: Fx) -> MathResult<Fx> {
-    if x.abs() > PDF_CUTOFF {
+    // Compared each way: `abs` of the most negative value overflows.
+    if x > PDF_CUTOFF || x < -PDF_CUTOFF {
         return Ok(FX_ZERO);
     }
     let half_sq = x.mul_(x)?.div_int_(2)?;
