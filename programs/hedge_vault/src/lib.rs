@@ -26,6 +26,21 @@ use state::RiskParams;
 
 declare_id!("CPdvMY94H7DpNoTrNmByJ7m12w7C5hdZE926djWNP8Bd");
 
+// Who to tell about a vulnerability, embedded in the deployed `.so` (read by explorers and
+// `query-security-txt`). Not in `no-entrypoint` builds, so crates that link the program
+// for CPI or tests do not get a second copy of the symbol.
+#[cfg(not(feature = "no-entrypoint"))]
+solana_security_txt::security_txt! {
+    name: "Hedge Vault",
+    project_url: "https://github.com/hedge-vault/hedge-vault",
+    contacts: "link:https://github.com/hedge-vault/hedge-vault/security/advisories/new,email:security@hedge-vault.org",
+    policy: "https://github.com/hedge-vault/hedge-vault/blob/main/SECURITY.md",
+    preferred_languages: "en",
+    source_code: "https://github.com/hedge-vault/hedge-vault",
+    source_release: env!("CARGO_PKG_VERSION"),
+    auditors: "None yet: see SECURITY.md for the automated suite and its findings"
+}
+
 #[program]
 pub mod hedge_vault {
     use super::*;
@@ -168,5 +183,24 @@ pub mod hedge_vault {
     /// The pending authority accepts.
     pub fn accept_authority(ctx: Context<Govern>) -> Result<()> {
         instructions::accept_authority::handler(ctx)
+    }
+}
+
+#[cfg(all(test, not(feature = "no-entrypoint")))]
+mod security_txt_tests {
+    /// The embedded security.txt is well formed and names a contact and the policy.
+    #[test]
+    fn names_contacts_and_policy() {
+        let text = super::SECURITY_TXT;
+        assert!(text.starts_with("=======BEGIN SECURITY.TXT V1=======\0"));
+        assert!(text.ends_with("=======END SECURITY.TXT V1=======\0"));
+        let parts: Vec<&str> = text.split('\0').collect();
+        let field = |name: &str| {
+            let i = parts.iter().position(|p| *p == name).expect(name);
+            parts[i + 1]
+        };
+        assert!(field("contacts").starts_with("link:"));
+        assert!(field("policy").ends_with("SECURITY.md"));
+        assert_eq!(field("source_release"), env!("CARGO_PKG_VERSION"));
     }
 }
