@@ -14,8 +14,11 @@ import {
 } from "@solana/web3.js";
 import type { AnchorWallet } from "@solana/wallet-adapter-react";
 import idlJson from "../../programs/hedge_vault/idl/hedge_vault.json";
+import type { HedgeVault } from "./idl/hedge_vault";
 
 export const IDL = idlJson as Idl;
+/** The program, typed from its IDL (`./idl/hedge_vault.ts`, generated with the IDL). */
+export type VaultProgram = Program<HedgeVault>;
 export const PROGRAM_ID = new PublicKey((idlJson as { address: string }).address);
 const ATA_PROGRAM = new PublicKey("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL");
 const EVENT_TAG = Uint8Array.from([0xe4, 0x45, 0xa5, 0x2e, 0x51, 0xcb, 0x9a, 0x1d]);
@@ -28,8 +31,8 @@ const READER: AnchorWallet = {
   signAllTransactions: async (t) => t,
 };
 
-export function program(connection: Connection, wallet?: AnchorWallet): Program {
-  return new Program(IDL, new AnchorProvider(connection, wallet ?? READER, { commitment }));
+export function program(connection: Connection, wallet?: AnchorWallet): VaultProgram {
+  return new Program(idlJson as unknown as HedgeVault, new AnchorProvider(connection, wallet ?? READER, { commitment }));
 }
 
 export function pda(seeds: (Buffer | Uint8Array)[]): PublicKey {

@@ -2,25 +2,29 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Connection, PublicKey } from "@solana/web3.js";
+import type { IdlAccounts, IdlTypes } from "@coral-xyz/anchor";
+import type { HedgeVault } from "./idl/hedge_vault";
 import { ringInOrder } from "./logic";
 import { decodeOracle, mintSupply, program, tokenAccount, withdrawalPda, big, type OraclePrice } from "./chain";
 
-/** Anchor's decoded accounts: camelCase fields, BN numbers. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Decoded = Record<string, any>;
+/** Anchor's decoded accounts, typed from the IDL: camelCase fields, BN numbers. */
+export type VaultAccount = IdlAccounts<HedgeVault>["vault"];
+export type SeriesData = IdlTypes<HedgeVault>["series"];
+export type HedgeRecord = IdlTypes<HedgeVault>["rebalanceRecord"];
+export type WithdrawRequestAccount = IdlAccounts<HedgeVault>["withdrawRequest"];
 
 export type VaultData = {
   key: PublicKey;
-  vault: Decoded;
-  series: Decoded[];
-  hedges: Decoded[];
+  vault: VaultAccount;
+  series: SeriesData[];
+  hedges: HedgeRecord[];
   oracle: OraclePrice | null;
   shareSupply: bigint;
   quoteTokenProgram: PublicKey;
   wallet?: {
     quote: { address: PublicKey; amount: bigint } | null;
     shares: { address: PublicKey; amount: bigint } | null;
-    request: Decoded | null;
+    request: WithdrawRequestAccount | null;
     sol: number;
   };
   fetchedAt: number;
@@ -37,10 +41,8 @@ export function useVault(connection: Connection, vaultKey: PublicKey | null, own
     busy.current = true;
     setLoading(true);
     try {
-      const p = program(connection);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const accounts = p.account as any;
-      const vault: Decoded = await accounts.vault.fetch(vaultKey);
+      const accounts = program(connection).account;
+      const vault = await accounts.vault.fetch(vaultKey);
       const [book, log, oracleAcc, supply, quoteMintAcc] = await Promise.all([
         accounts.optionBook.fetch(vault.book),
         accounts.hedgeLog.fetch(vault.hedgeLog),
@@ -49,12 +51,12 @@ export function useVault(connection: Connection, vaultKey: PublicKey | null, own
         connection.getAccountInfo(vault.quoteMint, "confirmed"),
       ]);
       const count = Number(big(log.count));
-      const records: Decoded[] = log.records;
+      const records: HedgeRecord[] = log.records;
       const hedges = ringInOrder(records, count);
       const out: VaultData = {
         key: vaultKey,
         vault,
-        series: (book.series as Decoded[]).filter((s) => Number(s.status) !== 0),
+        series: book.series.filter((s) => Number(s.status) !== 0),
         hedges,
         oracle: oracleAcc ? decodeOracle(oracleAcc.data) : null,
         shareSupply: supply,
