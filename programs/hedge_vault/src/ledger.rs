@@ -48,7 +48,12 @@ pub fn deposit_nav(
             || (supply == 0 && conservative.liabilities == 0),
         VaultError::VaultInsolvent
     );
-    let nav = valuation::nav_for_deposit(vault, book, &band, &pricing)?.nav();
+    // The optimistic side, and never below the conservative NAV: the model's last-digit
+    // noise can put the two a unit apart the wrong way (found by the bank sequences), and
+    // a deposit must never be priced below what exits are paid at.
+    let nav = valuation::nav_for_deposit(vault, book, &band, &pricing)?
+        .nav()
+        .max(conservative.nav());
     if supply == 0 {
         require!(
             amount >= vault.risk.min_first_deposit,
