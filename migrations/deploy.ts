@@ -547,7 +547,12 @@ async function withCodes(body: () => Promise<number>): Promise<number> {
 /** `anchor migrate` entry: cluster and wallet from Anchor.toml. */
 module.exports = async function (provider: AnchorProvider) {
   const code = await withCodes(async () => {
-    const file = process.env.HEDGE_DEPLOY_CONFIG ?? path.join(__dirname, "config/localnet.json");
+    const file = process.env.HEDGE_DEPLOY_CONFIG;
+    if (!file) {
+      throw new DeployError(
+        "anchor migrate: set HEDGE_DEPLOY_CONFIG to your vaults config (start from migrations/config/example.json)",
+      );
+    }
     const payer = (provider.wallet as Wallet).payer;
     return run({ provider, payer, config: loadConfig(file), dryRun: process.env.HEDGE_DEPLOY_DRY_RUN === "1", log: console.log });
   });

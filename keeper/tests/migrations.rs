@@ -1,7 +1,7 @@
 //! `migrations/deploy.ts` against the sandbox: a dry run (plans, sends nothing), an
 //! apply (creates a second vault with its keeper and series), a re-apply (nothing to
-//! do, nothing sent), a mismatch (reported field by field, nothing changed), and bad
-//! input (named, exit 2).
+//! do, nothing sent), the same through the `anchor migrate` entry, a mismatch (reported
+//! field by field, nothing changed), and bad input (named, exit 2).
 
 mod common;
 
@@ -188,6 +188,40 @@ async fn deploy_script_plans_applies_is_idempotent_and_reports_mismatches() {
     );
     assert!(!out.contains("apply:") && !out.contains("done:"), "{out}");
     assert_eq!(vault_state(&rpc, &vault).await.unwrap(), data);
+
+    // 3b. The `anchor migrate` entry (the module's export, called with a provider from
+    // the cluster and wallet, config from the environment): the same no-op.
+    let shim = |config: Option<&Path>| {
+        let mut cmd = Command::new("npx");
+        cmd.arg("tsx")
+            .arg("test/anchor-migrate-shim.ts")
+            .arg(&s.info.rpc_url)
+            .arg(&deployer_file)
+            .current_dir(migrations_dir())
+            .env_remove("HEDGE_DEPLOY_CONFIG");
+        if let Some(c) = config {
+            cmd.env("HEDGE_DEPLOY_CONFIG", c);
+        }
+        cmd
+    };
+    let (mut with, mut without) = (shim(Some(&config_file)), shim(None));
+    let (with, without) = tokio::task::spawn_blocking(move || {
+        (
+            with.output().expect("npx runs"),
+            without.output().expect("npx runs"),
+        )
+    })
+    .await
+    .unwrap();
+    let out = String::from_utf8_lossy(&with.stdout);
+    assert!(with.status.success(), "anchor migrate entry failed\n{out}");
+    assert!(
+        out.contains("nothing to do: 1 vault(s) match the config"),
+        "{out}"
+    );
+    let err = String::from_utf8_lossy(&without.stderr);
+    assert_eq!(without.status.code(), Some(2), "{err}");
+    assert!(err.contains("set HEDGE_DEPLOY_CONFIG"), "{err}");
 
     // 4. A config that disagrees: every differing field named, nothing changed, exit 1.
     let mut bad = config.clone();
