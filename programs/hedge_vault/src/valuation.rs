@@ -142,12 +142,7 @@ fn book_value(
     asset_spot: DecimalPrice,
     iv_shock_ppm: u64,
 ) -> Result<NavBreakdown> {
-    let underlying = quote_amount(
-        price_as_scaled(asset_spot),
-        vault.underlying_assets,
-        pricing,
-        Rounding::Down,
-    )?;
+    let underlying = inventory_value(vault, asset_spot, pricing)?;
     let assets = vault
         .quote_assets
         .checked_add(underlying)
@@ -358,14 +353,20 @@ pub fn series_lock(
     Ok(lock)
 }
 
-/// Total collateral: quote plus underlying valued low, quote atoms.
-pub fn total_collateral(vault: &Vault, band: &OraclePrice, pricing: &Pricing) -> Result<u64> {
-    let underlying = quote_amount(
-        price_as_scaled(band.low()),
+/// The underlying inventory at `spot`, quote atoms, rounded down (an asset: never
+/// counted above what it is worth).
+fn inventory_value(vault: &Vault, spot: DecimalPrice, pricing: &Pricing) -> Result<u64> {
+    quote_amount(
+        price_as_scaled(spot),
         vault.underlying_assets,
         pricing,
         Rounding::Down,
-    )?;
+    )
+}
+
+/// Total collateral: quote plus underlying valued low, quote atoms.
+pub fn total_collateral(vault: &Vault, band: &OraclePrice, pricing: &Pricing) -> Result<u64> {
+    let underlying = inventory_value(vault, band.low(), pricing)?;
     Ok(vault
         .quote_assets
         .checked_add(underlying)
@@ -377,12 +378,7 @@ pub fn total_collateral(vault: &Vault, band: &OraclePrice, pricing: &Pricing) ->
 /// rounded down. Settlement counts only this toward holders' payouts, so the sale can
 /// never leave them owed more than the vault holds.
 pub fn inventory_sale_value(vault: &Vault, band: &OraclePrice, pricing: &Pricing) -> Result<u64> {
-    let low = quote_amount(
-        price_as_scaled(band.low()),
-        vault.underlying_assets,
-        pricing,
-        Rounding::Down,
-    )?;
+    let low = inventory_value(vault, band.low(), pricing)?;
     let keep = BPS_U64 - vault.risk.max_slippage_bps.min(BPS_U64);
     Ok(money::mul_div(low, keep, BPS_U64, Rounding::Down)?)
 }
