@@ -17,6 +17,12 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "IDL is current"
 bash scripts/idl.sh check
 
+step "MSRV: the program's crates accept Rust 1.84 (platform-tools); it compiles with rustc 1.85; stack frames"
+bash scripts/msrv.sh
+
+step "compute units of the math core on the SBF VM: bit-identical to native, within budget"
+bash scripts/cu.sh
+
 step "Node clients for the sandbox tests (@solana/web3.js, @coral-xyz/anchor)"
 if ! command -v node >/dev/null 2>&1; then
   echo "node (≥ 18) is required for the JavaScript client tests" >&2

@@ -188,12 +188,17 @@ pub fn decide(
     }
 }
 
+/// A fixed-point value as f64, for reports and metrics only.
+fn fx_f64(v: hedge_vault::math::Fx) -> f64 {
+    v.to_bits() as f64 / 18_446_744_073_709_551_616.0
+}
+
 fn assess(vault: &Vault, book: &OptionBook, price: &OraclePrice, pricing: &Pricing) -> Assessment {
     let mut out = Assessment::default();
     if let Ok(risk) = hedging::book_risk(vault, book, price, pricing) {
-        out.delta = risk.delta.to_num::<f64>();
+        out.delta = fx_f64(risk.delta);
         if let Ok(b) = hedging::band(vault, &risk) {
-            out.band = b.to_num::<f64>();
+            out.band = fx_f64(b);
         }
     }
     out.health = valuation::stressed(vault, book, price, pricing)

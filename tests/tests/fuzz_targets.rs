@@ -276,11 +276,12 @@ fn price(rng: &mut TestRng) -> DecimalPrice {
 fn fx(rng: &mut TestRng) -> Fx {
     match rng.random_range(0..3) {
         0 => Fx::from_bits(rng.random()),
-        1 => {
-            Fx::from_num(rng.random_range(-1_000i64..1_000))
-                / Fx::from_num(rng.random_range(1i64..1_000))
-        }
-        _ => Fx::from_num(edgy_i64(rng) >> rng.random_range(0..64)),
+        1 => Fx::from_ratio(
+            rng.random_range(-1_000i64..1_000),
+            rng.random_range(1i64..1_000),
+        )
+        .unwrap(),
+        _ => Fx::from_int(edgy_i64(rng) >> rng.random_range(0..64)),
     }
 }
 
@@ -348,20 +349,18 @@ fn math_target(input: &MathInput) -> Result<(), String> {
                     return Err(format!("exp({x}) = {v} < 0"));
                 }
             }
-            if let Ok(v) = transcendental::cdf(x) {
-                if v < Fx::ZERO || v > Fx::ONE {
-                    return Err(format!("cdf({x}) = {v} outside [0, 1]"));
-                }
+            let v = transcendental::cdf(x);
+            if v < Fx::ZERO || v > Fx::ONE {
+                return Err(format!("cdf({x}) = {v} outside [0, 1]"));
             }
             if let Ok(v) = transcendental::sqrt(x) {
                 if v < Fx::ZERO {
                     return Err(format!("sqrt({x}) = {v} < 0"));
                 }
             }
-            if let Ok(v) = transcendental::pdf(x) {
-                if v < Fx::ZERO {
-                    return Err(format!("pdf({x}) = {v} < 0"));
-                }
+            let v = transcendental::pdf(x);
+            if v < Fx::ZERO {
+                return Err(format!("pdf({x}) = {v} < 0"));
             }
             let _ = transcendental::ln(x);
         }
@@ -437,7 +436,7 @@ fn math_target(input: &MathInput) -> Result<(), String> {
         }
         MathInput::QuoteAmount(per_unit, size, qd, ud) => {
             let scaled = hedge_vault::math::ScaledFx {
-                value: Fx::from_num(per_unit.mantissa.clamp(-1 << 62, 1 << 62)),
+                value: Fx::from_int(per_unit.mantissa.clamp(-1 << 62, 1 << 62)),
                 expo: per_unit.expo,
             };
             for r in [Rounding::Down, Rounding::Up] {

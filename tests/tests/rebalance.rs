@@ -39,7 +39,7 @@ async fn delta(f: &mut VaultFixture) -> i64 {
     };
     let pricing = hedge_vault::valuation::Pricing::for_vault(&v, f.now);
     let r = hedge_vault::hedging::book_risk(&v, &book, &price, &pricing).unwrap();
-    r.delta.round().to_num::<i64>()
+    r.delta.round_i64().unwrap()
 }
 
 #[tokio::test]

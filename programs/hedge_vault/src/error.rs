@@ -188,8 +188,16 @@ impl From<MathError> for VaultError {
     }
 }
 
-impl From<MathError> for anchor_lang::error::Error {
-    fn from(e: MathError) -> Self {
-        VaultError::from(e).into()
+/// `?` on the math crate's results inside instructions: the math error becomes the
+/// `VaultError` of the same name (the orphan rule forbids a direct `From` into
+/// Anchor's error, as both types are foreign to this crate).
+pub trait MathResultExt<T> {
+    fn vault_err(self) -> anchor_lang::Result<T>;
+}
+
+impl<T> MathResultExt<T> for core::result::Result<T, MathError> {
+    #[inline]
+    fn vault_err(self) -> anchor_lang::Result<T> {
+        self.map_err(|e| VaultError::from(e).into())
     }
 }

@@ -13,9 +13,9 @@
 
 use anchor_lang::prelude::*;
 
-use crate::error::VaultError;
-use crate::math::bsm::{self, SQRT_SECONDS_PER_YEAR};
-use crate::math::{BsmInputs, DecimalPrice, Fx, FxExt};
+use crate::error::{MathResultExt, VaultError};
+use crate::math::bsm::{self, Evaluation};
+use crate::math::{BsmInputs, DecimalPrice, Fx};
 use crate::oracle::OraclePrice;
 use crate::state::{OptionBook, Vault};
 use crate::valuation::{fx_u64, Pricing};
@@ -43,21 +43,25 @@ pub fn book_risk(
     let mut gamma_vol = Fx::ZERO;
     for s in book.active().filter(|s| s.open_interest > 0) {
         let remaining = s.expiry.saturating_sub(pricing.now).max(0);
-        let vol = Fx::from_num(s.iv_ppm) / Fx::from_num(1_000_000);
-        let inputs = BsmInputs {
+        let vol = Fx::from_ppm(s.iv_ppm).vault_err()?;
+        // One evaluation per series gives both delta and Γ·S.
+        let eval = Evaluation::new(&BsmInputs {
             kind: s.kind()?,
             spot: band.mid(),
             strike: s.strike_price(),
             vol,
             rate: pricing.rate,
             div_yield: pricing.div_yield,
-            time_s: Fx::from_num(remaining),
-        };
+            time_s: Fx::from_int(remaining),
+        })
+        .vault_err()?;
         let oi = fx_u64(s.open_interest)?;
-        let gs = bsm::gamma_spot(&inputs)?.mul_(oi)?;
-        delta = delta.sub_(bsm::delta(&inputs)?.mul_(oi)?)?;
-        gamma_spot = gamma_spot.sub_(gs)?;
-        gamma_vol = gamma_vol.add_(gs.mul_(vol)?)?;
+        let gs = eval.gamma_spot().vault_err()?.mul_(oi).vault_err()?;
+        delta = delta
+            .sub_(eval.delta().vault_err()?.mul_(oi).vault_err()?)
+            .vault_err()?;
+        gamma_spot = gamma_spot.sub_(gs).vault_err()?;
+        gamma_vol = gamma_vol.add_(gs.mul_(vol).vault_err()?).vault_err()?;
     }
     Ok(BookRisk {
         delta,
@@ -69,11 +73,14 @@ pub fn book_risk(
 /// band = max(delta_band_min, k · Σ|Γ·S|·σ · √(min_interval in years)), underlying atoms.
 pub fn band(vault: &Vault, risk: &BookRisk) -> Result<Fx> {
     let r = &vault.risk;
-    let sqrt_tau = Fx::from_num(r.min_interval_s)
-        .sqrt()
-        .div_(SQRT_SECONDS_PER_YEAR)?;
-    let k = Fx::from_num(r.band_k_bps) / Fx::from_num(10_000);
-    let gamma_band = k.mul_(risk.gamma_vol)?.mul_(sqrt_tau)?;
+    let sqrt_tau = bsm::sqrt_years(r.min_interval_s).vault_err()?;
+    // band_k_bps is bounded by governance (≤ 100,000), so the cast is exact.
+    let k = Fx::from_bps(r.band_k_bps as i64);
+    let gamma_band = k
+        .mul_(risk.gamma_vol)
+        .vault_err()?
+        .mul_(sqrt_tau)
+        .vault_err()?;
     Ok(gamma_band.max(fx_u64(r.delta_band_min)?))
 }
 

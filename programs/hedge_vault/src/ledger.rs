@@ -14,13 +14,13 @@
 use anchor_lang::prelude::*;
 
 use crate::dex;
-use crate::error::VaultError;
+use crate::error::{MathResultExt, VaultError};
 use crate::hedging::{self, atoms_per_unit, BookRisk};
 use crate::math::fixed_point::POW10;
 use crate::math::money::{
     min_fraction, mul_div, quote_for_shares, share_price, shares_for_deposit, Rounding,
 };
-use crate::math::{Fx, FxExt};
+use crate::math::Fx;
 use crate::oracle::{self, OraclePrice};
 use crate::state::{pause, OptionBook, SeriesStatus, Settlement, Vault};
 use crate::valuation::{self, fx_u64, NavBreakdown, Pricing};
@@ -71,7 +71,7 @@ pub fn deposit_nav(
 /// Deposit, second half: books the quote that actually arrived and returns the shares
 /// to mint (rounded down: the remainder stays with existing LPs).
 pub fn credit_deposit(vault: &mut Vault, received: u64, nav: u64, supply: u64) -> Result<u64> {
-    let shares = shares_for_deposit(received, nav, supply)?;
+    let shares = shares_for_deposit(received, nav, supply).vault_err()?;
     require!(shares > 0, VaultError::DepositTooSmall);
     vault.quote_assets = vault
         .quote_assets
@@ -100,7 +100,7 @@ pub fn request_withdraw(
     }
     let pricing = Pricing::for_vault(vault, now);
     let nav = valuation::nav(vault, book, &band, &pricing)?;
-    let price = share_price(nav.nav(), supply)?;
+    let price = share_price(nav.nav(), supply).vault_err()?;
     vault.escrowed_shares = vault
         .escrowed_shares
         .checked_add(shares)
@@ -143,8 +143,11 @@ pub fn claim_withdraw(
     // Locks at today's price, so free collateral is not judged on stale risk.
     valuation::refresh_locks(vault, book, &band, &pricing)?;
     let nav = valuation::nav(vault, book, &band, &pricing)?;
-    let price = min_fraction(request.price_at_request, share_price(nav.nav(), supply)?);
-    let payout = quote_for_shares(request.shares, price)?;
+    let price = min_fraction(
+        request.price_at_request,
+        share_price(nav.nav(), supply).vault_err()?,
+    );
+    let payout = quote_for_shares(request.shares, price).vault_err()?;
     require!(
         payout <= vault.free_quote(),
         VaultError::InsufficientFreeCollateral
@@ -378,7 +381,7 @@ pub fn exercise(
         VaultError::SeriesNotSettled
     );
     let unit = POW10[vault.underlying_decimals as usize] as u64;
-    let payout = mul_div(size, s.payout_per_unit, unit, Rounding::Down)?;
+    let payout = mul_div(size, s.payout_per_unit, unit, Rounding::Down).vault_err()?;
     // Owed quote may sit in underlying until `liquidate` sells it.
     require!(
         payout <= vault.quote_assets,
@@ -458,12 +461,12 @@ pub fn plan_hedge(
         reserve_underlying,
     } = pool;
     let unit = POW10[vault.underlying_decimals as usize] as u64;
+    // |Δ| rounded down to whole atoms (never hedge more than the exposure).
     let want: u64 = risk
         .delta
         .abs()
-        .to_num::<u128>()
-        .try_into()
-        .map_err(|_| VaultError::MathOverflow)?;
+        .floor_u64()
+        .ok_or(VaultError::MathOverflow)?;
     let slip = vault.risk.max_slippage_bps;
     // The pool must sit near the oracle before we trade on it: a pool pushed away
     // (e.g. to sandwich the hedge) is refused instead of traded against.
@@ -478,7 +481,8 @@ pub fn plan_hedge(
         vault.risk.max_impact_bps,
         BPS,
         Rounding::Down,
-    )?;
+    )
+    .vault_err()?;
     let (buy, amount_in, minimum_out, limit) = if risk.delta < Fx::ZERO {
         // Short delta: buy underlying with quote, never in unwind mode (quote is then
         // reserved for holders).
@@ -489,7 +493,8 @@ pub fn plan_hedge(
             BPS + slip,
             BPS,
             Rounding::Up,
-        )?;
+        )
+        .vault_err()?;
         let within = dex::max_buy_within(limit, reserve_quote, reserve_underlying, fee_rate, unit)?;
         let size = want
             .min(vault.risk.max_hedge_per_call)
@@ -504,7 +509,7 @@ pub fn plan_hedge(
                     .saturating_sub(vault.settled_payouts_owed),
             VaultError::InsufficientFreeCollateral
         );
-        let floor_out = mul_div(amount_in, unit, limit, Rounding::Up)?;
+        let floor_out = mul_div(amount_in, unit, limit, Rounding::Up).vault_err()?;
         (true, amount_in, floor_out.max(min_out), limit)
     } else {
         // Long delta: sell underlying for quote (the vault cannot short).
@@ -515,7 +520,8 @@ pub fn plan_hedge(
             BPS - slip.min(BPS),
             BPS,
             Rounding::Down,
-        )?;
+        )
+        .vault_err()?;
         require!(limit > 0, VaultError::FillOutsideSlippage);
         let within =
             dex::max_sell_within(limit, reserve_underlying, reserve_quote, fee_rate, unit)?;
@@ -525,7 +531,7 @@ pub fn plan_hedge(
             .min(within)
             .min(vault.underlying_assets);
         require!(size > 0, VaultError::HedgeSizeTooLarge);
-        let floor_out = mul_div(size, limit, unit, Rounding::Up)?;
+        let floor_out = mul_div(size, limit, unit, Rounding::Up).vault_err()?;
         (false, size, floor_out.max(min_out), limit)
     };
     Ok(HedgePlan {
@@ -565,7 +571,8 @@ pub fn apply_hedge_fill(
         unit,
         underlying_moved,
         if buy { Rounding::Up } else { Rounding::Down },
-    )?;
+    )
+    .vault_err()?;
     require!(
         if buy {
             fill <= plan.limit
@@ -591,9 +598,9 @@ pub fn apply_hedge_fill(
     let delta = plan.risk.delta;
     let moved = fx_u64(underlying_moved)?;
     let delta_after = if buy {
-        delta.add_(moved)?
+        delta.add_(moved).vault_err()?
     } else {
-        delta.sub_(moved)?
+        delta.sub_(moved).vault_err()?
     };
     require!(
         delta_after.abs() < delta.abs(),
@@ -603,7 +610,11 @@ pub fn apply_hedge_fill(
     // so it may receive up to about three quote atoms' worth of underlying more than
     // asked, plus the delta's fraction: that dust is tolerated even with a zero band.
     let dust = if buy {
-        fx_u64(mul_div(3, unit, plan.limit.max(1), Rounding::Up)?.saturating_add(1))?
+        fx_u64(
+            mul_div(3, unit, plan.limit.max(1), Rounding::Up)
+                .vault_err()?
+                .saturating_add(1),
+        )?
     } else {
         Fx::ZERO
     };
@@ -617,7 +628,8 @@ pub fn apply_hedge_fill(
     let bounty = if plan.is_keeper {
         0
     } else {
-        mul_div(quote_moved, vault.risk.bounty_bps, BPS, Rounding::Down)?
+        mul_div(quote_moved, vault.risk.bounty_bps, BPS, Rounding::Down)
+            .vault_err()?
             .min(vault.risk.max_bounty)
             .min(vault.free_quote())
     };
@@ -703,20 +715,27 @@ pub fn plan_liquidation(
     if need > 0 && vault.underlying_assets > 0 {
         let low = atoms_per_unit(price.low(), vault.quote_decimals, false)?.max(1);
         let slip = vault.risk.max_slippage_bps.min(BPS);
-        let limit = mul_div(low, BPS - slip, BPS, Rounding::Down)?.max(1);
-        let wanted = mul_div(need, unit, limit, Rounding::Up)?;
+        let limit = mul_div(low, BPS - slip, BPS, Rounding::Down)
+            .vault_err()?
+            .max(1);
+        let wanted = mul_div(need, unit, limit, Rounding::Up).vault_err()?;
         let depth = mul_div(
             reserve_underlying,
             vault.risk.max_impact_bps,
             BPS,
             Rounding::Down,
-        )?;
+        )
+        .vault_err()?;
         let size = wanted
             .min(vault.underlying_assets)
             .min(vault.risk.max_hedge_per_call)
             .min(depth);
         if size > 0 {
-            sell = Some((size, mul_div(size, limit, unit, Rounding::Up)?, limit));
+            sell = Some((
+                size,
+                mul_div(size, limit, unit, Rounding::Up).vault_err()?,
+                limit,
+            ));
         }
     }
     Ok(LiquidationPlan {
@@ -736,7 +755,7 @@ pub fn apply_liquidation_sale(
 ) -> Result<()> {
     let unit = POW10[vault.underlying_decimals as usize] as u64;
     require!(
-        mul_div(received, unit, sold, Rounding::Down)? >= limit,
+        mul_div(received, unit, sold, Rounding::Down).vault_err()? >= limit,
         VaultError::FillOutsideSlippage
     );
     vault.underlying_assets = vault
@@ -760,7 +779,8 @@ pub fn finish_liquidation(
     now: i64,
 ) -> Result<(u64, NavBreakdown)> {
     let closed_value = plan.closed.map(|c| c.2).unwrap_or(0);
-    let bounty = mul_div(closed_value, vault.risk.bounty_bps, BPS, Rounding::Down)?
+    let bounty = mul_div(closed_value, vault.risk.bounty_bps, BPS, Rounding::Down)
+        .vault_err()?
         .min(vault.risk.max_bounty)
         .min(vault.free_quote());
     vault.quote_assets = vault

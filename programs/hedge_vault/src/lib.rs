@@ -15,7 +15,8 @@ pub mod events;
 pub mod hedging;
 pub mod instructions;
 pub mod ledger;
-pub mod math;
+/// The option math (crates/hedge-math), re-exported for the keeper and tests.
+pub use hedge_math as math;
 pub mod oracle;
 pub mod state;
 pub mod token;

@@ -9,9 +9,9 @@
 
 use anchor_lang::prelude::*;
 
-use crate::error::VaultError;
+use crate::error::{MathResultExt, VaultError};
 use crate::math::money::{self, quote_for_underlying, Rounding};
-use crate::math::{bsm, BsmInputs, DecimalPrice, Fx, FxExt, OptionKind, ScaledFx};
+use crate::math::{bsm, BsmInputs, DecimalPrice, Fx, OptionKind, ScaledFx};
 use crate::oracle::OraclePrice;
 use crate::state::{OptionBook, Series, SeriesStatus, Vault};
 
@@ -33,8 +33,8 @@ pub struct Pricing {
 impl Pricing {
     pub fn for_vault(vault: &Vault, now: i64) -> Pricing {
         Pricing {
-            rate: Fx::from_num(vault.risk.rate_bps) / Fx::from_num(BPS),
-            div_yield: Fx::from_num(vault.risk.div_yield_bps) / Fx::from_num(BPS),
+            rate: Fx::from_bps(vault.risk.rate_bps),
+            div_yield: Fx::from_bps(vault.risk.div_yield_bps),
             now,
             quote_decimals: vault.quote_decimals,
             underlying_decimals: vault.underlying_decimals,
@@ -64,10 +64,10 @@ fn inputs(
         kind: series.kind()?,
         spot,
         strike: series.strike_price(),
-        vol: Fx::from_num(iv_ppm) / Fx::from_num(1_000_000),
+        vol: Fx::from_ppm(iv_ppm).vault_err()?,
         rate: pricing.rate,
         div_yield: pricing.div_yield,
-        time_s: Fx::from_num(remaining),
+        time_s: Fx::from_int(remaining),
     })
 }
 
@@ -78,7 +78,7 @@ pub fn unit_value(
     iv_ppm: u64,
     pricing: &Pricing,
 ) -> Result<ScaledFx> {
-    Ok(bsm::price(&inputs(series, spot, iv_ppm, pricing)?)?)
+    bsm::price(&inputs(series, spot, iv_ppm, pricing)?).vault_err()
 }
 
 /// The spot at which a short option is worth most within the band: calls high, puts low.
@@ -104,18 +104,19 @@ pub fn quote_amount(
     pricing: &Pricing,
     rounding: Rounding,
 ) -> Result<u64> {
-    Ok(quote_for_underlying(
+    quote_for_underlying(
         per_unit,
         size,
         pricing.quote_decimals,
         pricing.underlying_decimals,
         rounding,
-    )?)
+    )
+    .vault_err()
 }
 
 fn price_as_scaled(p: DecimalPrice) -> ScaledFx {
     ScaledFx {
-        value: Fx::from_num(p.mantissa),
+        value: Fx::from_int(p.mantissa),
         expo: p.expo,
     }
 }
@@ -241,8 +242,8 @@ pub fn nav_for_deposit(
 /// The vault's charge on a trade of model value `value`: spread + fee, each rounded up
 /// (the trader pays them on a buy and they are withheld on a buy-back).
 pub fn trade_charges(vault: &Vault, value: u64) -> Result<u64> {
-    let spread = money::bps_of(value, vault.risk.spread_bps, Rounding::Up)?;
-    let fee = money::bps_of(value, vault.risk.fee_bps, Rounding::Up)?;
+    let spread = money::bps_of(value, vault.risk.spread_bps, Rounding::Up).vault_err()?;
+    let fee = money::bps_of(value, vault.risk.fee_bps, Rounding::Up).vault_err()?;
     Ok(spread.checked_add(fee).ok_or(VaultError::MathOverflow)?)
 }
 
@@ -380,7 +381,7 @@ pub fn total_collateral(vault: &Vault, band: &OraclePrice, pricing: &Pricing) ->
 pub fn inventory_sale_value(vault: &Vault, band: &OraclePrice, pricing: &Pricing) -> Result<u64> {
     let low = inventory_value(vault, band.low(), pricing)?;
     let keep = BPS_U64 - vault.risk.max_slippage_bps.min(BPS_U64);
-    Ok(money::mul_div(low, keep, BPS_U64, Rounding::Down)?)
+    money::mul_div(low, keep, BPS_U64, Rounding::Down).vault_err()
 }
 
 /// |net vega| of the book per 1.00 of vol, quote atoms (the vault is short every
@@ -388,7 +389,7 @@ pub fn inventory_sale_value(vault: &Vault, band: &OraclePrice, pricing: &Pricing
 pub fn net_vega(book: &OptionBook, band: &OraclePrice, pricing: &Pricing) -> Result<u64> {
     let mut total = 0u64;
     for s in book.active().filter(|s| s.open_interest > 0) {
-        let v = bsm::vega(&inputs(s, band.mid(), s.iv_ppm, pricing)?)?;
+        let v = bsm::vega(&inputs(s, band.mid(), s.iv_ppm, pricing)?).vault_err()?;
         total = total
             .checked_add(quote_amount(v, s.open_interest, pricing, Rounding::Up)?)
             .ok_or(VaultError::MathOverflow)?;
@@ -406,8 +407,10 @@ pub fn net_delta(
 ) -> Result<Fx> {
     let mut delta = fx_u64(vault.underlying_assets)?;
     for s in book.active().filter(|s| s.open_interest > 0) {
-        let d = bsm::delta(&inputs(s, band.mid(), s.iv_ppm, pricing)?)?;
-        delta = delta.sub_(d.mul_(fx_u64(s.open_interest)?)?)?;
+        let d = bsm::delta(&inputs(s, band.mid(), s.iv_ppm, pricing)?).vault_err()?;
+        delta = delta
+            .sub_(d.mul_(fx_u64(s.open_interest)?).vault_err()?)
+            .vault_err()?;
     }
     Ok(delta)
 }
@@ -419,7 +422,7 @@ pub fn within_utilization(locked: u64, total: u64, max_bps: u64) -> bool {
 
 /// A u64 as `Fx`, or `MathOverflow` above 2^63.
 pub fn fx_u64(v: u64) -> Result<Fx> {
-    Fx::checked_from_num(v).ok_or_else(|| error!(VaultError::MathOverflow))
+    Fx::from_u64(v).map_err(|_| error!(VaultError::MathOverflow))
 }
 
 /// Re-export for callers that price shares.

@@ -2,7 +2,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::dex::{self, SwapAccounts, RAYDIUM_CPMM_PROGRAM, STATUS_DISABLE_SWAP};
-use crate::error::VaultError;
+use crate::error::{MathResultExt, VaultError};
 use crate::events::Rebalanced;
 use crate::hedging::atoms_per_unit;
 use crate::ledger::{self, HedgeFill, HedgePlan, PoolSnapshot};
@@ -326,15 +326,14 @@ fn hedge_record(
     let unit = POW10[vault.underlying_decimals as usize] as u64;
     let mid = atoms_per_unit(price.mid(), vault.quote_decimals, false)?.max(1);
     let distance = (done.fill as i128 - mid as i128) * 10_000 / mid as i128;
-    let fee_in_input = mul_div(plan.amount_in, fee_rate, 1_000_000, Rounding::Up)?;
+    let fee_in_input = mul_div(plan.amount_in, fee_rate, 1_000_000, Rounding::Up).vault_err()?;
     let fees_paid = if plan.buy {
         fee_in_input
     } else {
-        mul_div(fee_in_input, mid, unit, Rounding::Up)?
+        mul_div(fee_in_input, mid, unit, Rounding::Up).vault_err()?
     };
     let to_i64 = |v: Fx| -> Result<i64> {
-        v.round()
-            .checked_to_num::<i64>()
+        v.round_i64()
             .ok_or_else(|| error!(VaultError::MathOverflow))
     };
     Ok(RebalanceRecord {

@@ -4,7 +4,7 @@
 use anchor_lang::prelude::*;
 use static_assertions::const_assert_eq;
 
-use crate::error::VaultError;
+use crate::error::{MathResultExt, VaultError};
 use crate::math::fixed_point::POW10;
 use crate::math::money::{mul_div, Rounding};
 use crate::math::{DecimalPrice, OptionKind};
@@ -146,15 +146,15 @@ impl Series {
     ) -> Result<Settlement> {
         let unit = POW10[vault.underlying_decimals as usize] as u64;
         let mut per_unit = per_unit;
-        let mut owed = mul_div(self.open_interest, per_unit, unit, Rounding::Down)?;
+        let mut owed = mul_div(self.open_interest, per_unit, unit, Rounding::Down).vault_err()?;
         let available = vault
             .quote_assets
             .saturating_add(underlying_value)
             .saturating_sub(vault.settled_payouts_owed);
         let haircut = owed > available;
         if haircut {
-            per_unit = mul_div(available, unit, self.open_interest, Rounding::Down)?;
-            owed = mul_div(self.open_interest, per_unit, unit, Rounding::Down)?;
+            per_unit = mul_div(available, unit, self.open_interest, Rounding::Down).vault_err()?;
+            owed = mul_div(self.open_interest, per_unit, unit, Rounding::Down).vault_err()?;
         }
         vault.locked_quote = vault
             .locked_quote

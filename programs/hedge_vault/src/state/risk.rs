@@ -146,7 +146,7 @@ risk_params! {
 
 const_assert_eq!(core::mem::size_of::<RiskParams>(), 32 * 8);
 
-/// Largest atom count the hedging math holds (`Fx` = I64F64 has 63 integer bits):
+/// Largest atom count the hedging math holds (`Fx` = Q64.64 has 63 integer bits):
 /// the bound of the band and hedge-size parameters, so no governable value can make
 /// every rebalance fail with `MathOverflow`.
 pub const MAX_FX_ATOMS: u64 = i64::MAX as u64;

@@ -65,9 +65,7 @@ pub fn quote_for_underlying(
         // ulp up keeps the final ceiling an upper bound.
         let back = super::fixed_point::mul_pow10(atoms_per_unit, target - per_unit.expo)?;
         if back != per_unit.value {
-            atoms_per_unit = atoms_per_unit
-                .checked_add(Fx::DELTA)
-                .ok_or(MathError::Overflow)?;
+            atoms_per_unit = atoms_per_unit.add_(Fx::DELTA)?;
         }
     }
     let bits = atoms_per_unit.to_bits() as u128;
@@ -133,7 +131,7 @@ pub fn quote_for_shares(shares: u64, price: (u64, u64)) -> MathResult<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::math::fixed_point::fx_int;
+    use crate::fixed_point::fx_int;
 
     /// The same table is in the dApp's `app/src/logic.test.ts`: its share previews
     /// round exactly as the program.

@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use hedge_vault::math::{bsm, BsmInputs, DecimalPrice, Fx, Greeks, OptionKind, ScaledFx};
+use hedge_math::{bsm, BsmInputs, DecimalPrice, Greeks, OptionKind, ScaledFx};
+
+use super::{fx, num, scaled};
 
 /// The five measures, in report order.
 pub const MEASURES: [&str; 5] = ["price", "delta", "gamma", "vega", "theta"];
@@ -128,13 +130,19 @@ pub fn to_decimal(v: f64) -> Option<DecimalPrice> {
 }
 
 fn to_f64(v: ScaledFx) -> f64 {
-    v.value.to_num::<f64>() * 10f64.powi(v.expo)
+    scaled(v)
 }
 
 pub fn inputs(row: &Row) -> Result<BsmInputs, String> {
     let spot = to_decimal(row.spot).ok_or("spot is not a finite number")?;
     let strike = to_decimal(row.strike).ok_or("strike is not a finite number")?;
-    let fx = |v: f64, name: &str| Fx::checked_from_num(v).ok_or(format!("{name} does not fit"));
+    let fx = |v: f64, name: &str| {
+        if v.is_finite() && v.abs() < 9.2e18 {
+            Ok(fx(v))
+        } else {
+            Err(format!("{name} does not fit"))
+        }
+    };
     Ok(BsmInputs {
         kind: row.kind,
         spot,
@@ -177,7 +185,7 @@ pub fn evaluate(rows: Vec<Row>, malformed: Vec<LineIssue>) -> Report {
                 } = g;
                 let got = [
                     to_f64(price),
-                    delta.to_num::<f64>(),
+                    num(delta),
                     to_f64(gamma),
                     to_f64(vega),
                     to_f64(theta),

@@ -2,14 +2,17 @@
 //! where theory says so, the expiry limits, named domain errors, and agreement with an
 //! f64 implementation written here.
 
-use hedge_vault::math::bsm::{self, OptionKind};
-use hedge_vault::math::{BsmInputs, DecimalPrice, Fx, MathError, ScaledFx};
+mod common;
+
+use common::{fx, num};
+use hedge_math::bsm::{self, OptionKind};
+use hedge_math::{BsmInputs, DecimalPrice, Fx, MathError, ScaledFx};
 use proptest::prelude::*;
 
 const YEAR: f64 = 31_536_000.0;
 
 fn f(v: ScaledFx) -> f64 {
-    v.value.to_num::<f64>() * 10f64.powi(v.expo)
+    common::scaled(v)
 }
 
 fn dec(v: f64) -> DecimalPrice {
@@ -38,10 +41,10 @@ impl Case {
             kind,
             spot: dec(self.spot),
             strike: dec(self.spot * self.moneyness),
-            vol: Fx::from_num(self.vol),
-            rate: Fx::from_num(self.rate),
-            div_yield: Fx::from_num(self.q),
-            time_s: Fx::from_num((self.years * YEAR).round()),
+            vol: fx(self.vol),
+            rate: fx(self.rate),
+            div_yield: fx(self.q),
+            time_s: fx((self.years * YEAR).round()),
         }
     }
 }
@@ -137,7 +140,7 @@ proptest! {
         prop_assert!(ph <= pl + tol, "put {pl} -> {ph}");
         // Call delta is non-decreasing in spot (gamma ≥ 0).
         let (dl, dh) = (bsm::delta(&lo.inputs(OptionKind::Call)).unwrap(), bsm::delta(&hi.inputs(OptionKind::Call)).unwrap());
-        prop_assert!(dh >= dl - Fx::from_num(1e-15), "delta {dl} -> {dh}");
+        prop_assert!(dh >= dl.sub_(fx(1e-15)).unwrap(), "delta {dl} -> {dh}");
     }
 
     #[test]
@@ -175,7 +178,7 @@ proptest! {
             let (s, k) = (value(i.spot), value(i.strike));
             let t = (c.years * YEAR).round() / YEAR;
             let want = f64_bsm::greeks(kind == OptionKind::Call, s, k, c.vol, t, c.rate, c.q);
-            let got = [f(g.price), g.delta.to_num::<f64>(), f(g.gamma), f(g.vega), f(g.theta)];
+            let got = [f(g.price), num(g.delta), f(g.gamma), f(g.vega), f(g.theta)];
             // f64 itself loses ~1e-13 relative on these formulas; the bounds are loose
             // enough for f64 and tight enough to catch any formula slip.
             let scale = [s.max(k), 1.0, want[2].abs().max(1.0 / s), s.max(want[3].abs()), s.max(want[4].abs())];
@@ -209,7 +212,7 @@ fn expiry_gives_intrinsic_and_exact_delta() {
             kind,
             spot: DecimalPrice::new(spot, 0),
             strike: DecimalPrice::new(strike, 0),
-            vol: Fx::from_num(0.5),
+            vol: fx(0.5),
             rate: Fx::ZERO,
             div_yield: Fx::ZERO,
             time_s: Fx::ZERO,
@@ -238,10 +241,10 @@ fn small_prices_are_as_precise_as_large_ones() {
         kind: OptionKind::Put,
         spot: DecimalPrice::new(123_456_789, expo),
         strike: DecimalPrice::new(130_000_000, expo),
-        vol: Fx::from_num(0.65),
-        rate: Fx::from_num(0.04),
-        div_yield: Fx::from_num(0.01),
-        time_s: Fx::from_num(2_592_000),
+        vol: fx(0.65),
+        rate: fx(0.04),
+        div_yield: fx(0.01),
+        time_s: fx(2_592_000.0),
     };
     let small = bsm::greeks(&mk(-12)).unwrap();
     let large = bsm::greeks(&mk(-3)).unwrap();
@@ -257,10 +260,10 @@ fn domain_errors_are_named() {
         kind: OptionKind::Call,
         spot: DecimalPrice::new(100, 0),
         strike: DecimalPrice::new(100, 0),
-        vol: Fx::from_num(0.3),
-        rate: Fx::from_num(0.05),
+        vol: fx(0.3),
+        rate: fx(0.05),
         div_yield: Fx::ZERO,
-        time_s: Fx::from_num(86_400),
+        time_s: fx(86_400.0),
     };
     assert!(bsm::greeks(&ok).is_ok());
     let cases: Vec<(BsmInputs, MathError)> = vec![
@@ -322,14 +325,14 @@ fn domain_errors_are_named() {
         ),
         (
             BsmInputs {
-                vol: Fx::from_num(0.0009),
+                vol: fx(0.0009),
                 ..ok
             },
             MathError::VolOutOfRange,
         ),
         (
             BsmInputs {
-                vol: Fx::from_num(10.01),
+                vol: fx(10.01),
                 ..ok
             },
             MathError::VolOutOfRange,
@@ -343,14 +346,14 @@ fn domain_errors_are_named() {
         ),
         (
             BsmInputs {
-                time_s: Fx::from_num(0.5),
+                time_s: fx(0.5),
                 ..ok
             },
             MathError::TimeOutOfRange,
         ),
         (
             BsmInputs {
-                time_s: Fx::from_num(315_360_001),
+                time_s: fx(315_360_001.0),
                 ..ok
             },
             MathError::TimeOutOfRange,
@@ -364,28 +367,28 @@ fn domain_errors_are_named() {
         ),
         (
             BsmInputs {
-                rate: Fx::from_num(-0.51),
+                rate: fx(-0.51),
                 ..ok
             },
             MathError::RateOutOfRange,
         ),
         (
             BsmInputs {
-                rate: Fx::from_num(1.01),
+                rate: fx(1.01),
                 ..ok
             },
             MathError::RateOutOfRange,
         ),
         (
             BsmInputs {
-                div_yield: Fx::from_num(-0.6),
+                div_yield: fx(-0.6),
                 ..ok
             },
             MathError::DivYieldOutOfRange,
         ),
         (
             BsmInputs {
-                div_yield: Fx::from_num(2),
+                div_yield: fx(2.0),
                 ..ok
             },
             MathError::DivYieldOutOfRange,
@@ -408,25 +411,25 @@ fn domain_errors_are_named() {
             ..ok
         },
         BsmInputs {
-            vol: Fx::from_num(0.001),
+            vol: fx(0.001),
             time_s: Fx::ONE,
             ..ok
         },
         BsmInputs {
-            vol: Fx::from_num(10),
-            time_s: Fx::from_num(315_360_000),
+            vol: fx(10.0),
+            time_s: fx(315_360_000.0),
             ..ok
         },
         BsmInputs {
-            rate: Fx::from_num(-0.5),
+            rate: fx(-0.5),
             div_yield: Fx::ONE,
-            time_s: Fx::from_num(315_360_000),
+            time_s: fx(315_360_000.0),
             ..ok
         },
         BsmInputs {
             rate: Fx::ONE,
-            div_yield: Fx::from_num(-0.5),
-            time_s: Fx::from_num(315_360_000),
+            div_yield: fx(-0.5),
+            time_s: fx(315_360_000.0),
             ..ok
         },
         BsmInputs {
@@ -435,7 +438,7 @@ fn domain_errors_are_named() {
         },
         BsmInputs {
             strike: DecimalPrice::new(1, -7),
-            vol: Fx::from_num(0.001),
+            vol: fx(0.001),
             time_s: Fx::ONE,
             ..ok
         },
@@ -444,6 +447,38 @@ fn domain_errors_are_named() {
         for kind in [OptionKind::Call, OptionKind::Put] {
             let g = bsm::greeks(&BsmInputs { kind, ..e });
             assert!(g.is_ok(), "{e:?}: {g:?}");
+        }
+    }
+}
+
+/// A tiny σ²T (0.1% vol, one second) must not bias prices: the variance enters d1 and d2
+/// as σ√T, not as a truncated σ²T in fixed point. Exact values from mpmath (40 digits)
+/// for S = K = 100, σ = VOL_MIN, r = q = 0. The price is N(d1) − N(d2) ≈ 0.4·σ√T, so
+/// the cdf's absolute error (4e-19) sets the relative one: ≤ 2·4e-19/7e-8 ≈ 1.1e-11.
+#[test]
+fn tiny_variance_prices_are_unbiased() {
+    for (secs, exact) in [
+        (1i64, 7.104_062_315_768_266e-6),
+        (10, 2.246_501_755_759_776_4e-5),
+        (3_600, 4.262_437_389_440_691e-4),
+    ] {
+        for kind in [OptionKind::Call, OptionKind::Put] {
+            let p = bsm::price(&BsmInputs {
+                kind,
+                spot: DecimalPrice::new(100, 0),
+                strike: DecimalPrice::new(100, 0),
+                vol: bsm::VOL_MIN,
+                rate: Fx::ZERO,
+                div_yield: Fx::ZERO,
+                time_s: Fx::from_int(secs),
+            })
+            .unwrap();
+            let rel = (f(p) - exact).abs() / exact;
+            assert!(
+                rel < 2e-11,
+                "{kind:?} {secs} s: {} vs {exact} ({rel:e})",
+                f(p)
+            );
         }
     }
 }

@@ -1,0 +1,326 @@
+//! The math core's evaluations as `extern "C" fn(input, output)` functions, for the
+//! compute meter (`../shared/sbf-cu`): `build.sh` compiles every `cu_*` function for BPF
+//! with SBF's conventions and `sbf-run` counts the instructions each call executes. The
+//! host runner (`host/`) calls the very same functions natively, and `scripts/cu.sh`
+//! requires both outputs to be bit-identical.
+//!
+//! Input record of the option functions (`OPTION_INPUT_LEN` bytes, little-endian):
+//!
+//! | offset | field |
+//! |---:|---|
+//! | 0 | kind: u64, 0 call, 1 put |
+//! | 8 | spot mantissa: i64 |
+//! | 16 | spot expo: i32 |
+//! | 20 | strike expo: i32 |
+//! | 24 | strike mantissa: i64 |
+//! | 32 | vol, rate, div_yield, time_s: four `Fx` bit patterns (i128) |
+//! | 96 | size in underlying atoms: u64 (series functions) |
+//! | 104 | quote decimals, underlying decimals: u8, u8 |
+//!
+//! Every output starts with a status word: 0 = ok, else 1 + the `MathError`'s index.
+#![no_std]
+
+use hedge_math::bsm::{BsmInputs, Evaluation, OptionKind};
+use hedge_math::money::{quote_for_underlying, Rounding};
+use hedge_math::transcendental::{cdf, exp, ln, pdf, sqrt};
+use hedge_math::{DecimalPrice, Fx, MathError, MathResult, ScaledFx};
+
+pub const OPTION_INPUT_LEN: usize = 112;
+pub const SCALAR_INPUT_LEN: usize = 16;
+
+/// The functions and their output lengths, for the host runner and the batch.
+pub const FUNCTIONS: &[(&str, usize)] = &[
+    ("cu_greeks", 8 + 4 * 24 + 16),
+    ("cu_delta_gamma", 8 + 32),
+    ("cu_price", 8 + 24),
+    ("cu_delta", 8 + 16),
+    ("cu_series_value", 8 + 8),
+    ("cu_series_risk", 8 + 32),
+    ("cu_ln", 8 + 16),
+    ("cu_exp", 8 + 16),
+    ("cu_cdf", 8 + 16),
+    ("cu_pdf", 8 + 16),
+    ("cu_sqrt", 8 + 16),
+];
+
+/// The index of a math error in the status word (0 is success).
+pub fn error_code(e: MathError) -> u64 {
+    1 + match e {
+        MathError::Overflow => 0,
+        MathError::DivideByZero => 1,
+        MathError::ArgumentOutOfDomain => 2,
+        MathError::SpotOutOfRange => 3,
+        MathError::StrikeOutOfRange => 4,
+        MathError::MoneynessOutOfRange => 5,
+        MathError::VolOutOfRange => 6,
+        MathError::TimeOutOfRange => 7,
+        MathError::RateOutOfRange => 8,
+        MathError::DivYieldOutOfRange => 9,
+    }
+}
+
+/// The option record: inputs, size and decimals.
+pub struct OptionRecord {
+    pub inputs: BsmInputs,
+    pub size: u64,
+    pub quote_decimals: u8,
+    pub underlying_decimals: u8,
+}
+
+/// Writes an option record (the host builds its batch with this).
+pub fn encode_option(r: &OptionRecord, out: &mut [u8; OPTION_INPUT_LEN]) {
+    let i = &r.inputs;
+    let kind: u64 = match i.kind {
+        OptionKind::Call => 0,
+        OptionKind::Put => 1,
+    };
+    out[0..8].copy_from_slice(&kind.to_le_bytes());
+    out[8..16].copy_from_slice(&i.spot.mantissa.to_le_bytes());
+    out[16..20].copy_from_slice(&i.spot.expo.to_le_bytes());
+    out[20..24].copy_from_slice(&i.strike.expo.to_le_bytes());
+    out[24..32].copy_from_slice(&i.strike.mantissa.to_le_bytes());
+    for (k, v) in [i.vol, i.rate, i.div_yield, i.time_s].iter().enumerate() {
+        out[32 + 16 * k..48 + 16 * k].copy_from_slice(&v.to_bits().to_le_bytes());
+    }
+    out[96..104].copy_from_slice(&r.size.to_le_bytes());
+    out[104] = r.quote_decimals;
+    out[105] = r.underlying_decimals;
+}
+
+fn rd<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    let mut a = [0u8; N];
+    a.copy_from_slice(&b[at..at + N]);
+    a
+}
+
+/// Reads an option record.
+pub fn decode_option(b: &[u8; OPTION_INPUT_LEN]) -> OptionRecord {
+    let fx = |at: usize| Fx::from_bits(i128::from_le_bytes(rd(b, at)));
+    OptionRecord {
+        inputs: BsmInputs {
+            kind: if u64::from_le_bytes(rd(b, 0)) == 0 {
+                OptionKind::Call
+            } else {
+                OptionKind::Put
+            },
+            spot: DecimalPrice::new(i64::from_le_bytes(rd(b, 8)), i32::from_le_bytes(rd(b, 16))),
+            strike: DecimalPrice::new(i64::from_le_bytes(rd(b, 24)), i32::from_le_bytes(rd(b, 20))),
+            vol: fx(32),
+            rate: fx(48),
+            div_yield: fx(64),
+            time_s: fx(80),
+        },
+        size: u64::from_le_bytes(rd(b, 96)),
+        quote_decimals: b[104],
+        underlying_decimals: b[105],
+    }
+}
+
+/// Output writer: a status word, then values in order.
+struct Out<'a> {
+    buf: &'a mut [u8],
+    at: usize,
+}
+
+impl Out<'_> {
+    fn fx(&mut self, v: Fx) {
+        self.buf[self.at..self.at + 16].copy_from_slice(&v.to_bits().to_le_bytes());
+        self.at += 16;
+    }
+    fn scaled(&mut self, v: ScaledFx) {
+        self.fx(v.value);
+        self.buf[self.at..self.at + 8].copy_from_slice(&(v.expo as i64).to_le_bytes());
+        self.at += 8;
+    }
+    fn u64(&mut self, v: u64) {
+        self.buf[self.at..self.at + 8].copy_from_slice(&v.to_le_bytes());
+        self.at += 8;
+    }
+}
+
+/// Runs `f` on the decoded record and writes the status and what `f` wrote.
+///
+/// # Safety
+/// `input` must point to `OPTION_INPUT_LEN` readable bytes and `output` to `len`
+/// writable ones.
+unsafe fn run_option(
+    input: *const u8,
+    output: *mut u8,
+    len: usize,
+    f: impl FnOnce(&OptionRecord, &mut Out) -> MathResult<()>,
+) {
+    let record = decode_option(&*(input as *const [u8; OPTION_INPUT_LEN]));
+    let buf = core::slice::from_raw_parts_mut(output, len);
+    let mut out = Out { buf, at: 8 };
+    let status = match f(&record, &mut out) {
+        Ok(()) => 0,
+        Err(e) => error_code(e),
+    };
+    out.buf[0..8].copy_from_slice(&status.to_le_bytes());
+}
+
+/// # Safety
+/// `input` must point to `SCALAR_INPUT_LEN` readable bytes and `output` to 24 writable ones.
+unsafe fn run_scalar(input: *const u8, output: *mut u8, f: impl FnOnce(Fx) -> MathResult<Fx>) {
+    let x = Fx::from_bits(i128::from_le_bytes(*(input as *const [u8; 16])));
+    let buf = core::slice::from_raw_parts_mut(output, 24);
+    let mut out = Out { buf, at: 8 };
+    let status = match f(x) {
+        Ok(v) => {
+            out.fx(v);
+            0
+        }
+        Err(e) => error_code(e),
+    };
+    out.buf[0..8].copy_from_slice(&status.to_le_bytes());
+}
+
+/// Price and all four greeks from one core (what a mark of a series needs).
+///
+/// # Safety
+/// See the crate docs: an option record in, 120 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_greeks(input: *const u8, output: *mut u8) {
+    run_option(input, output, 120, |r, out| {
+        let g = Evaluation::new(&r.inputs)?.greeks()?;
+        out.scaled(g.price);
+        out.fx(g.delta);
+        out.scaled(g.gamma);
+        out.scaled(g.vega);
+        out.scaled(g.theta);
+        Ok(())
+    })
+}
+
+/// Delta and Γ·S from one core (what hedging needs of a series).
+///
+/// # Safety
+/// An option record in, 40 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_delta_gamma(input: *const u8, output: *mut u8) {
+    run_option(input, output, 40, |r, out| {
+        let e = Evaluation::new(&r.inputs)?;
+        out.fx(e.delta()?);
+        out.fx(e.gamma_spot()?);
+        Ok(())
+    })
+}
+
+/// The price alone.
+///
+/// # Safety
+/// An option record in, 32 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_price(input: *const u8, output: *mut u8) {
+    run_option(input, output, 32, |r, out| {
+        out.scaled(Evaluation::new(&r.inputs)?.price()?);
+        Ok(())
+    })
+}
+
+/// Delta alone.
+///
+/// # Safety
+/// An option record in, 24 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_delta(input: *const u8, output: *mut u8) {
+    run_option(input, output, 24, |r, out| {
+        out.fx(Evaluation::new(&r.inputs)?.delta()?);
+        Ok(())
+    })
+}
+
+/// One series' liability in quote atoms: price × size, rounded up (as NAV counts it).
+///
+/// # Safety
+/// An option record in, 16 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_series_value(input: *const u8, output: *mut u8) {
+    run_option(input, output, 16, |r, out| {
+        let price = Evaluation::new(&r.inputs)?.price()?;
+        out.u64(quote_for_underlying(
+            price,
+            r.size,
+            r.quote_decimals,
+            r.underlying_decimals,
+            Rounding::Up,
+        )?);
+        Ok(())
+    })
+}
+
+/// One series' delta and Γ·S times its size (as the book's risk sums them).
+///
+/// # Safety
+/// An option record in, 40 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_series_risk(input: *const u8, output: *mut u8) {
+    run_option(input, output, 40, |r, out| {
+        let e = Evaluation::new(&r.inputs)?;
+        let size = Fx::from_u64(r.size)?;
+        out.fx(e.delta()?.mul_(size)?);
+        out.fx(e.gamma_spot()?.mul_(size)?);
+        Ok(())
+    })
+}
+
+/// # Safety
+/// 16 bytes (an `Fx`) in, 24 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_ln(input: *const u8, output: *mut u8) {
+    run_scalar(input, output, ln)
+}
+
+/// # Safety
+/// 16 bytes (an `Fx`) in, 24 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_exp(input: *const u8, output: *mut u8) {
+    run_scalar(input, output, exp)
+}
+
+/// # Safety
+/// 16 bytes (an `Fx`) in, 24 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_cdf(input: *const u8, output: *mut u8) {
+    run_scalar(input, output, |x| Ok(cdf(x)))
+}
+
+/// # Safety
+/// 16 bytes (an `Fx`) in, 24 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_pdf(input: *const u8, output: *mut u8) {
+    run_scalar(input, output, |x| Ok(pdf(x)))
+}
+
+/// # Safety
+/// 16 bytes (an `Fx`) in, 24 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_sqrt(input: *const u8, output: *mut u8) {
+    run_scalar(input, output, sqrt)
+}
+
+/// Looks a function up by name (the host runner's dispatch).
+pub fn function(name: &str) -> Option<unsafe extern "C" fn(*const u8, *mut u8)> {
+    Some(match name {
+        "cu_greeks" => cu_greeks,
+        "cu_delta_gamma" => cu_delta_gamma,
+        "cu_price" => cu_price,
+        "cu_delta" => cu_delta,
+        "cu_series_value" => cu_series_value,
+        "cu_series_risk" => cu_series_risk,
+        "cu_ln" => cu_ln,
+        "cu_exp" => cu_exp,
+        "cu_cdf" => cu_cdf,
+        "cu_pdf" => cu_pdf,
+        "cu_sqrt" => cu_sqrt,
+        _ => return None,
+    })
+}
+
+#[cfg(target_arch = "bpf")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    // sbf-run reports a spin here as a panic.
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
