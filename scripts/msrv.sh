@@ -34,10 +34,26 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && ar x "$rlib")
 READOBJ="${READOBJ:-llvm-readobj-19}"
-"$READOBJ" --stack-sizes --demangle "$work"/*.o 2>/dev/null \
-  | awk '/Functions:/ { sub(/.*Functions: \[/, ""); sub(/\].*/, ""); fn=$0 }
-         /Size:/ { print $2, fn }' \
-  | sort -rn | awk '!seen[$0]++' >"$work/frames.txt"
+"$READOBJ" --stack-sizes "$work"/*.o 2>/dev/null | python3 -c '
+import re, sys
+# llvm-readobj prints `Functions: [name]` then `Size: 0x..` per entry.
+frames, fn = {}, None
+for line in sys.stdin:
+    m = re.match(r"\s*Functions: \[(.*)\]", line)
+    if m:
+        fn = m.group(1)
+        continue
+    m = re.match(r"\s*Size: 0x([0-9a-fA-F]+)", line)
+    if m and fn:
+        frames[fn] = max(frames.get(fn, 0), int(m.group(1), 16))
+        fn = None
+def plain(name):
+    for a, b in (("$LT$", "<"), ("$GT$", ">"), ("$u20$", " "), ("$RF$", "&"), ("$C$", ","), ("..", "::")):
+        name = name.replace(a, b)
+    return re.sub(r"::h[0-9a-f]{16}$", "", name.lstrip("_"))
+for fn, size in sorted(frames.items(), key=lambda kv: -kv[1]):
+    print(size, plain(fn))
+' >"$work/frames.txt"
 echo "stack: largest frames of hedge_vault (bytes, x86_64 release build):"
 head -10 "$work/frames.txt" | sed 's/^/  /'
 top=$(head -1 "$work/frames.txt" | awk '{print $1}')
