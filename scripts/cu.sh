@@ -16,9 +16,14 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-SBF_CU="${SBF_CU:-$ROOT/../shared/sbf-cu}"
-if [ ! -x "$SBF_CU/build.sh" ]; then
-  echo "scripts/cu.sh: the compute meter is not at $SBF_CU (set SBF_CU to its folder)" >&2
+# The meter lives beside the checkout (../shared/sbf-cu); SBF_CU overrides.
+if [ -z "${SBF_CU:-}" ]; then
+  for d in "$ROOT/../shared/sbf-cu" /work/shared/sbf-cu; do
+    if [ -x "$d/build.sh" ]; then SBF_CU="$d"; break; fi
+  done
+fi
+if [ ! -x "${SBF_CU:-}/build.sh" ]; then
+  echo "scripts/cu.sh: the compute meter (sbf-cu) is not at ../shared/sbf-cu or /work/shared/sbf-cu; set SBF_CU to its folder" >&2
   exit 2
 fi
 OUT="$CARGO_TARGET_DIR/cu"
