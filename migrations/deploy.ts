@@ -38,6 +38,10 @@ const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 /** Strikes are stored like Pyth prices: mantissa × 10^-8 unless the config needs finer. */
 const STRIKE_EXPO = -8;
+/** Compute-unit limit of a small governance instruction (`set_keeper`, `list_series`:
+ *  no pricing, one account write and an event; see the README's CU table). Vault
+ *  creation asks for 400,000 (six account creations by CPI). */
+const CU_SMALL = 60_000;
 
 /** A problem with the flags, the config or the cluster: exit 2, nothing changed. */
 export class DeployError extends Error {}
@@ -53,6 +57,8 @@ export interface SeriesConfig {
   ivPpm: number;
   /** Underlying atoms. */
   maxOpenInterest: string | number;
+  /** Smallest trade, underlying atoms (1 ≤ minTradeSize ≤ maxOpenInterest). */
+  minTradeSize: string | number;
 }
 
 export interface VaultConfig {
@@ -71,7 +77,7 @@ export interface VaultConfig {
   /** camelCase RiskParams field → value. */
   risk: Map<string, bigint>;
   keepers: PublicKey[];
-  series: { kind: number; mantissa: bigint; expo: number; expiry: number; ivPpm: bigint; maxOpenInterest: bigint; label: string }[];
+  series: { kind: number; mantissa: bigint; expo: number; expiry: number; ivPpm: bigint; maxOpenInterest: bigint; minTradeSize: bigint; label: string }[];
 }
 
 export interface DeployConfig {
@@ -166,7 +172,7 @@ export function parseConfig(raw: unknown, idl: Idl): DeployConfig {
     ((v.series as unknown[]) ?? []).forEach((s, j) => {
       const q = `${p}.series[${j}]`;
       if (!obj(s)) return at(q, "expected an object");
-      unknownKeys(s, ["kind", "strike", "expiry", "ivPpm", "maxOpenInterest"], q);
+      unknownKeys(s, ["kind", "strike", "expiry", "ivPpm", "maxOpenInterest", "minTradeSize"], q);
       if (s.kind !== "call" && s.kind !== "put") at(`${q}.kind`, 'expected "call" or "put"');
       const strike = typeof s.strike === "string" ? s.strike : String(s.strike);
       const m = /^(\d+)(?:\.(\d+))?$/.exec(strike);
@@ -179,6 +185,7 @@ export function parseConfig(raw: unknown, idl: Idl): DeployConfig {
       if (!Number.isSafeInteger(expiry)) at(`${q}.expiry`, "expected unix seconds or an ISO date with time zone");
       const iv = int(s.ivPpm, `${q}.ivPpm`, 1n, U64_MAX);
       const oi = int(s.maxOpenInterest, `${q}.maxOpenInterest`, 1n, U64_MAX);
+      const minTrade = int(s.minTradeSize, `${q}.minTradeSize`, 1n, oi ?? U64_MAX);
       series.push({
         kind: s.kind === "put" ? 1 : 0,
         mantissa,
@@ -186,6 +193,7 @@ export function parseConfig(raw: unknown, idl: Idl): DeployConfig {
         expiry,
         ivPpm: iv ?? 0n,
         maxOpenInterest: oi ?? 0n,
+        minTradeSize: minTrade ?? 0n,
         label: `${s.kind} ${strike} @ ${new Date(expiry * 1000).toISOString()}`,
       });
     });
@@ -379,7 +387,7 @@ export async function plan(
         .setKeeper(k, true)
         .accountsPartial({ signer: payer, vault })
         .instruction();
-      mine.push({ vault: v.name, what: `add keeper ${k.toBase58()}`, ixs: [ix], signers: [] });
+      mine.push({ vault: v.name, what: `add keeper ${k.toBase58()}`, ixs: [ComputeBudgetProgram.setComputeUnitLimit({ units: CU_SMALL }), ix], signers: [] });
     }
 
     // Series: matched on kind, strike value and expiry; the rest must agree.
@@ -394,6 +402,8 @@ export async function plan(
         if (big(found.ivPpm as BN) !== s.ivPpm) miss(`series ${s.label} ivPpm`, s.ivPpm, big(found.ivPpm as BN));
         if (big(found.maxOpenInterest as BN) !== s.maxOpenInterest)
           miss(`series ${s.label} maxOpenInterest`, s.maxOpenInterest, big(found.maxOpenInterest as BN));
+        if (big(found.minTradeSize as BN) !== s.minTradeSize)
+          miss(`series ${s.label} minTradeSize`, s.minTradeSize, big(found.minTradeSize as BN));
         continue;
       }
       if (s.expiry <= now) {
@@ -412,10 +422,11 @@ export async function plan(
           expiry: new BN(s.expiry),
           ivPpm: new BN(s.ivPpm.toString()),
           maxOpenInterest: new BN(s.maxOpenInterest.toString()),
+          minTradeSize: new BN(s.minTradeSize.toString()),
         })
         .accountsPartial({ admin: payer, vault, book })
         .instruction();
-      mine.push({ vault: v.name, what: `list series ${s.label}`, ixs: [ix], signers: [] });
+      mine.push({ vault: v.name, what: `list series ${s.label}`, ixs: [ComputeBudgetProgram.setComputeUnitLimit({ units: CU_SMALL }), ix], signers: [] });
     }
     if (mine.length === 0 && !mismatches.some((m) => m.vault === v.name)) matched.push(v.name);
     actions.push(...mine);

@@ -183,3 +183,37 @@ export const big = (v: unknown): bigint => {
   if (typeof v === "number") return BigInt(v);
   return BigInt(String(v));
 };
+
+/** Compute-unit limits per instruction (the README's per-instruction table with a
+ *  margin: simulation on the local sandbox meters nothing, so the dApp cannot measure). */
+export const CU_LIMIT = {
+  deposit: 120_000,
+  requestWithdraw: 100_000,
+  claimWithdraw: 120_000,
+  cancelWithdraw: 60_000,
+  /** One `mark_series` call of up to four series. */
+  markSeries: 280_000,
+} as const;
+
+/** A `SetComputeUnitLimit` instruction of the compute-budget program. */
+export function computeUnitLimit(units: number): TransactionInstruction {
+  const data = Buffer.alloc(5);
+  data.writeUInt8(2, 0);
+  data.writeUInt32LE(units, 1);
+  return new TransactionInstruction({ programId: COMPUTE_BUDGET_PROGRAM, keys: [], data });
+}
+const COMPUTE_BUDGET_PROGRAM = new PublicKey("ComputeBudget111111111111111111111111111111");
+
+/** `mark_series` for up to four series, paid by `caller` (anyone may mark). */
+export async function markSeriesIx(
+  p: VaultProgram,
+  caller: PublicKey,
+  vaultKey: PublicKey,
+  vault: { book: PublicKey; oracle: PublicKey },
+  ids: bigint[],
+): Promise<TransactionInstruction> {
+  return p.methods
+    .markSeries(ids.map((id) => new BN(id.toString())))
+    .accountsPartial({ caller, vault: vaultKey, book: vault.book, oracle: vault.oracle })
+    .instruction();
+}

@@ -3,6 +3,9 @@ import {
   countdown,
   explainError,
   formatUnits,
+  markBatches,
+  staleSeries,
+  type MarkView,
   parseAmount,
   percentOf,
   ringInOrder,
@@ -14,7 +17,7 @@ import {
 } from "./logic";
 
 // The same table is asserted against the program's Rust math in
-// programs/hedge_vault/src/math/money.rs (share_vectors_shared_with_the_dapp).
+// crates/hedge-math/src/money.rs (share_vectors_shared_with_the_dapp).
 const SHARE_VECTORS: [bigint, bigint, bigint, bigint, bigint][] = [
   [1_000_000n, 0n, 0n, 1_000_000_000n, 1_000n],
   [1_000_000_000n, 1_000_000_000n, 1_000_000_000_000n, 1_000_000_000_000n, 1_000_000n],
@@ -119,5 +122,35 @@ describe("hedge log order", () => {
     // 6 written into 4 slots: slots hold [4, 5, 2, 3].
     expect(ringInOrder([4, 5, 2, 3], 6)).toEqual([2, 3, 4, 5]);
     expect(ringInOrder([9, 9], 0)).toEqual([]);
+  });
+});
+
+describe("staleSeries (the program's freshness rule)", () => {
+  const oracle = { price: 100_000_000n, conf: 50_000n, expo: -6 };
+  const fresh: MarkView = {
+    seriesId: 1n,
+    open: true,
+    price: 100_000_000n,
+    expo: -6,
+    epoch: 3n,
+    validUntil: 1_000n,
+    windowBps: 300n,
+  };
+  it("keeps fresh marks and closed series", () => {
+    expect(staleSeries([fresh], 3n, oracle, 900)).toEqual([]);
+    expect(staleSeries([{ ...fresh, open: false, price: 0n }], 3n, oracle, 900)).toEqual([]);
+  });
+  it("names each way a mark goes stale", () => {
+    expect(staleSeries([{ ...fresh, price: 0n }], 3n, oracle, 900)).toEqual([1n]);
+    expect(staleSeries([fresh], 4n, oracle, 900)).toEqual([1n]);
+    expect(staleSeries([{ ...fresh, expo: -8 }], 3n, oracle, 900)).toEqual([1n]);
+    expect(staleSeries([fresh], 3n, oracle, 1_001)).toEqual([1n]);
+    // The band's high edge at +3% exactly is inside; one unit more is out.
+    expect(staleSeries([fresh], 3n, { ...oracle, price: 103_000_000n - 50_000n }, 900)).toEqual([]);
+    expect(staleSeries([fresh], 3n, { ...oracle, price: 103_000_001n - 50_000n }, 900)).toEqual([1n]);
+    expect(staleSeries([fresh], 3n, { ...oracle, price: 97_000_000n + 49_999n }, 900)).toEqual([1n]);
+  });
+  it("batches by four", () => {
+    expect(markBatches([1n, 2n, 3n, 4n, 5n, 6n, 7n]).map((b) => b.length)).toEqual([4, 3]);
   });
 });

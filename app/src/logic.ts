@@ -178,3 +178,49 @@ export function ringInOrder<T>(records: T[], count: number): T[] {
   for (let k = count - n; k < count; k++) out.push(records[k % records.length]);
   return out;
 }
+
+/** What the freshness rule reads of one series' mark (the program's `Mark`). */
+export type MarkView = {
+  seriesId: bigint;
+  /** Active with open interest: only these need a fresh mark. */
+  open: boolean;
+  price: bigint;
+  expo: number;
+  epoch: bigint;
+  validUntil: bigint;
+  windowBps: bigint;
+};
+
+/** Most series one `mark_series` call re-marks (the program's `MAX_MARK_BATCH`). */
+export const MAX_MARK_BATCH = 4;
+
+/** Open series whose marks the program would call stale now (`MarksStale`): no mark, an
+ *  older risk epoch or another oracle exponent, past its life, or the oracle band
+ *  (price ± conf) outside its window ⌈p(1 − m)⌉..⌊p(1 + m)⌋. The dApp re-marks these
+ *  (anyone may) before an LP action, so a late keeper never blocks an LP. */
+export function staleSeries(
+  marks: MarkView[],
+  riskEpoch: bigint,
+  oracle: { price: bigint; conf: bigint; expo: number },
+  now: number,
+): bigint[] {
+  const low = oracle.price - oracle.conf;
+  const high = oracle.price + oracle.conf;
+  return marks
+    .filter((m) => m.open)
+    .filter((m) => {
+      if (m.price <= 0n || m.epoch !== riskEpoch || m.expo !== oracle.expo) return true;
+      if (BigInt(Math.floor(now)) > m.validUntil) return true;
+      const edgeLow = (m.price * (10_000n - m.windowBps) + 9_999n) / 10_000n;
+      const edgeHigh = (m.price * (10_000n + m.windowBps)) / 10_000n;
+      return low < edgeLow || high > edgeHigh;
+    })
+    .map((m) => m.seriesId);
+}
+
+/** Splits ids into `mark_series` batches. */
+export function markBatches(ids: bigint[]): bigint[][] {
+  const out: bigint[][] = [];
+  for (let i = 0; i < ids.length; i += MAX_MARK_BATCH) out.push(ids.slice(i, i + MAX_MARK_BATCH));
+  return out;
+}

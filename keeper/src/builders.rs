@@ -139,6 +139,37 @@ pub fn settle(caller: Pubkey, vault_key: Pubkey, vault: &Vault, series_id: u64) 
     )
 }
 
+/// The compute-unit limit of each instruction the keeper sends when simulation cannot
+/// measure it (a native local endpoint): the README's per-instruction CU table at
+/// n = 32 open series with a margin of about a third (the meter's counts are within
+/// ±10–20% of platform-tools'). The dApp holds the same numbers (`app/src/chain.ts`).
+pub fn cu_budget(instruction: &str) -> u32 {
+    match instruction {
+        "mark" => 280_000,
+        "rebalance" => 150_000,
+        "liquidate" => 200_000,
+        "settle" => 80_000,
+        _ => 200_000,
+    }
+}
+
+/// `mark_series` for up to `MAX_MARK_BATCH` series (anyone may send it).
+pub fn mark(caller: Pubkey, vault_key: Pubkey, vault: &Vault, series_ids: &[u64]) -> Instruction {
+    ix(
+        ha::MarkSeries {
+            caller,
+            vault: vault_key,
+            book: vault.book,
+            oracle: vault.oracle,
+            event_authority: event_authority(),
+            program: hedge_vault::ID,
+        },
+        hi::MarkSeries {
+            series_ids: series_ids.to_vec(),
+        },
+    )
+}
+
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
         program_id: hedge_vault::ID,

@@ -6,6 +6,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::Discriminator;
 use hedge_vault::error::VaultError;
 use hedge_vault::hedging;
+use hedge_vault::ledger::MAX_MARK_BATCH;
 use hedge_vault::oracle::{self, OraclePrice};
 use hedge_vault::state::{OptionBook, SeriesStatus, Vault};
 use hedge_vault::valuation::{self, Pricing};
@@ -56,6 +57,12 @@ pub fn decode_book(a: &Fetched) -> Result<OptionBook, DecodeError> {
 pub enum Action {
     /// `settle_series`: expired, with a settling price in the window.
     Settle { series_id: u64 },
+    /// `mark_series` for `ids[..count]`: marks stale or about to be (see
+    /// [`series_to_mark`]).
+    Mark {
+        ids: [u64; MAX_MARK_BATCH],
+        count: u8,
+    },
     /// `liquidate`: stressed margin below maintenance, or unwinding.
     Liquidate,
     /// `rebalance`: a hedge is due for this caller.
@@ -150,15 +157,26 @@ pub fn decide(
             )
         }
     };
+    // Marks first: liquidation and hedging read the book's sums, which need every open
+    // series' mark fresh, and exits and trades need them too.
+    let stale = series_to_mark(vault, book, &price, now);
+    if !stale.is_empty() {
+        let mut ids = [0u64; MAX_MARK_BATCH];
+        ids[..stale.len()].copy_from_slice(&stale);
+        return (
+            Action::Mark {
+                ids,
+                count: stale.len() as u8,
+            },
+            Assessment::default(),
+        );
+    }
     let pricing = Pricing::for_vault(vault, now);
     let assessment = assess(vault, book, &price, &pricing);
 
-    let mut fresh = *vault;
-    let mut fresh_book = *book;
-    let health_ok = valuation::refresh_locks(&mut fresh, &mut fresh_book, &price, &pricing)
-        .and_then(|_| valuation::stressed(&fresh, &fresh_book, &price, &pricing))
+    let health_ok = valuation::stressed(vault, book, &price, &pricing)
         .map(|s| {
-            let open = fresh_book.active().any(|x| x.open_interest > 0);
+            let open = book.active().any(|x| x.open_interest > 0);
             let healthy = valuation::meets_ratio(&s, vault.risk.maintenance_margin_bps);
             let recovered = valuation::meets_ratio(&s, vault.risk.target_margin_bps);
             if vault.unwind == 1 {
@@ -186,6 +204,41 @@ pub fn decide(
         Ok(()) => (Action::Rebalance, assessment),
         Err(e) => (Action::Nothing(Idle::NotDue(error_code(&e))), assessment),
     }
+}
+
+/// The open series whose marks the keeper should refresh now, most urgent first (at most
+/// `MAX_MARK_BATCH`): marks that are missing, stale, from an older risk epoch or oracle
+/// exponent, that have a third of their life left, or whose window the band is within a
+/// third of leaving. Marking ahead keeps LPs and traders from ever meeting
+/// `MarksStale`.
+pub fn series_to_mark(vault: &Vault, book: &OptionBook, band: &OraclePrice, now: i64) -> Vec<u64> {
+    let mut due: Vec<(i64, u64)> = book
+        .series
+        .iter()
+        .filter(|s| s.is_open())
+        .filter(|s| {
+            let m = &s.mark;
+            if m.price <= 0 || m.epoch != vault.risk_epoch || m.expo != band.expo {
+                return true;
+            }
+            // The window shrunk by a third on each side must still hold the band.
+            let keep = (m.window_bps as i128) * 2 / 3;
+            let p = m.price as i128;
+            let low = p * (10_000 - keep) / 10_000;
+            let high = p * (10_000 + keep) / 10_000;
+            // Re-mark with a third of the mark's life left.
+            let ahead = m.valid_until.saturating_sub(m.time) / 3;
+            now.saturating_add(ahead) >= m.valid_until
+                || (band.low().mantissa as i128) < low
+                || (band.high().mantissa as i128) > high
+        })
+        .map(|s| (s.mark.valid_until, s.series_id))
+        .collect();
+    due.sort_unstable();
+    due.into_iter()
+        .take(MAX_MARK_BATCH)
+        .map(|(_, id)| id)
+        .collect()
 }
 
 /// A fixed-point value as f64, for reports and metrics only.
@@ -273,6 +326,19 @@ mod tests {
         s
     }
 
+    /// Marks every active series at the world's oracle, as `mark_series` would.
+    fn mark_all(w: &mut World, now: i64) {
+        let data = legacy_account_data(&w.oracle);
+        let ids: Vec<u64> = w.book.active().map(|s| s.series_id).collect();
+        let key = w.oracle_key;
+        for chunk in ids.chunks(MAX_MARK_BATCH) {
+            hedge_vault::ledger::mark_series(&mut w.vault, &mut w.book, now, chunk, |v| {
+                oracle::load_checked_data(&key, &PYTH_LEGACY_PROGRAM_MAINNET, &data, v, now)
+            })
+            .unwrap();
+        }
+    }
+
     fn run(w: &World, now: i64, caller: &Pubkey) -> Action {
         let data = legacy_account_data(&w.oracle);
         let fetched = Fetched {
@@ -302,9 +368,54 @@ mod tests {
     }
 
     #[test]
+    fn mark_first_when_marks_are_stale_or_soon_will_be() {
+        let mut w = world();
+        w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        w.book.series[1] = series(2, false, 95.0, T0 + 30 * 86_400, 10);
+        let mut ids = [0u64; MAX_MARK_BATCH];
+        ids[..2].copy_from_slice(&[1, 2]);
+        assert_eq!(
+            run(&w, T0, &w.keeper),
+            Action::Mark { ids, count: 2 },
+            "unmarked open series"
+        );
+        mark_all(&mut w, T0);
+        assert_eq!(run(&w, T0, &w.keeper), Action::Rebalance);
+        // With a third of a 300-s life left: re-mark ahead of time.
+        w.oracle.publish_time = T0 + 200;
+        assert!(matches!(
+            run(&w, T0 + 200, &w.keeper),
+            Action::Mark { count: 2, .. }
+        ));
+        // A spot near the window's edge (2.5% of 3%): re-mark.
+        mark_all(&mut w, T0 + 200);
+        w.oracle.price = px(102.5);
+        assert!(matches!(
+            run(&w, T0 + 200, &w.keeper),
+            Action::Mark { count: 2, .. }
+        ));
+        // A new risk epoch retires every mark.
+        mark_all(&mut w, T0 + 200);
+        assert_eq!(run(&w, T0 + 200, &w.keeper), Action::Rebalance);
+        w.vault.risk_epoch += 1;
+        assert!(matches!(
+            run(&w, T0 + 200, &w.keeper),
+            Action::Mark { count: 2, .. }
+        ));
+        // Settlement still comes first.
+        w.book.series[2] = series(3, true, 100.0, T0 + 300, 1);
+        w.oracle.publish_time = T0 + 310;
+        assert_eq!(
+            run(&w, T0 + 310, &w.keeper),
+            Action::Settle { series_id: 3 }
+        );
+    }
+
+    #[test]
     fn rebalance_when_short_calls_and_only_for_keepers() {
         let mut w = world();
         w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        mark_all(&mut w, T0);
         assert_eq!(run(&w, T0, &w.keeper), Action::Rebalance);
         // Someone else: the fallback is not open yet (the vault hedged recently).
         w.vault.last_hedge_time = T0 - 30;
@@ -323,6 +434,7 @@ mod tests {
         // once overflowed the fixed-point math and blocked every rebalance).
         let mut w = world();
         w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        mark_all(&mut w, T0);
         w.vault.risk.delta_band_hard = hedge_vault::state::MAX_FX_ATOMS;
         w.vault.risk.max_hedge_per_call = hedge_vault::state::MAX_FX_ATOMS;
         w.vault.risk.delta_band_min = 0;
@@ -355,6 +467,7 @@ mod tests {
         w.vault.quote_assets = 10_000_000_000; // 10,000 quote
         w.book.series[0] = series(1, false, 100.0, T0 + 30 * 86_400, 500);
         w.oracle.price = px(60.0);
+        mark_all(&mut w, T0);
         assert_eq!(run(&w, T0, &w.keeper), Action::Liquidate);
         // A stranger is not sent to liquidate.
         assert_ne!(run(&w, T0, &Pubkey::new_unique()), Action::Liquidate);

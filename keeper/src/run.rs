@@ -276,6 +276,10 @@ impl Keeper {
             Action::Settle { series_id } => {
                 ("settle", builders::settle(me, key, &vault, series_id))
             }
+            Action::Mark { ids, count } => (
+                "mark",
+                builders::mark(me, key, &vault, &ids[..count as usize]),
+            ),
             Action::Rebalance | Action::Liquidate => {
                 let accounts = match HedgeAccounts::new(
                     key,
@@ -307,7 +311,12 @@ impl Keeper {
             .inc();
         let outcome = self
             .sender
-            .send(&[ix], &self.config.keypair, &[key, vault.dex_pool])
+            .send(
+                &[ix],
+                &self.config.keypair,
+                &[key, vault.dex_pool],
+                builders::cu_budget(name),
+            )
             .await;
         match outcome {
             SendOutcome::Landed { signature, slot } => {

@@ -97,12 +97,16 @@ impl Sender {
     }
 
     /// Sends `ixs` paid and signed by `payer`; `fee_accounts` are the writable accounts
-    /// whose recent fees set the price.
+    /// whose recent fees set the price. The compute-unit limit comes from the simulation
+    /// (with a margin); where simulation meters nothing (a native local endpoint reports
+    /// 0 units), it is `budget`, the instruction's entry in the CU table
+    /// ([`crate::builders::cu_budget`]).
     pub async fn send(
         &self,
         ixs: &[Instruction],
         payer: &Keypair,
         fee_accounts: &[Pubkey],
+        budget: u32,
     ) -> SendOutcome {
         let blockhash = match self.rpc.get_latest_blockhash().await {
             Ok(h) => h,
@@ -132,7 +136,10 @@ impl Sender {
                 None => SendOutcome::Transport(format!("simulation failed: {err}")),
             };
         }
-        let limit = unit_limit(sim.units_consumed.unwrap_or(MAX_COMPUTE_UNITS as u64));
+        let limit = match sim.units_consumed {
+            Some(0) | None => budget.min(MAX_COMPUTE_UNITS),
+            Some(units) => unit_limit(units),
+        };
         let recent: Vec<u64> = match self.rpc.get_recent_prioritization_fees(fee_accounts).await {
             Ok(f) => f.iter().map(|f| f.prioritization_fee).collect(),
             Err(e) => return SendOutcome::Transport(format!("getRecentPrioritizationFees: {e}")),

@@ -90,8 +90,8 @@ async fn deploy_script_plans_applies_is_idempotent_and_reports_mismatches() {
     v["dexPool"] = json!(s.info.pool);
     v["keepers"] = json!([s.info.keeper]);
     v["series"] = json!([
-        { "kind": "call", "strike": "110", "expiry": expiry, "ivPpm": 600000, "maxOpenInterest": "1000000000000" },
-        { "kind": "put", "strike": "92.5", "expiry": expiry, "ivPpm": 650000, "maxOpenInterest": "1000000000000" },
+        { "kind": "call", "strike": "110", "expiry": expiry, "ivPpm": 600000, "maxOpenInterest": "1000000000000", "minTradeSize": "1" },
+        { "kind": "put", "strike": "92.5", "expiry": expiry, "ivPpm": 650000, "maxOpenInterest": "1000000000000", "minTradeSize": "1" },
     ]);
     let config_file = dir.join("deploy.json");
     write_config(&config_file, &config);
@@ -233,7 +233,7 @@ async fn deploy_script_plans_applies_is_idempotent_and_reports_mismatches() {
     v["series"]
         .as_array_mut()
         .unwrap()
-        .push(json!({ "kind": "call", "strike": "120", "expiry": expiry, "ivPpm": 600000, "maxOpenInterest": "1" }));
+        .push(json!({ "kind": "call", "strike": "120", "expiry": expiry, "ivPpm": 600000, "maxOpenInterest": "1", "minTradeSize": "1" }));
     let bad_file = dir.join("deploy-mismatch.json");
     write_config(&bad_file, &bad);
     let (code, out, err) = run(args(&bad_file, &[])).await;

@@ -110,6 +110,16 @@ pub struct User {
     pub shares: Pubkey,
 }
 
+impl Clone for User {
+    fn clone(&self) -> Self {
+        User {
+            kp: self.kp.insecure_clone(),
+            quote: self.quote,
+            shares: self.shares,
+        }
+    }
+}
+
 impl User {
     pub fn key(&self) -> Pubkey {
         self.kp.pubkey()
@@ -397,6 +407,12 @@ impl VaultFixture {
         self.env.touched.insert(key);
     }
 
+    /// Publishes the current price again at the current time (a heartbeat update).
+    pub async fn publish(&mut self) {
+        let p = self.oracle_state.price;
+        self.set_price(p).await;
+    }
+
     /// Publishes a fresh price at the current time.
     pub async fn set_price(&mut self, price: i64) {
         self.oracle_state.price = price;
@@ -601,6 +617,7 @@ impl VaultFixture {
             expiry: self.now + days * 86_400,
             iv_ppm,
             max_open_interest: 1_000 * ONE_UNDERLYING,
+            min_trade_size: 1,
         };
         self.list_series_as(&authority, args)
             .await
@@ -617,6 +634,24 @@ impl VaultFixture {
         let ix = anchor_ix(
             self.manage_accounts(&admin.pubkey()),
             hi::SetSeriesIv { series_id, iv_ppm },
+        );
+        self.env.send(&[ix], &[admin]).await
+    }
+
+    pub async fn set_series_limits_as(
+        &mut self,
+        admin: &Keypair,
+        series_id: u64,
+        max_open_interest: u64,
+        min_trade_size: u64,
+    ) -> TxResult {
+        let ix = anchor_ix(
+            self.manage_accounts(&admin.pubkey()),
+            hi::SetSeriesLimits {
+                series_id,
+                max_open_interest,
+                min_trade_size,
+            },
         );
         self.env.send(&[ix], &[admin]).await
     }
@@ -713,6 +748,45 @@ impl VaultFixture {
     ) -> TxResult {
         let ix = self.sell_ix(trader, series_id, size, min_proceeds);
         self.env.send(&[ix], &[&trader.kp]).await
+    }
+
+    pub fn mark_series_ix(&self, caller: &Pubkey, series_ids: &[u64]) -> Instruction {
+        anchor_ix(
+            ha::MarkSeries {
+                caller: *caller,
+                vault: self.vault,
+                book: self.book,
+                oracle: self.oracle,
+                event_authority: event_authority(),
+                program: hedge_vault::ID,
+            },
+            hi::MarkSeries {
+                series_ids: series_ids.to_vec(),
+            },
+        )
+    }
+
+    /// `mark_series` for these series (paid by the payer).
+    pub async fn mark_series(&mut self, series_ids: &[u64]) -> TxResult {
+        let payer = self.env.payer();
+        let ix = self.mark_series_ix(&payer.pubkey(), series_ids);
+        self.env.send(&[ix], &[]).await
+    }
+
+    /// Re-marks every active series at the current oracle, in batches (what a keeper
+    /// does before the marks go stale).
+    pub async fn mark_all(&mut self) {
+        let ids: Vec<u64> = self
+            .book_state()
+            .await
+            .series
+            .iter()
+            .filter(|s| s.status() == hedge_vault::state::SeriesStatus::Active)
+            .map(|s| s.series_id)
+            .collect();
+        for chunk in ids.chunks(hedge_vault::ledger::MAX_MARK_BATCH) {
+            self.mark_series(chunk).await.expect("mark_series");
+        }
     }
 
     pub async fn settle(&mut self, series_id: u64) -> TxResult {

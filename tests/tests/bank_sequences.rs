@@ -78,6 +78,8 @@ enum Step {
     Donate {
         amount: u64,
     },
+    /// `mark_series` on every active series (as a keeper does).
+    Mark,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -103,6 +105,7 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (0..TRADERS, 0..2usize).prop_map(|(trader, series)| Step::Exercise { trader, series }),
         1 => Just(Step::Liquidate),
         1 => quote.prop_map(|amount| Step::Donate { amount }),
+        5 => Just(Step::Mark),
     ]
 }
 
@@ -131,13 +134,20 @@ fn band_of(v: &Vault) -> OraclePrice {
     }
 }
 
-/// (NAV, value per share) at the vault's last accepted price.
-fn share_value(v: &Vault, book: &OptionBook, supply: u64, now: i64) -> (u64, (u64, u64)) {
+/// (NAV, value per share) at the vault's last accepted price, as an exit would value it
+/// (fresh marks; else liabilities at the locks, as on a stale oracle); `None` when the
+/// program could not value an exit (`MarksStale`).
+fn share_value(v: &Vault, book: &OptionBook, supply: u64, now: i64) -> Option<(u64, (u64, u64))> {
+    let nav = exit_nav(v, book, &band_of(v), now)?;
+    Some((nav, share_price(nav, supply).unwrap()))
+}
+
+fn exit_nav(v: &Vault, book: &OptionBook, band: &OraclePrice, now: i64) -> Option<u64> {
     let pricing = Pricing::for_vault(v, now);
-    let nav = valuation::nav(v, book, &band_of(v), &pricing)
-        .unwrap()
-        .nav();
-    (nav, share_price(nav, supply).unwrap())
+    valuation::nav(v, book, band, &pricing)
+        .or_else(|_| valuation::nav_for_exit(v, book, band, false, &pricing))
+        .ok()
+        .map(|n| n.nav())
 }
 
 fn not_lower(a: (u64, u64), b: (u64, u64)) -> bool {
@@ -302,8 +312,21 @@ impl Case<'_> {
                 f.exercise(&self.traders[trader], id).await
             }
             Step::Liquidate => {
-                let ix = f.liquidate_ix(&self.keeper.pubkey(), Some(self.keeper_quote));
-                f.env.send(&[ix], &[self.keeper]).await
+                // As a keeper: re-mark the active series, then liquidate, in one transaction.
+                let mut ixs = Vec::new();
+                let ids: Vec<u64> = book_now.active().map(|s| s.series_id).collect();
+                if !ids.is_empty() {
+                    ixs.push(f.mark_series_ix(&self.keeper.pubkey(), &ids));
+                }
+                ixs.push(f.liquidate_ix(&self.keeper.pubkey(), Some(self.keeper_quote)));
+                f.env.send(&ixs, &[self.keeper]).await
+            }
+            Step::Mark => {
+                let ids: Vec<u64> = book_now.active().map(|s| s.series_id).collect();
+                if ids.is_empty() {
+                    return Ok(true);
+                }
+                f.mark_series(&ids).await
             }
             Step::Donate { amount } => {
                 let donor = &self.traders[0];
@@ -363,11 +386,11 @@ impl Case<'_> {
                 // Valued at the price this step accepted, before and after: the other
                 // LPs' shares never lose value.
                 let band_now = band_of(&v1);
-                let pricing = Pricing::for_vault(&v1, f.now);
-                let nav0 = valuation::nav(v0, book0, &band_now, &pricing)
-                    .unwrap()
-                    .nav();
-                let (_, p1) = share_value(&v1, &book1, supply1, f.now);
+                let nav0 = exit_nav(v0, book0, &band_now, f.now).ok_or(format!(
+                    "INVARIANT: {step:?} landed without an exit NAV before it"
+                ))?;
+                let (_, p1) = share_value(&v1, &book1, supply1, f.now)
+                    .ok_or(format!("INVARIANT: no exit NAV right after {step:?}"))?;
                 let p0 = share_price(nav0, supply0).unwrap();
                 if !not_lower(p1, p0) {
                     return Err(format!(
@@ -452,10 +475,16 @@ impl Case<'_> {
                 v.locked_quote, v.settled_payouts_owed
             ));
         }
+        // The book's sums are exactly the sum of the series' shares.
+        if book.summary.agg.get() != valuation::recomputed_sums(&v, &book).unwrap() {
+            return Err("INVARIANT: the book's sums differ from a recomputation".into());
+        }
         if v.last_price > 0 {
             let pricing = Pricing::for_vault(&v, f.now);
             let total = valuation::total_collateral(&v, &band_of(&v), &pricing).unwrap();
-            let (nav, price) = share_value(&v, &book, supply, f.now);
+            let Some((nav, price)) = share_value(&v, &book, supply, f.now) else {
+                return Ok(());
+            };
             let mut lp_claims = 0u128;
             for (i, lp) in self.lps.iter().enumerate() {
                 let shares = f.balance(lp.shares).await + self.requests[i].unwrap_or(0);
@@ -669,6 +698,7 @@ fn random_sequences_through_the_bank() {
         "Rebalance",
         "Settle",
         "Exercise",
+        "Mark",
     ] {
         assert!(
             tally.landed.get(k).copied().unwrap_or(0) > 0,

@@ -240,6 +240,8 @@ enum MathInput {
     Intrinsic(bool, DecimalPrice, DecimalPrice, u8),
     Dex(u64, u64, u64, u64, u64),
     QuoteAmount(DecimalPrice, u64, u8, u8),
+    /// A mark, a share of it and the book's bounds from it.
+    Mark(BsmInputs, u64, u64, u64, Fx, Fx),
 }
 
 /// Mostly extreme values: the edges are where overflow hides.
@@ -286,7 +288,27 @@ fn fx(rng: &mut TestRng) -> Fx {
 }
 
 fn math_input(rng: &mut TestRng) -> MathInput {
-    match rng.random_range(0..7) {
+    match rng.random_range(0..8) {
+        7 => MathInput::Mark(
+            BsmInputs {
+                kind: if rng.random_bool(0.5) {
+                    OptionKind::Call
+                } else {
+                    OptionKind::Put
+                },
+                spot: price(rng),
+                strike: price(rng),
+                vol: fx(rng),
+                rate: fx(rng),
+                div_yield: fx(rng),
+                time_s: fx(rng),
+            },
+            edgy_u64(rng),
+            edgy_u64(rng),
+            edgy_u64(rng),
+            fx(rng),
+            fx(rng),
+        ),
         0 => MathInput::Bsm(BsmInputs {
             kind: if rng.random_bool(0.5) {
                 OptionKind::Call
@@ -327,6 +349,36 @@ fn math_input(rng: &mut TestRng) -> MathInput {
 
 fn math_target(input: &MathInput) -> Result<(), String> {
     match *input {
+        MathInput::Mark(i, window, shock, oi, x, reference) => {
+            use hedge_vault::math::marks;
+            let request = marks::MarkRequest {
+                kind: i.kind,
+                strike: i.strike,
+                vol: i.vol,
+                vol_shock: i.rate,
+                rate: i.rate,
+                div_yield: i.div_yield,
+                time_s: i.time_s.floor_int(),
+                mid: i.spot,
+                window_bps: window % 20_000,
+                spot_shock_bps: shock % 20_000,
+                quote_decimals: (oi % 13) as u8,
+            };
+            if let Ok(m) = marks::mark(&request) {
+                if m.bound_up < Fx::ZERO || m.bound_down < Fx::ZERO {
+                    return Err(format!("negative bound {m:?}"));
+                }
+                let r = marks::Reference {
+                    spot: reference.abs(),
+                    time: 0,
+                };
+                if let Ok(share) = marks::contribution(&m, 0, i.vol, oi, (window % 19) as u8, &r) {
+                    let _ = share.liabilities(x, x.abs(), i.time_s.floor_int(), &r);
+                    let _ = share.options_delta(x);
+                    let _ = share.add(&share).and_then(|a| a.sub(&share));
+                }
+            }
+        }
         MathInput::Bsm(i) => {
             if let Ok(g) = bsm::greeks(&i) {
                 if g.price.value < Fx::ZERO {

@@ -1,6 +1,6 @@
 //! Stateful property test of the vault's bookkeeping: random sequences of deposits,
-//! withdrawal requests, claims and cancels, option buys and sell-backs, oracle moves,
-//! time, rebalances, settlements, exercises, liquidations and donations, run on the
+//! withdrawal requests, claims and cancels, option buys and sell-backs, marks, oracle
+//! moves, time, rebalances, settlements, exercises, liquidations and donations, run on the
 //! program's own pure state logic (`hedge_vault::ledger`, the functions every handler
 //! calls). Token balances, the pool (the CPMM curve of `hedge_vault::dex`), the share
 //! mint and the clock are modelled here; a failed instruction is rolled back, as the
@@ -89,6 +89,8 @@ enum Step {
     Donate {
         amount: u64,
     },
+    /// `mark_series` on every active series (as a keeper does).
+    Mark,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -116,8 +118,10 @@ fn step() -> impl Strategy<Value = Step> {
         3 => prop::bool::weighted(0.8).prop_map(|by_keeper| Step::Rebalance { by_keeper }),
         2 => series.clone().prop_map(|series| Step::Settle { series }),
         2 => (trader, series).prop_map(|(trader, series)| Step::Exercise { trader, series }),
-        1 => Just(Step::Liquidate),
+        2 => Just(Step::Liquidate),
         1 => quote.prop_map(|amount| Step::Donate { amount }),
+        // Keepers mark often: time and spot moves make marks stale.
+        6 => Just(Step::Mark),
     ]
 }
 
@@ -330,14 +334,16 @@ impl World {
         self.pool_quote = (k * ratio).sqrt() as u64;
     }
 
-    /// NAV at the conservative side and the value-per-share fraction, at the price the
-    /// vault last accepted (what an exit would use if the oracle were fresh).
-    fn share_value(&self, band: &OraclePrice) -> (u64, (u64, u64)) {
+    /// NAV for exits and the value-per-share fraction at `band`, as an exit would value
+    /// them (fresh marks; else, as on a stale oracle, liabilities at the locks). `None`
+    /// when the program could not value an exit now (`MarksStale`).
+    fn share_value(&self, band: &OraclePrice) -> Option<(u64, (u64, u64))> {
         let pricing = Pricing::for_vault(&self.vault, self.now);
         let nav = valuation::nav(&self.vault, &self.book, band, &pricing)
-            .unwrap()
+            .or_else(|_| valuation::nav_for_exit(&self.vault, &self.book, band, false, &pricing))
+            .ok()?
             .nav();
-        (nav, share_price(nav, self.supply).unwrap())
+        Some((nav, share_price(nav, self.supply).unwrap()))
     }
 
     fn last_band(&self) -> OraclePrice {
@@ -372,7 +378,9 @@ impl World {
                 let before = share_price(nav, self.supply).unwrap();
                 // Also at the conservative NAV (what exits are paid at).
                 let band = self.last_band();
-                let (_, conservative_before) = w.share_value(&band);
+                let (_, conservative_before) = w
+                    .share_value(&band)
+                    .ok_or("INVARIANT: a deposit succeeded without an exit NAV")?;
                 self.quote_tokens += amount;
                 let shares =
                     ledger::credit_deposit(&mut self.vault, amount, nav, self.supply).map_err(e)?;
@@ -382,7 +390,9 @@ impl World {
                 // depositor's rounding loss is under one share's value (< 1 atom).
                 let after = share_price(nav + amount, self.supply).unwrap();
                 check_not_lower(after, before, "deposit lowered the share value")?;
-                let (_, conservative_after) = self.share_value(&band);
+                let (_, conservative_after) = self
+                    .share_value(&band)
+                    .ok_or("INVARIANT: no exit NAV right after a deposit")?;
                 check_not_lower(
                     conservative_after,
                     conservative_before,
@@ -425,7 +435,7 @@ impl World {
                 let band_before = self.exit_price(&self.vault).ok();
                 let payout = ledger::claim_withdraw(
                     &mut self.vault,
-                    &mut self.book,
+                    &self.book,
                     now,
                     self.supply,
                     &request,
@@ -433,7 +443,14 @@ impl World {
                 )
                 .map_err(e)?;
                 let (nav_before, price_before) = match band_before {
-                    Some((band, _)) => w.share_value(&band),
+                    Some((band, fresh)) => {
+                        let pricing = Pricing::for_vault(&w.vault, now);
+                        let nav =
+                            valuation::nav_for_exit(&w.vault, &w.book, &band, fresh, &pricing)
+                                .map_err(|_| "INVARIANT: a claim succeeded without an exit NAV")?
+                                .nav();
+                        (nav, share_price(nav, w.supply).unwrap())
+                    }
                     None => return Err("INVARIANT: a claim succeeded without an exit price".into()),
                 };
                 self.supply -= request.shares;
@@ -459,8 +476,13 @@ impl World {
                     ));
                 }
                 // The remaining shares are worth no less (same price, same time).
-                let (band, _) = band_before.unwrap();
-                let (_, price_after) = self.share_value(&band);
+                let (band, fresh) = band_before.unwrap();
+                let pricing = Pricing::for_vault(&self.vault, now);
+                let nav_after =
+                    valuation::nav_for_exit(&self.vault, &self.book, &band, fresh, &pricing)
+                        .map_err(|_| "INVARIANT: no exit NAV right after a claim")?
+                        .nav();
+                let price_after = share_price(nav_after, self.supply).unwrap();
                 let _ = nav_before;
                 check_not_lower(
                     price_after,
@@ -620,6 +642,16 @@ impl World {
                     .ok_or("INVARIANT: exercise paid more quote than the vault holds")?;
             }
             Step::Liquidate => {
+                // As a keeper: re-mark every active series, then liquidate (one
+                // transaction; a failure of either rolls both back).
+                let ids: Vec<u64> = self.book.active().map(|s| s.series_id).collect();
+                for chunk in ids.chunks(ledger::MAX_MARK_BATCH) {
+                    let w = self.clone();
+                    ledger::mark_series(&mut self.vault, &mut self.book, now, chunk, |v| {
+                        w.price(v)
+                    })
+                    .map_err(e)?;
+                }
                 let w = self.clone();
                 let keeper = self.keeper;
                 let plan = ledger::plan_liquidation(
@@ -648,6 +680,19 @@ impl World {
             }
             Step::Donate { amount } => {
                 self.quote_tokens += amount;
+            }
+            Step::Mark => {
+                let ids: Vec<u64> = self.book.active().map(|s| s.series_id).collect();
+                if ids.is_empty() {
+                    return Err("nothing to mark".into());
+                }
+                for chunk in ids.chunks(ledger::MAX_MARK_BATCH) {
+                    let w = self.clone();
+                    ledger::mark_series(&mut self.vault, &mut self.book, now, chunk, |v| {
+                        w.price(v)
+                    })
+                    .map_err(e)?;
+                }
             }
         }
         Ok(())
@@ -734,6 +779,44 @@ impl World {
                 v.locked_quote, v.settled_payouts_owed
             ));
         }
+        // The book's sums are exactly the sum of the series' shares.
+        let recomputed = valuation::recomputed_sums(v, &self.book).map_err(|e| e.to_string())?;
+        if self.book.summary.agg.get() != recomputed {
+            return Err("INVARIANT: the book's sums differ from a recomputation".into());
+        }
+        // With fresh marks at the last accepted band, NAV's liability bounds contain a
+        // full re-pricing of every open series at both ends of the band.
+        if v.last_price > 0 {
+            let band = self.last_band();
+            let pricing = Pricing::for_vault(v, self.now);
+            if let (Ok(exit), Ok(deposit)) = (
+                valuation::nav(v, &self.book, &band, &pricing),
+                valuation::nav_for_deposit(v, &self.book, &band, &pricing),
+            ) {
+                let at = |spot| -> Result<u64, String> {
+                    let mut total = v.settled_payouts_owed;
+                    for s in self.book.series.iter().filter(|s| s.is_open()) {
+                        let value = valuation::unit_value(s, spot, s.iv_ppm, &pricing)
+                            .map_err(|e| e.to_string())?;
+                        total += valuation::quote_amount(
+                            value,
+                            s.open_interest,
+                            &pricing,
+                            hedge_vault::math::Rounding::Down,
+                        )
+                        .map_err(|e| e.to_string())?;
+                    }
+                    Ok(total)
+                };
+                let (lo, hi) = (at(band.low())?, at(band.high())?);
+                if exit.liabilities < lo.max(hi) || deposit.liabilities > lo.min(hi) + 1 {
+                    return Err(format!(
+                        "INVARIANT: liability bounds [{}, {}] miss a full re-pricing [{lo}, {hi}]",
+                        deposit.liabilities, exit.liabilities
+                    ));
+                }
+            }
+        }
         // Claims ≤ assets: what holders are owed plus what every LP's shares are worth
         // at NAV never exceeds what the vault holds, valued at the last accepted price.
         if v.last_price > 0 {
@@ -741,7 +824,9 @@ impl World {
             let pricing = Pricing::for_vault(v, self.now);
             let total =
                 valuation::total_collateral(v, &band, &pricing).map_err(|e| e.to_string())?;
-            let (nav, price) = self.share_value(&band);
+            let Some((nav, price)) = self.share_value(&band) else {
+                return Ok(());
+            };
             let lp_claims: u128 = self
                 .lp_shares
                 .iter()
@@ -796,6 +881,7 @@ fn kind(s: &Step) -> &'static str {
         Step::Exercise { .. } => "exercise",
         Step::Liquidate => "liquidate",
         Step::Donate { .. } => "donation",
+        Step::Mark => "mark_series",
     }
 }
 
@@ -891,6 +977,7 @@ fn random_sequences_keep_the_invariants() {
         "settle_series",
         "exercise",
         "liquidate",
+        "mark_series",
     ] {
         let n = tally.ok.get(k).copied().unwrap_or(0);
         assert!(n * 500 >= tally.sequences, "{k} succeeded only {n} times");
@@ -959,6 +1046,7 @@ fn a_full_cycle_succeeds_step_by_step() {
             trader: 0,
             series: 0,
         },
+        Step::Mark,
         Step::ClaimWithdraw { lp: 1 },
     ];
     for s in &steps {
@@ -1014,6 +1102,8 @@ fn a_forced_settlement_leaves_the_sale_enough_to_pay_holders() {
             conf_bps: 1,
             arbitraged: true,
         },
+        // The move left every mark's window: a keeper re-marks, then liquidates.
+        Step::Mark,
         Step::Liquidate,
     ];
     for s in &steps {

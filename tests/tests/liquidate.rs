@@ -20,12 +20,12 @@ fn band(f: &VaultFixture) -> OraclePrice {
     }
 }
 
-/// Stressed assets / liabilities (with today's locks), as the program computes it.
+/// Stressed assets / liabilities from the book's marks (which must be fresh), as the
+/// program computes it.
 async fn health(f: &mut VaultFixture) -> f64 {
-    let mut v = f.vault_state().await;
-    let mut book = f.book_state().await;
+    let v = f.vault_state().await;
+    let book = f.book_state().await;
     let pricing = Pricing::for_vault(&v, f.now);
-    valuation::refresh_locks(&mut v, &mut book, &band(f), &pricing).unwrap();
     let s = valuation::stressed(&v, &book, &band(f), &pricing).unwrap();
     if s.liabilities == 0 {
         f64::INFINITY
@@ -104,10 +104,19 @@ async fn crash_then_liquidate_until_healthy() {
         VaultError::NotKeeper,
     );
 
-    // Spot drops 40% in one step.
+    // Spot drops 40% in one step: every mark is outside its window, so the keeper must
+    // re-mark before liquidating (refused by name, nothing changed).
     b.f.advance(60).await;
     b.f.set_price(px(60.0)).await;
     b.f.arb_pool_to(60.0).await;
+    let snap = b.f.snapshot(&[log, keeper_quote]).await;
+    let ix = b.f.liquidate_ix(&keeper.pubkey(), Some(keeper_quote));
+    assert_vault_error(
+        &b.f.env.send(&[ix], &[&keeper]).await,
+        VaultError::MarksStale,
+    );
+    assert_eq!(b.f.snapshot(&[log, keeper_quote]).await, snap);
+    b.f.mark_all().await;
     let mut h = health(&mut b.f).await;
     assert!(h < 1.10, "health after the crash {h}");
 
@@ -174,6 +183,7 @@ async fn insolvency_cuts_holders_pro_rata() {
     b.f.advance(60).await;
     b.f.set_price(px(20.0)).await;
     b.f.arb_pool_to(20.0).await;
+    b.f.mark_all().await;
     let mut haircut_seen = false;
     for _ in 0..3 {
         let ix = b.f.liquidate_ix(&keeper.pubkey(), Some(keeper_quote));

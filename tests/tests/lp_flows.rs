@@ -222,6 +222,7 @@ async fn claim_fails_without_free_collateral_and_loses_nothing() {
     f.request_withdraw(&lp, shares).await.unwrap();
     f.advance(3_600).await;
     f.set_price(px(100.0)).await;
+    f.mark_all().await;
     let req = f.withdrawal_pda(&lp.key());
     let before = f.snapshot(&[lp.quote, req]).await;
     assert_vault_error(

@@ -36,6 +36,7 @@ async fn world() -> World {
     f.request_withdraw(&lp, 1_000_000).await.unwrap();
     f.advance(86_400 + 10).await;
     f.set_price(px(100.0)).await;
+    f.mark_all().await;
     World {
         f,
         lp,

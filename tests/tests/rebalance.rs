@@ -292,6 +292,7 @@ async fn keeper_fallback_before_and_after_the_grace_period() {
     // |Δ| is past the hard band, but keepers still have time.
     h.f.advance(300).await;
     h.f.set_price(px(100.0)).await;
+    h.f.mark_all().await;
     let snap = h.f.snapshot(&[log, anyone.quote]).await;
     assert_vault_error(
         &h.f.rebalance(&anyone.kp, Some(anyone.quote)).await,
@@ -301,6 +302,7 @@ async fn keeper_fallback_before_and_after_the_grace_period() {
     // After the grace period anyone may hedge, for a capped bounty.
     h.f.advance(301).await;
     h.f.set_price(px(100.0)).await;
+    h.f.mark_all().await;
     let v0 = h.f.vault_state().await;
     h.f.rebalance(&anyone.kp, Some(anyone.quote)).await.unwrap();
     let bounty = h.f.balance(anyone.quote).await;
@@ -341,6 +343,7 @@ async fn thirty_step_price_path() {
         h.f.advance(3_600).await;
         h.f.set_price(px(p)).await;
         h.f.arb_pool_to(p).await;
+        h.f.mark_all().await;
         let before = delta(&mut h.f).await;
         match h.f.rebalance(&keeper, None).await {
             Ok(()) => {
@@ -422,6 +425,7 @@ async fn a_price_move_triggers_a_hedge_inside_the_band() {
     // A 1% move: inside the band and under the 2% trigger.
     h.f.set_price(px(101.0)).await;
     h.f.arb_pool_to(101.0).await;
+    h.f.mark_all().await;
     let log = h.f.hedge_log;
     let snap = h.f.snapshot(&[log]).await;
     assert_vault_error(
@@ -432,6 +436,7 @@ async fn a_price_move_triggers_a_hedge_inside_the_band() {
     // A 3% move since the last hedge: due, although |Δ| is far inside the band.
     h.f.set_price(px(103.0)).await;
     h.f.arb_pool_to(103.0).await;
+    h.f.mark_all().await;
     h.f.rebalance(&keeper, None).await.unwrap();
     assert_eq!(h.f.hedge_log_state().await.count, 2);
 }

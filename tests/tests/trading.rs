@@ -252,6 +252,7 @@ async fn series_admin_errors() {
         expiry: f.now + 86_400,
         iv_ppm: 500_000,
         max_open_interest: ONE_UNDERLYING,
+        min_trade_size: 1,
     };
     let before = f.snapshot(&[]).await;
     assert_vault_error(
@@ -312,6 +313,20 @@ async fn series_admin_errors() {
                 ..good
             },
             VaultError::ZeroAmount,
+        ),
+        (
+            ListSeriesArgs {
+                min_trade_size: 0,
+                ..good
+            },
+            VaultError::InvalidMinTradeSize,
+        ),
+        (
+            ListSeriesArgs {
+                min_trade_size: ONE_UNDERLYING + 1,
+                ..good
+            },
+            VaultError::InvalidMinTradeSize,
         ),
     ] {
         assert_vault_error(&f.list_series_as(&authority, args).await, want);

@@ -102,6 +102,7 @@ async fn lifecycle(oracle_kind: OracleKind, quote_kind: TokenKind) {
     // The oracle moves up a day later.
     f.advance(86_400).await;
     f.set_price(px(120.0)).await;
+    f.mark_all().await;
 
     // LP2 leaves through request and claim.
     let shares2 = f.balance(lp2.shares).await;
@@ -112,6 +113,7 @@ async fn lifecycle(oracle_kind: OracleKind, quote_kind: TokenKind) {
     assert_eq!(req.shares, shares2);
     f.advance(3_600).await;
     f.set_price(px(121.0)).await;
+    f.mark_all().await;
     let supply = f.share_supply().await;
     let v = f.vault_state().await;
     f.claim_withdraw(&lp2).await.unwrap();

@@ -9,7 +9,10 @@ import {
   ata,
   big,
   bn,
+  computeUnitLimit,
   createAtaIdempotent,
+  CU_LIMIT,
+  markSeriesIx,
   program,
   simulateEvents,
   withdrawalPda,
@@ -18,9 +21,11 @@ import {
   countdown,
   explainError,
   formatUnits,
+  markBatches,
   parseAmount,
   percentOf,
   sharesForValue,
+  staleSeries,
   type Explained,
 } from "../logic";
 import type { VaultData } from "../useVault";
@@ -63,13 +68,40 @@ function Progress({ tx, rpc }: { tx: TxState; rpc: string }) {
   );
 }
 
-function useSender(refresh: () => Promise<void>) {
+/** Series of `d` whose marks are stale now (see `staleSeries`). */
+function staleMarks(d: VaultData): bigint[] {
+  if (!d.oracle) return [];
+  const marks = d.series.map((s) => ({
+    seriesId: big(s.seriesId),
+    open: Number(s.status) === 1 && big(s.openInterest) > 0n,
+    price: big(s.mark.price),
+    expo: Number(s.mark.expo),
+    epoch: big(s.mark.epoch),
+    validUntil: big(s.mark.validUntil),
+    windowBps: big(s.mark.windowBps),
+  }));
+  return staleSeries(marks, big(d.vault.riskEpoch), d.oracle, Date.now() / 1000);
+}
+
+function useSender(refresh: () => Promise<void>, d: VaultData) {
   const { connection } = useConnection();
   const wallet = useWallet();
+  const anchorWallet = useAnchorWallet();
   const [tx, setTx] = useState<TxState>({ stage: "idle" });
   const busy = tx.stage === "signing" || tx.stage === "sending" || tx.stage === "confirming";
-  async function send(label: string, ixs: TransactionInstruction[]) {
-    if (!wallet.publicKey || !wallet.signTransaction) return;
+  /** Sends `ixs` with a compute-unit limit of `units`. Stale marks (a late keeper) are
+   *  re-marked first, in their own transactions: anyone may mark, and an LP action would
+   *  otherwise fail with `MarksStale`. */
+  async function send(label: string, ixs: TransactionInstruction[], units: number, needsMarks = true) {
+    if (!wallet.publicKey || !wallet.signTransaction || !anchorWallet) return;
+    for (const batch of needsMarks ? markBatches(staleMarks(d)) : []) {
+      const ix = await markSeriesIx(program(connection, anchorWallet), wallet.publicKey, d.key, d.vault, batch);
+      if (!(await sendOne("Refreshing prices", [computeUnitLimit(CU_LIMIT.markSeries), ix]))) return;
+    }
+    await sendOne(label, [computeUnitLimit(units), ...ixs]);
+  }
+  async function sendOne(label: string, ixs: TransactionInstruction[]): Promise<boolean> {
+    if (!wallet.publicKey || !wallet.signTransaction) return false;
     try {
       setTx({ stage: "signing", label });
       const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
@@ -82,8 +114,10 @@ function useSender(refresh: () => Promise<void>) {
       if (r.value.err) throw new Error(`Transaction failed: ${JSON.stringify(r.value.err)}`);
       setTx({ stage: "done", label, signature });
       await refresh();
+      return true;
     } catch (e) {
       setTx((prev) => ({ stage: "failed", label, signature: prev.signature, error: explainError(e) }));
+      return false;
     }
   }
   return { tx, busy, send };
@@ -92,7 +126,7 @@ function useSender(refresh: () => Promise<void>) {
 export function MyPosition({ d, rpc, refresh }: { d: VaultData; rpc: string; refresh: () => Promise<void> }) {
   const anchorWallet = useAnchorWallet();
   const { connection } = useConnection();
-  const { tx, busy, send } = useSender(refresh);
+  const { tx, busy, send } = useSender(refresh, d);
   const [now, setNow] = useState(Date.now() / 1000);
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now() / 1000), 1000);
@@ -132,7 +166,7 @@ export function MyPosition({ d, rpc, refresh }: { d: VaultData; rpc: string; ref
         })
         .instruction(),
     );
-    await send("Claim withdrawal", ixs);
+    await send("Claim withdrawal", ixs, CU_LIMIT.claimWithdraw);
   }
   async function cancel() {
     const p = program(connection, anchorWallet);
@@ -148,7 +182,7 @@ export function MyPosition({ d, rpc, refresh }: { d: VaultData; rpc: string; ref
         tokenProgram: d.quoteTokenProgram,
       })
       .instruction();
-    await send("Cancel withdrawal", [ix]);
+    await send("Cancel withdrawal", [ix], CU_LIMIT.cancelWithdraw, false);
   }
   return (
     <section aria-labelledby="pos-h" className="card">
@@ -194,7 +228,7 @@ export function MyPosition({ d, rpc, refresh }: { d: VaultData; rpc: string; ref
 export function DepositForm({ d, rpc, refresh }: { d: VaultData; rpc: string; refresh: () => Promise<void> }) {
   const anchorWallet = useAnchorWallet();
   const { connection } = useConnection();
-  const { tx, busy, send } = useSender(refresh);
+  const { tx, busy, send } = useSender(refresh, d);
   const [text, setText] = useState("");
   const [preview, setPreview] = useState<string | null>(null);
   useEffect(() => {
@@ -274,7 +308,7 @@ export function DepositForm({ d, rpc, refresh }: { d: VaultData; rpc: string; re
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          if (check.ok) await send("Deposit", await depositIxs(check.atoms));
+          if (check.ok) await send("Deposit", await depositIxs(check.atoms), CU_LIMIT.deposit);
         }}
       >
         <label htmlFor="deposit-amount">Amount (quote)</label>
@@ -317,7 +351,7 @@ export function DepositForm({ d, rpc, refresh }: { d: VaultData; rpc: string; re
 export function WithdrawForm({ d, rpc, refresh }: { d: VaultData; rpc: string; refresh: () => Promise<void> }) {
   const anchorWallet = useAnchorWallet();
   const { connection } = useConnection();
-  const { tx, busy, send } = useSender(refresh);
+  const { tx, busy, send } = useSender(refresh, d);
   const [text, setText] = useState("");
   const [mode, setMode] = useState<"shares" | "value">("shares");
   const [price, setPrice] = useState<{ nav: bigint; supply: bigint } | null>(null);
@@ -405,7 +439,7 @@ export function WithdrawForm({ d, rpc, refresh }: { d: VaultData; rpc: string; r
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          if (shares !== null) await send("Request withdrawal", [await requestIx(shares)]);
+          if (shares !== null) await send("Request withdrawal", [await requestIx(shares)], CU_LIMIT.requestWithdraw);
         }}
       >
         <fieldset>

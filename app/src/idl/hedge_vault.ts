@@ -477,6 +477,31 @@ export type HedgeVault = {
       "code": 6080,
       "msg": "Net delta is long but the vault holds no underlying to sell (it cannot short)",
       "name": "noInventoryToSell"
+    },
+    {
+      "code": 6081,
+      "msg": "A series' mark is stale (too old, the spot left its window, or the risk parameters or IV changed): call mark_series",
+      "name": "marksStale"
+    },
+    {
+      "code": 6082,
+      "msg": "The trade is below the series' minimum size",
+      "name": "tradeBelowMinimum"
+    },
+    {
+      "code": 6083,
+      "msg": "The vault already has its maximum number of series with open interest",
+      "name": "openSeriesCapReached"
+    },
+    {
+      "code": 6084,
+      "msg": "mark_series takes 1 to MAX_MARK_BATCH distinct listed series",
+      "name": "invalidMarkBatch"
+    },
+    {
+      "code": 6085,
+      "msg": "The minimum trade size must be at least 1 and at most the open-interest cap",
+      "name": "invalidMinTradeSize"
     }
   ],
   "events": [
@@ -651,6 +676,19 @@ export type HedgeVault = {
     },
     {
       "discriminator": [
+        205,
+        246,
+        180,
+        75,
+        118,
+        252,
+        50,
+        231
+      ],
+      "name": "seriesLimitsSet"
+    },
+    {
+      "discriminator": [
         234,
         122,
         29,
@@ -661,6 +699,19 @@ export type HedgeVault = {
         93
       ],
       "name": "seriesListed"
+    },
+    {
+      "discriminator": [
+        253,
+        204,
+        1,
+        109,
+        184,
+        97,
+        87,
+        158
+      ],
+      "name": "seriesMarked"
     },
     {
       "discriminator": [
@@ -1118,11 +1169,13 @@ export type HedgeVault = {
           "writable": true
         },
         {
+          "docs": [
+            "Read only: the claim reads the book's sums and locks."
+          ],
           "name": "book",
           "relations": [
             "vault"
-          ],
-          "writable": true
+          ]
         },
         {
           "name": "oracle"
@@ -2062,6 +2115,94 @@ export type HedgeVault = {
     {
       "accounts": [
         {
+          "docs": [
+            "Anyone may mark: it only refreshes valuations at the checked oracle price."
+          ],
+          "name": "caller",
+          "signer": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "book",
+          "relations": [
+            "vault"
+          ],
+          "writable": true
+        },
+        {
+          "name": "oracle"
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program"
+        }
+      ],
+      "args": [
+        {
+          "name": "seriesIds",
+          "type": {
+            "vec": "u64"
+          }
+        }
+      ],
+      "discriminator": [
+        152,
+        117,
+        16,
+        29,
+        53,
+        10,
+        87,
+        123
+      ],
+      "docs": [
+        "Re-marks up to `MAX_MARK_BATCH` series at the oracle price: each series' value,",
+        "greeks, bounds and stressed values (five option evaluations each), with the",
+        "book's sums and locks kept in step. Instructions that read the sums need every",
+        "open series' mark fresh.",
+        "",
+        "### Authority",
+        "- Anyone.",
+        "#### Special Errors",
+        "- `InvalidMarkBatch` (empty, too many or repeated ids), `SeriesNotFound`,",
+        "`SeriesNotActive`, the oracle's errors."
+      ],
+      "name": "markSeries"
+    },
+    {
+      "accounts": [
+        {
           "name": "signer",
           "signer": true
         },
@@ -2901,6 +3042,90 @@ export type HedgeVault = {
     {
       "accounts": [
         {
+          "name": "admin",
+          "signer": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "book",
+          "relations": [
+            "vault"
+          ],
+          "writable": true
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program"
+        }
+      ],
+      "args": [
+        {
+          "name": "seriesId",
+          "type": "u64"
+        },
+        {
+          "name": "maxOpenInterest",
+          "type": "u64"
+        },
+        {
+          "name": "minTradeSize",
+          "type": "u64"
+        }
+      ],
+      "discriminator": [
+        161,
+        115,
+        30,
+        48,
+        253,
+        103,
+        145,
+        198
+      ],
+      "docs": [
+        "Sets a series' open-interest cap and minimum trade size (1 ≤ minimum ≤ cap).",
+        "",
+        "### Authority",
+        "- The authority or the risk admin.",
+        "#### Special Errors",
+        "- `InvalidMinTradeSize`, `ZeroAmount`, `SeriesNotActive`, `Unauthorized`."
+      ],
+      "name": "setSeriesLimits"
+    },
+    {
+      "accounts": [
+        {
           "docs": [
             "Anyone may settle."
           ],
@@ -3017,6 +3242,86 @@ export type HedgeVault = {
           {
             "name": "pendingAuthority",
             "type": "pubkey"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "The book's sums over its open series and what they need to be trusted: kept in step",
+        "with every mark and open-interest change (`valuation`), so instructions read them",
+        "instead of pricing every series."
+      ],
+      "name": "bookSummary",
+      "repr": {
+        "kind": "c"
+      },
+      "serialization": "bytemuck",
+      "type": {
+        "fields": [
+          {
+            "docs": [
+              "The spot (QPU) and time the aggregates are expanded around."
+            ],
+            "name": "refSpot",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "refTime",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "Earliest `valid_until` over the open series' marks."
+            ],
+            "name": "freshUntil",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "The open marks' windows intersected, as oracle mantissas at `expo`: any price in",
+              "[window_low, window_high] is inside every open series' window."
+            ],
+            "name": "windowLow",
+            "type": "i64"
+          },
+          {
+            "name": "windowHigh",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "The open marks' common epoch; `u64::MAX` when they differ or one is missing."
+            ],
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "The open marks' common oracle exponent (`i32::MIN` when they differ)."
+            ],
+            "name": "expo",
+            "type": "i32"
+          },
+          {
+            "docs": [
+              "Series with open interest."
+            ],
+            "name": "openSeries",
+            "type": "u32"
+          },
+          {
+            "name": "agg",
+            "type": {
+              "defined": {
+                "name": "storedAggregates"
+              }
+            }
           }
         ],
         "kind": "struct"
@@ -3330,6 +3635,151 @@ export type HedgeVault = {
             ],
             "name": "maxOpenInterest",
             "type": "u64"
+          },
+          {
+            "docs": [
+              "Smallest trade, underlying atoms: in [1, max_open_interest]."
+            ],
+            "name": "minTradeSize",
+            "type": "u64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "A series' mark: its values at one oracle price, cached so that instructions need not",
+        "price the whole book (see `hedge_math::marks` for what each value bounds, and",
+        "`valuation` for how they are used). Values are per underlying unit in quote atoms",
+        "(QPU), except delta and Γ·S."
+      ],
+      "name": "mark",
+      "repr": {
+        "kind": "c"
+      },
+      "serialization": "bytemuck",
+      "type": {
+        "fields": [
+          {
+            "docs": [
+              "Oracle mid mantissa (at `expo`) the mark was computed at; 0: no mark yet."
+            ],
+            "name": "price",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "Clock time (unix s) of the mark."
+            ],
+            "name": "time",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "Publish time of the oracle price it used."
+            ],
+            "name": "publishTime",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "Unix time after which the mark is stale: `time` + min(`max_mark_age_s`, a quarter",
+              "of the time to expiry)."
+            ],
+            "name": "validUntil",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "The vault's `risk_epoch` at marking; a change of risk parameters (or of the",
+              "series' IV, which sets it to `u64::MAX`) retires the mark."
+            ],
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "expo",
+            "type": "i32"
+          },
+          {
+            "docs": [
+              "m: the spot window (± bps of `price`) the bounds hold in."
+            ],
+            "name": "windowBps",
+            "type": "u32"
+          },
+          {
+            "name": "value",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "delta",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "gammaSpot",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "vega",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "theta",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "boundUp",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "boundDown",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "stressDown",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "stressUp",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
           }
         ],
         "kind": "struct"
@@ -3361,11 +3811,22 @@ export type HedgeVault = {
             }
           },
           {
+            "name": "summary",
+            "type": {
+              "defined": {
+                "name": "bookSummary"
+              }
+            }
+          },
+          {
+            "docs": [
+              "Space for fields added by later versions. Always zero."
+            ],
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                512
+                384
               ]
             }
           }
@@ -3905,6 +4366,28 @@ export type HedgeVault = {
             ],
             "name": "bountyBps",
             "type": "u64"
+          },
+          {
+            "docs": [
+              "Marks: a series' mark is stale after this many seconds (or a quarter of its time",
+              "to expiry, if less)."
+            ],
+            "name": "maxMarkAgeS",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "Marks: ± spot window a mark covers, bps of its price; beyond it the mark is stale."
+            ],
+            "name": "maxMarkMoveBps",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "Most series with open interest at once (each costs a mark to keep fresh)."
+            ],
+            "name": "maxOpenSeries",
+            "type": "u64"
           }
         ],
         "kind": "struct"
@@ -4017,7 +4500,8 @@ export type HedgeVault = {
           },
           {
             "docs": [
-              "Quote atoms reserved against this series (stressed liability, rounded up)."
+              "Quote atoms reserved against this series: its larger stressed liability (from",
+              "its mark), rounded up."
             ],
             "name": "lockedQuote",
             "type": "u64"
@@ -4042,6 +4526,14 @@ export type HedgeVault = {
               "Quote atoms still owed to holders of this settled series."
             ],
             "name": "payoutRemaining",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "Smallest trade, underlying atoms (a sell-back of a whole smaller position is",
+              "allowed), so dust cannot spread the book over many series."
+            ],
+            "name": "minTradeSize",
             "type": "u64"
           },
           {
@@ -4076,12 +4568,11 @@ export type HedgeVault = {
             }
           },
           {
-            "name": "reserved",
+            "name": "mark",
             "type": {
-              "array": [
-                "u8",
-                16
-              ]
+              "defined": {
+                "name": "mark"
+              }
             }
           }
         ],
@@ -4129,6 +4620,33 @@ export type HedgeVault = {
       }
     },
     {
+      "docs": [
+        "A series' open-interest cap and minimum trade changed."
+      ],
+      "name": "seriesLimitsSet",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "seriesId",
+            "type": "u64"
+          },
+          {
+            "name": "maxOpenInterest",
+            "type": "u64"
+          },
+          {
+            "name": "minTradeSize",
+            "type": "u64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
       "name": "seriesListed",
       "type": {
         "fields": [
@@ -4163,6 +4681,47 @@ export type HedgeVault = {
           {
             "name": "maxOpenInterest",
             "type": "u64"
+          },
+          {
+            "name": "minTradeSize",
+            "type": "u64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "Series re-marked at one oracle price (their values are in the book)."
+      ],
+      "name": "seriesMarked",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "seriesIds",
+            "type": {
+              "vec": "u64"
+            }
+          },
+          {
+            "name": "price",
+            "type": "i64"
+          },
+          {
+            "name": "conf",
+            "type": "u64"
+          },
+          {
+            "name": "expo",
+            "type": "i32"
+          },
+          {
+            "name": "publishTime",
+            "type": "i64"
           }
         ],
         "kind": "struct"
@@ -4209,6 +4768,173 @@ export type HedgeVault = {
             ],
             "name": "haircut",
             "type": "bool"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "`hedge_math::marks::Aggregates` as stored."
+      ],
+      "name": "storedAggregates",
+      "repr": {
+        "kind": "c"
+      },
+      "serialization": "bytemuck",
+      "type": {
+        "fields": [
+          {
+            "name": "p",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "q",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "c",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "boundUp",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "boundDown",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "theta",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "thetaT",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "thetaAbs",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "thetaAbsT",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "delta0",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "delta1",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "gammaSpot",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "gammaVol",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "vega",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "stressDown",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          },
+          {
+            "name": "stressUp",
+            "type": {
+              "defined": {
+                "name": "storedFx"
+              }
+            }
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "A Q64.64 fixed-point value (`hedge_math::Fx`) as stored: its two's-complement bits",
+        "in two little-endian words, so accounts keep 8-byte alignment and plain integers."
+      ],
+      "name": "storedFx",
+      "repr": {
+        "kind": "c"
+      },
+      "serialization": "bytemuck",
+      "type": {
+        "fields": [
+          {
+            "name": "lo",
+            "type": "u64"
+          },
+          {
+            "name": "hi",
+            "type": "u64"
           }
         ],
         "kind": "struct"
@@ -4442,6 +5168,14 @@ export type HedgeVault = {
             "type": "u64"
           },
           {
+            "docs": [
+              "Bumped whenever the risk parameters change: marks computed under older ones are",
+              "stale (`OptionBook` marks carry the epoch they were computed in)."
+            ],
+            "name": "riskEpoch",
+            "type": "u64"
+          },
+          {
             "name": "risk",
             "type": {
               "defined": {
@@ -4549,7 +5283,7 @@ export type HedgeVault = {
             "type": {
               "array": [
                 "u8",
-                1024
+                968
               ]
             }
           }

@@ -204,8 +204,9 @@ struct Live {
     df_q: Norm,
     /// (K/S)·e^(−rT).
     k_df_r: Norm,
-    /// Γ·S = D_q·φ(d1)/(σ√T).
-    gamma_spot: Norm,
+    /// 1/(σ√T): with D_q and φ(d1), Γ·S (computed only when a greek needs it, so a
+    /// price costs no density).
+    inv_sd: Norm,
     vol: Norm,
     t_years: Norm,
     rate: Fx,
@@ -290,7 +291,6 @@ impl Evaluation {
         let df_q = exp_norm(-yield_t)?;
         // (K/S)·e^(−rT) = e^(−ln(S/K) − rT): |exponent| ≤ 23 + 10.
         let k_df_r = exp_norm(-(log_sk.add_(rate_t)?))?;
-        let gamma_spot = df_q.mul(pdf_norm(d1)?).mul(inv_sd);
 
         Ok(Evaluation {
             kind: inputs.kind,
@@ -303,7 +303,7 @@ impl Evaluation {
                 n_d2: cdf(d2),
                 df_q,
                 k_df_r,
-                gamma_spot,
+                inv_sd,
                 vol,
                 t_years,
                 rate: inputs.rate,
@@ -365,20 +365,33 @@ impl Evaluation {
         }
     }
 
+    /// Γ·S = D_q·φ(d1)/(σ√T) as a `Norm` (one density evaluation).
+    fn gamma_spot_norm(l: &Live) -> MathResult<Norm> {
+        Ok(l.df_q * pdf_norm(l.d1)? * l.inv_sd)
+    }
+
     /// Γ·S (unit-free: the change in delta for a 100% spot move), the same for calls
     /// and puts. 0 at expiry.
     pub fn gamma_spot(&self) -> MathResult<Fx> {
         match &self.state {
             State::Expired { .. } => Ok(Fx::ZERO),
-            State::Live(l) => l.gamma_spot.to_fx(),
+            State::Live(l) => Self::gamma_spot_norm(l)?.to_fx(),
         }
     }
 
     /// d²V/dS² per value unit, in units of 10^−E.
     pub fn gamma(&self) -> MathResult<ScaledFx> {
-        let value = match &self.state {
-            State::Expired { .. } => Fx::ZERO,
-            State::Live(l) => l.gamma_spot.mul(self.spot_scaled.recip()?).to_fx()?,
+        match &self.state {
+            State::Expired { .. } => self.gamma_from(Norm::ZERO),
+            State::Live(l) => self.gamma_from(Self::gamma_spot_norm(l)?),
+        }
+    }
+
+    fn gamma_from(&self, gamma_spot: Norm) -> MathResult<ScaledFx> {
+        let value = if gamma_spot.is_zero() {
+            Fx::ZERO
+        } else {
+            (gamma_spot * self.spot_scaled.recip()?).to_fx()?
         };
         Ok(ScaledFx {
             value,
@@ -388,20 +401,26 @@ impl Evaluation {
 
     /// dV/dσ per 1.00 of vol, the same for calls and puts.
     pub fn vega(&self) -> MathResult<ScaledFx> {
-        let per_spot = match &self.state {
-            State::Expired { .. } => Fx::ZERO,
-            State::Live(l) => l.gamma_spot.mul(l.vol).mul(l.t_years).to_fx()?,
-        };
-        self.scaled(per_spot)
+        match &self.state {
+            State::Expired { .. } => self.scaled(Fx::ZERO),
+            State::Live(l) => self.vega_from(l, Self::gamma_spot_norm(l)?),
+        }
+    }
+
+    fn vega_from(&self, l: &Live, gamma_spot: Norm) -> MathResult<ScaledFx> {
+        self.scaled((gamma_spot * l.vol * l.t_years).to_fx()?)
     }
 
     /// dV/dt per year of calendar time.
     pub fn theta(&self) -> MathResult<ScaledFx> {
-        let l = match &self.state {
-            State::Expired { .. } => return self.scaled(Fx::ZERO),
-            State::Live(l) => l,
-        };
-        let decay = l.gamma_spot.mul(l.vol).mul(l.vol).mul_pow2(-1).to_fx()?;
+        match &self.state {
+            State::Expired { .. } => self.scaled(Fx::ZERO),
+            State::Live(l) => self.theta_from(l, Self::gamma_spot_norm(l)?),
+        }
+    }
+
+    fn theta_from(&self, l: &Live, gamma_spot: Norm) -> MathResult<ScaledFx> {
+        let decay = (gamma_spot * l.vol * l.vol).mul_pow2(-1).to_fx()?;
         let carry = match self.kind {
             OptionKind::Call => l
                 .div_yield
@@ -415,14 +434,29 @@ impl Evaluation {
         self.scaled(carry.sub_(decay)?)
     }
 
-    /// Price and all four greeks.
+    /// Price and all four greeks (one density evaluation shared by the last three).
     pub fn greeks(&self) -> MathResult<Greeks> {
+        let (gamma, vega, theta) = match &self.state {
+            State::Expired { .. } => (
+                self.gamma_from(Norm::ZERO)?,
+                self.scaled(Fx::ZERO)?,
+                self.scaled(Fx::ZERO)?,
+            ),
+            State::Live(l) => {
+                let gs = Self::gamma_spot_norm(l)?;
+                (
+                    self.gamma_from(gs)?,
+                    self.vega_from(l, gs)?,
+                    self.theta_from(l, gs)?,
+                )
+            }
+        };
         Ok(Greeks {
             price: self.price()?,
             delta: self.delta()?,
-            gamma: self.gamma()?,
-            vega: self.vega()?,
-            theta: self.theta()?,
+            gamma,
+            vega,
+            theta,
         })
     }
 }

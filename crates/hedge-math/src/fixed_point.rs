@@ -88,12 +88,24 @@ impl Fx {
         self.0.checked_sub(rhs.0).map(Fx).ok_or(MathError::Overflow)
     }
 
-    /// self × rhs truncated toward zero (< 1 ulp), or `Overflow`. Four 64×64 products.
+    /// self × rhs truncated toward zero (< 1 ulp), or `Overflow`. Four 64×64 products,
+    /// fewer when an operand is below 1.0 in magnitude (its integer word is zero, so its
+    /// partial products are zero: the result is the same, bit for bit).
     pub fn mul_(self, rhs: Fx) -> MathResult<Fx> {
         let negative = (self.0 < 0) != (rhs.0 < 0);
         let (a, b) = (self.0.unsigned_abs(), rhs.0.unsigned_abs());
         let (a1, a0) = ((a >> 64) as u64, a as u64);
         let (b1, b0) = ((b >> 64) as u64, b as u64);
+        if a1 == 0 || b1 == 0 {
+            // One operand below 1.0: (a·b) >> 64 = x0·y + (x0·y0 >> 64) with x the small
+            // one (one or two products, no overflow possible: the result is below y).
+            let (x0, y1, y0) = if a1 == 0 { (a0, b1, b0) } else { (b0, a1, a0) };
+            let (h0, _) = mul_wide(x0, y0);
+            let (h1, l1) = if y1 == 0 { (0, 0) } else { mul_wide(x0, y1) };
+            let (low, carry) = l1.overflowing_add(h0);
+            let magnitude = ((h1 as u128 + carry as u128) << 64) | low as u128;
+            return signed(magnitude, negative);
+        }
         // (a·b) >> 64 = a1·b1·2^64 + a1·b0 + a0·b1 + (a0·b0 >> 64).
         let (h11, l11) = mul_wide(a1, b1);
         if h11 != 0 {
@@ -140,12 +152,19 @@ impl Fx {
         signed((q_int << 64) | q_frac, negative)
     }
 
-    /// self × rhs, exact, or `Overflow`.
+    /// self × rhs, exact, or `Overflow`. Two 64×64 products (an i128 checked multiply
+    /// would be a `__muloti4` call on SBF).
     pub fn mul_int_(self, rhs: i64) -> MathResult<Fx> {
-        self.0
-            .checked_mul(rhs as i128)
-            .map(Fx)
-            .ok_or(MathError::Overflow)
+        let negative = (self.0 < 0) != (rhs < 0);
+        let a = self.0.unsigned_abs();
+        let m = rhs.unsigned_abs();
+        let (h0, l0) = mul_wide(a as u64, m);
+        let (h1, l1) = mul_wide((a >> 64) as u64, m);
+        let (mid, carry) = l1.overflowing_add(h0);
+        if h1 != 0 || carry {
+            return Err(MathError::Overflow);
+        }
+        signed(((mid as u128) << 64) | l0 as u128, negative)
     }
 
     /// self / rhs truncated toward zero (< 1 ulp): one 128/64 division.
@@ -406,6 +425,12 @@ mod tests {
             let got = Fx(a).mul_(Fx(b)).unwrap().0;
             let want = exact_mul(a, b).unwrap();
             prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn mul_int_is_exact(a in any::<i128>(), m in any::<i64>()) {
+            let want = a.checked_mul(m as i128).map(Fx).ok_or(MathError::Overflow);
+            prop_assert_eq!(Fx(a).mul_int_(m), want);
         }
 
         #[test]

@@ -13,6 +13,7 @@
 //! - [`norm`]: `Norm`, a positive value as a 64-bit mantissa and a power of two.
 //! - [`transcendental`]: `ln`, `exp`, `sqrt`, `pdf`, `cdf`, each at a fixed cost.
 //! - [`bsm`]: Black-Scholes-Merton, one shared [`bsm::Evaluation`] per option.
+//! - [`marks`]: a series' cached mark (five evaluations) and the book's aggregates.
 //! - [`money`]: token amounts from model values, LP share math.
 //! - [`tables`]: generated constants (`tools/gen_tables.py`).
 #![no_std]
@@ -20,6 +21,7 @@
 pub mod bsm;
 pub mod error;
 pub mod fixed_point;
+pub mod marks;
 pub mod money;
 pub mod norm;
 pub mod tables;

@@ -304,26 +304,48 @@ impl Bench {
     /// Asks the keeper's decision module; sends `rebalance` if it says so. Returns the
     /// vault before and after when a hedge landed.
     async fn maybe_hedge(&mut self, force_due: bool) -> Result<Option<(Vault, Vault)>, String> {
-        let vault = self.vault().await;
-        let book_key = self.f.book;
-        let book = self.env().zero_copy(book_key).await;
-        let oracle_key = self.f.oracle;
-        let oracle = self
-            .env()
-            .account(oracle_key)
-            .await
-            .ok_or("oracle account missing")?;
-        let (action, _) = decision::decide(
-            &vault,
-            &book,
-            &Fetched {
-                key: &oracle_key,
-                owner: &oracle.owner,
-                data: &oracle.data,
-            },
-            self.now,
-            &self.keeper.pubkey(),
-        );
+        // As the keeper: re-mark what the decision asks for (marks go stale with time and
+        // spot), then decide again.
+        let mut action;
+        let mut vault;
+        let mut rounds = 0;
+        loop {
+            vault = self.vault().await;
+            let book_key = self.f.book;
+            let book = self.env().zero_copy(book_key).await;
+            let oracle_key = self.f.oracle;
+            let oracle = self
+                .env()
+                .account(oracle_key)
+                .await
+                .ok_or("oracle account missing")?;
+            action = decision::decide(
+                &vault,
+                &book,
+                &Fetched {
+                    key: &oracle_key,
+                    owner: &oracle.owner,
+                    data: &oracle.data,
+                },
+                self.now,
+                &self.keeper.pubkey(),
+            )
+            .0;
+            let Action::Mark { ids, count } = action else {
+                break;
+            };
+            rounds += 1;
+            if rounds > 8 {
+                return Err("marks stay stale after re-marking".into());
+            }
+            let keeper = self.keeper.insecure_clone();
+            let ix = self
+                .f
+                .mark_series_ix(&keeper.pubkey(), &ids[..count as usize]);
+            self.send(&[ix], &[&keeper])
+                .await
+                .map_err(|e| format!("mark_series: {e}"))?;
+        }
         if action != Action::Rebalance || !force_due {
             return Ok(None);
         }
@@ -421,6 +443,7 @@ impl Bench {
                 expiry: t0 + maturity_s,
                 iv_ppm: (c.vol_pricing * 1_000_000.0).round() as u64,
                 max_open_interest: size,
+                min_trade_size: 1,
             },
         );
         self.send(&[list], &[&authority])

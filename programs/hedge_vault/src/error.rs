@@ -169,6 +169,16 @@ pub enum VaultError {
     VaultInUnwind, // 6079
     #[msg("Net delta is long but the vault holds no underlying to sell (it cannot short)")]
     NoInventoryToSell, // 6080
+    #[msg("A series' mark is stale (too old, the spot left its window, or the risk parameters or IV changed): call mark_series")]
+    MarksStale, // 6081
+    #[msg("The trade is below the series' minimum size")]
+    TradeBelowMinimum, // 6082
+    #[msg("The vault already has its maximum number of series with open interest")]
+    OpenSeriesCapReached, // 6083
+    #[msg("mark_series takes 1 to MAX_MARK_BATCH distinct listed series")]
+    InvalidMarkBatch, // 6084
+    #[msg("The minimum trade size must be at least 1 and at most the open-interest cap")]
+    InvalidMinTradeSize, // 6085
 }
 
 impl From<MathError> for VaultError {

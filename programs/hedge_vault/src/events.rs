@@ -67,6 +67,16 @@ pub struct SeriesListed {
     pub expiry: i64,
     pub iv_ppm: u64,
     pub max_open_interest: u64,
+    pub min_trade_size: u64,
+}
+
+/// A series' open-interest cap and minimum trade changed.
+#[event]
+pub struct SeriesLimitsSet {
+    pub vault: Pubkey,
+    pub series_id: u64,
+    pub max_open_interest: u64,
+    pub min_trade_size: u64,
 }
 
 #[event]
@@ -97,6 +107,17 @@ pub struct OptionTraded {
     /// Premium paid (buy) or proceeds received (sell), quote atoms.
     pub amount: u64,
     pub position_after: u64,
+}
+
+/// Series re-marked at one oracle price (their values are in the book).
+#[event]
+pub struct SeriesMarked {
+    pub vault: Pubkey,
+    pub series_ids: Vec<u64>,
+    pub price: i64,
+    pub conf: u64,
+    pub expo: i32,
+    pub publish_time: i64,
 }
 
 #[event]

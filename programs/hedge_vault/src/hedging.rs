@@ -14,11 +14,11 @@
 use anchor_lang::prelude::*;
 
 use crate::error::{MathResultExt, VaultError};
-use crate::math::bsm::{self, Evaluation};
-use crate::math::{BsmInputs, DecimalPrice, Fx};
+use crate::math::bsm;
+use crate::math::{DecimalPrice, Fx};
 use crate::oracle::OraclePrice;
 use crate::state::{OptionBook, Vault};
-use crate::valuation::{fx_u64, Pricing};
+use crate::valuation::{fx_u64, options_delta, require_fresh, Pricing};
 
 /// The book's net delta and gamma, in underlying atoms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,42 +31,23 @@ pub struct BookRisk {
     pub gamma_vol: Fx,
 }
 
-/// Net delta and gamma at the oracle's mid price.
+/// Net delta and gamma at the oracle's mid price, from the book's sums (no option is
+/// priced: the options' delta moves from the marks with their gamma). Requires fresh
+/// marks (`MarksStale`).
 pub fn book_risk(
     vault: &Vault,
     book: &OptionBook,
     band: &OraclePrice,
     pricing: &Pricing,
 ) -> Result<BookRisk> {
-    let mut delta = fx_u64(vault.underlying_assets)?;
-    let mut gamma_spot = Fx::ZERO;
-    let mut gamma_vol = Fx::ZERO;
-    for s in book.active().filter(|s| s.open_interest > 0) {
-        let remaining = s.expiry.saturating_sub(pricing.now).max(0);
-        let vol = Fx::from_ppm(s.iv_ppm).vault_err()?;
-        // One evaluation per series gives both delta and Γ·S.
-        let eval = Evaluation::new(&BsmInputs {
-            kind: s.kind()?,
-            spot: band.mid(),
-            strike: s.strike_price(),
-            vol,
-            rate: pricing.rate,
-            div_yield: pricing.div_yield,
-            time_s: Fx::from_int(remaining),
-        })
-        .vault_err()?;
-        let oi = fx_u64(s.open_interest)?;
-        let gs = eval.gamma_spot().vault_err()?.mul_(oi).vault_err()?;
-        delta = delta
-            .sub_(eval.delta().vault_err()?.mul_(oi).vault_err()?)
-            .vault_err()?;
-        gamma_spot = gamma_spot.sub_(gs).vault_err()?;
-        gamma_vol = gamma_vol.add_(gs.mul_(vol).vault_err()?).vault_err()?;
-    }
+    require_fresh(vault, book, band, pricing.now)?;
+    let agg = book.summary.agg.get();
     Ok(BookRisk {
-        delta,
-        gamma_spot,
-        gamma_vol,
+        delta: fx_u64(vault.underlying_assets)?
+            .sub_(options_delta(vault, book, band)?)
+            .vault_err()?,
+        gamma_spot: -agg.gamma_spot,
+        gamma_vol: agg.gamma_vol,
     })
 }
 

@@ -99,7 +99,7 @@ pub fn request_withdraw(
         oracle::accept(vault, &band);
     }
     let pricing = Pricing::for_vault(vault, now);
-    let nav = valuation::nav(vault, book, &band, &pricing)?;
+    let nav = valuation::nav_for_exit(vault, book, &band, fresh, &pricing)?;
     let price = share_price(nav.nav(), supply).vault_err()?;
     vault.escrowed_shares = vault
         .escrowed_shares
@@ -122,7 +122,7 @@ pub struct PendingWithdrawal {
 /// quote to pay.
 pub fn claim_withdraw(
     vault: &mut Vault,
-    book: &mut OptionBook,
+    book: &OptionBook,
     now: i64,
     supply: u64,
     request: &PendingWithdrawal,
@@ -140,9 +140,9 @@ pub fn claim_withdraw(
         oracle::accept(vault, &band);
     }
     let pricing = Pricing::for_vault(vault, now);
-    // Locks at today's price, so free collateral is not judged on stale risk.
-    valuation::refresh_locks(vault, book, &band, &pricing)?;
-    let nav = valuation::nav(vault, book, &band, &pricing)?;
+    // Free collateral is judged on the locks of fresh marks (with a fresh oracle); with
+    // a stale one, liabilities are the locks themselves (`nav_for_exit`).
+    let nav = valuation::nav_for_exit(vault, book, &band, fresh, &pricing)?;
     let price = min_fraction(
         request.price_at_request,
         share_price(nav.nav(), supply).vault_err()?,
@@ -213,6 +213,7 @@ pub fn buy_option(
     require!(vault.unwind == 0, VaultError::VaultInUnwind);
     let slot = tradable_slot(vault, book, series_id, now)?;
     let s = book.series[slot];
+    require!(size >= s.min_trade_size, VaultError::TradeBelowMinimum);
     let oi = s
         .open_interest
         .checked_add(size)
@@ -221,9 +222,18 @@ pub fn buy_option(
         oi <= s.max_open_interest,
         VaultError::OpenInterestCapExceeded
     );
+    if s.open_interest == 0 {
+        require!(
+            (book.summary.open_series as u64) < vault.risk.max_open_series,
+            VaultError::OpenSeriesCapReached
+        );
+    }
     let band = load_price(vault)?;
     oracle::accept(vault, &band);
     let pricing = Pricing::for_vault(vault, now);
+    // The trade re-marks its own series (five evaluations); every other open series
+    // must already have a fresh mark (checked below, on the sums).
+    valuation::remark(vault, book, slot, &band, &pricing)?;
 
     let unit = valuation::unit_value(
         &s,
@@ -239,12 +249,12 @@ pub fn buy_option(
         .max(1);
     require!(premium <= max_premium, VaultError::SlippageExceeded);
 
-    book.series[slot].open_interest = oi;
-    valuation::update_series_lock(vault, book, slot, &band, &pricing)?;
+    valuation::set_open_interest(vault, book, slot, oi)?;
     vault.quote_assets = vault
         .quote_assets
         .checked_add(premium)
         .ok_or(VaultError::MathOverflow)?;
+    valuation::require_fresh(vault, book, &band, now)?;
 
     let total = valuation::total_collateral(vault, &band, &pricing)?;
     require!(
@@ -257,7 +267,7 @@ pub fn buy_option(
         VaultError::InitialMarginBreached
     );
     let nav = valuation::nav(vault, book, &band, &pricing)?;
-    let vega = valuation::net_vega(book, &band, &pricing)?;
+    let vega = valuation::net_vega(book)?;
     require!(
         (vega as u128) * 10_000 <= (nav.nav() as u128) * vault.risk.max_vega_bps as u128,
         VaultError::VegaLimitExceeded
@@ -287,20 +297,28 @@ pub fn sell_option(
     vault.require_not_paused(pause::SELL_OPTION)?;
     let slot = tradable_slot(vault, book, series_id, now)?;
     let s = book.series[slot];
+    // A whole position may always be sold back, even below the minimum.
+    require!(
+        size >= s.min_trade_size || size == held,
+        VaultError::TradeBelowMinimum
+    );
     let band = load_price(vault)?;
     oracle::accept(vault, &band);
     let pricing = Pricing::for_vault(vault, now);
+    valuation::remark(vault, book, slot, &band, &pricing)?;
 
     let unit = valuation::unit_value(&s, valuation::asset_spot(&s, &band)?, s.iv_ppm, &pricing)?;
     let value = valuation::quote_amount(unit, size, &pricing, Rounding::Down)?;
     let proceeds = value.saturating_sub(valuation::trade_charges(vault, value)?);
     require!(proceeds >= min_proceeds, VaultError::SlippageExceeded);
 
-    book.series[slot].open_interest = s
+    let oi = s
         .open_interest
         .checked_sub(size)
         .ok_or(VaultError::MathOverflow)?;
-    valuation::update_series_lock(vault, book, slot, &band, &pricing)?;
+    valuation::set_open_interest(vault, book, slot, oi)?;
+    // Free collateral counts every series' lock: they must come from fresh marks.
+    valuation::require_fresh(vault, book, &band, now)?;
     require!(
         proceeds <= vault.free_quote(),
         VaultError::InsufficientFreeCollateral
@@ -361,7 +379,9 @@ pub fn settle_series(
     )?;
     let pricing = Pricing::for_vault(vault, now);
     let inventory = valuation::inventory_sale_value(vault, &price, &pricing)?;
+    valuation::retire(vault, book, slot)?;
     let done = book.series[slot].settle(vault, per_unit, price.price, price.expo, inventory)?;
+    valuation::refresh_summary(book);
     Ok((price, done))
 }
 
@@ -673,7 +693,8 @@ pub fn plan_liquidation(
     let price = load_price(vault)?;
     oracle::accept(vault, &price);
     let pricing = Pricing::for_vault(vault, now);
-    valuation::refresh_locks(vault, book, &price, &pricing)?;
+    // Locks and stressed values come from the marks, which must be fresh (the keeper
+    // marks first after a large move).
     let before = valuation::stressed(vault, book, &price, &pricing)?;
     if vault.unwind == 0 {
         require!(
@@ -693,7 +714,7 @@ pub fn plan_liquidation(
         .series
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.status() == SeriesStatus::Active && s.open_interest > 0)
+        .filter(|(_, s)| s.is_open())
         .max_by_key(|(_, s)| s.locked_quote)
         .map(|(i, _)| i);
     let mut closed = None;
@@ -702,7 +723,9 @@ pub fn plan_liquidation(
         let value = valuation::unit_value(&s, price.mid(), s.iv_ppm, &pricing)?;
         let per_unit = valuation::quote_amount(value, unit, &pricing, Rounding::Down)?;
         let inventory = valuation::inventory_sale_value(vault, &price, &pricing)?;
+        valuation::retire(vault, book, i)?;
         let done = book.series[i].settle(vault, per_unit, price.price, price.expo, inventory)?;
+        valuation::refresh_summary(book);
         closed = Some((s.series_id, done.payout_per_unit, done.owed, done.haircut));
     }
 
@@ -796,4 +819,38 @@ pub fn finish_liquidation(
         vault.unwind = 0;
     }
     Ok((bounty, after))
+}
+
+/// Most series one `mark_series` call re-marks: each costs five option evaluations and
+/// two shares of the sums (about 46k CU on SBF, see the README's compute table), so a
+/// full batch stays within the 300k-CU budget with the account handling around it, and
+/// within it by a margin for the meter's ±20%.
+pub const MAX_MARK_BATCH: usize = 4;
+
+/// Re-marks `series_ids` (1 to `MAX_MARK_BATCH` distinct active series) at the oracle:
+/// their values, greeks, bounds and stressed values, and the book's sums and locks in
+/// step. Permissionless: it only refreshes valuations. Returns the price used.
+pub fn mark_series(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    now: i64,
+    series_ids: &[u64],
+    load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
+) -> Result<OraclePrice> {
+    require!(
+        !series_ids.is_empty() && series_ids.len() <= MAX_MARK_BATCH,
+        VaultError::InvalidMarkBatch
+    );
+    for (i, id) in series_ids.iter().enumerate() {
+        require!(!series_ids[..i].contains(id), VaultError::InvalidMarkBatch);
+    }
+    let price = load_price(vault)?;
+    oracle::accept(vault, &price);
+    let pricing = Pricing::for_vault(vault, now);
+    valuation::recenter_if_far(vault, book, &price, now)?;
+    for id in series_ids {
+        let slot = book.find(*id)?;
+        valuation::remark(vault, book, slot, &price, &pricing)?;
+    }
+    Ok(price)
 }

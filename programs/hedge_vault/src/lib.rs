@@ -97,6 +97,21 @@ pub mod hedge_vault {
         instructions::set_series_iv::handler(ctx, series_id, iv_ppm)
     }
 
+    /// Sets a series' open-interest cap and minimum trade size (1 ≤ minimum ≤ cap).
+    ///
+    /// ### Authority
+    /// - The authority or the risk admin.
+    /// #### Special Errors
+    /// - `InvalidMinTradeSize`, `ZeroAmount`, `SeriesNotActive`, `Unauthorized`.
+    pub fn set_series_limits(
+        ctx: Context<ManageSeries>,
+        series_id: u64,
+        max_open_interest: u64,
+        min_trade_size: u64,
+    ) -> Result<()> {
+        instructions::set_series_limits::handler(ctx, series_id, max_open_interest, min_trade_size)
+    }
+
     /// Frees a series' slot once nothing is open or owed (authority or risk admin).
     pub fn delist_series(ctx: Context<ManageSeries>, series_id: u64) -> Result<()> {
         instructions::delist_series::handler(ctx, series_id)
@@ -118,6 +133,20 @@ pub mod hedge_vault {
     /// Trader sells `size` back to the vault for at least `min_proceeds`.
     pub fn sell_option(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result<()> {
         instructions::sell_option::handler(ctx, size, min_proceeds)
+    }
+
+    /// Re-marks up to `MAX_MARK_BATCH` series at the oracle price: each series' value,
+    /// greeks, bounds and stressed values (five option evaluations each), with the
+    /// book's sums and locks kept in step. Instructions that read the sums need every
+    /// open series' mark fresh.
+    ///
+    /// ### Authority
+    /// - Anyone.
+    /// #### Special Errors
+    /// - `InvalidMarkBatch` (empty, too many or repeated ids), `SeriesNotFound`,
+    ///   `SeriesNotActive`, the oracle's errors.
+    pub fn mark_series(ctx: Context<MarkSeries>, series_ids: Vec<u64>) -> Result<()> {
+        instructions::mark_series::handler(ctx, series_ids)
     }
 
     /// Settles an expired series at the first accepted price at or after expiry (anyone).

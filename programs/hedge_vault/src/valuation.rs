@@ -1,24 +1,53 @@
-//! Valuation and risk of a vault's book, pure functions of the vault, its book, an
-//! oracle band and the time. Shared by the instructions and the keeper.
+//! Valuation and risk of a vault's book from its cached marks: pure functions of the
+//! vault, its book, an oracle band and the time. Shared by the instructions and the
+//! keeper.
 //!
-//! - NAV = quote + underlying × (price − conf) − Σ open interest × model value at the
-//!   liability side of the band − payouts owed. Assets round down, liabilities up.
-//! - Stress: spot × (1 ± spot_shock) beyond the band and IV + vol_shock. The margin ratio
-//!   is min over both scenarios of stressed assets / stressed liabilities.
-//! - Locked collateral of a series: its worst stressed liability, rounded up.
+//! **Marks, not re-pricing.** Each series keeps a mark (`state::book::Mark`: its value,
+//! greeks, bounds and stressed values at one oracle price, five option evaluations), and
+//! the book keeps the sums over the open series (`BookSummary`) in step with every mark
+//! and open-interest change. Instructions read the sums: NAV, margin, locks, vega and
+//! the book's delta cost no option evaluation. Only `mark_series` (a batch), a trade
+//! (its own series) and `liquidate` (the series it closes) price anything.
+//!
+//! **Freshness.** The sums are trusted only while every open series' mark is fresh:
+//! computed under the vault's current risk epoch, younger than its life
+//! (min(`max_mark_age_s`, a quarter of its time to expiry but at least a minute)), at the
+//! oracle's exponent,
+//! and with the whole oracle band inside its spot window (± `max_mark_move_bps` of the
+//! price it was marked at). Otherwise `MarksStale`, and nothing changes.
+//!
+//! **Between marks** (see `hedge_math::marks`): a series' value at the band is its
+//! second-order expansion from the mark (cached delta and gamma) plus theta × elapsed
+//! time, and the book's liabilities are bounded on both sides by what that leaves out:
+//! convexity in spot bounds the spot error exactly, and theta is allowed to change by
+//! 100% over a mark's life. Exits (withdrawals) value liabilities at the upper bound
+//! over the band, deposits at the lower bound, so an exit never takes more than its
+//! share and a deposit never buys in cheap.
+//!
+//! - NAV = quote + underlying × (price ∓ conf) − owed payouts − liabilities (bounds
+//!   above). Assets round down, liabilities up.
+//! - Stress: spot × (1 ± spot_shock) beyond the band and IV + vol_shock; each series'
+//!   stressed value comes from its mark (an upper bound for any spot in its window).
+//!   The margin ratio is min over both scenarios of stressed assets / liabilities.
+//! - Locked collateral of a series: its larger stressed value × open interest, rounded up.
 
 use anchor_lang::prelude::*;
 
 use crate::error::{MathResultExt, VaultError};
+use crate::math::marks::{self, Aggregates, MarkRequest};
 use crate::math::money::{self, quote_for_underlying, Rounding};
+use crate::math::wide::{div_wide, mul_wide};
 use crate::math::{bsm, BsmInputs, DecimalPrice, Fx, OptionKind, ScaledFx};
 use crate::oracle::OraclePrice;
-use crate::state::{OptionBook, Series, SeriesStatus, Vault};
+use crate::state::{OptionBook, Series, SeriesStatus, Vault, MAX_SERIES};
 
 /// Largest IV the stress may reach (the model's domain ends at 1,000%).
 const MAX_STRESS_IV_PPM: u64 = 10_000_000;
 const BPS: i64 = 10_000;
 const BPS_U64: u64 = 10_000;
+/// Re-center the aggregates when the spot is more than this far from their reference
+/// (x = S/S_ref − 1 outside ±1/2): keeps every term of the expansion of moderate size.
+const RECENTER_AT: Fx = Fx::HALF;
 
 /// The pricing context: rates from the risk parameters and the clock.
 #[derive(Clone, Copy, Debug)]
@@ -53,13 +82,16 @@ pub fn shift_price(p: DecimalPrice, bps: i64) -> Result<DecimalPrice> {
     Ok(DecimalPrice::new(m, p.expo - 4))
 }
 
+fn seconds_left(series: &Series, now: i64) -> i64 {
+    series.expiry.saturating_sub(now).max(0)
+}
+
 fn inputs(
     series: &Series,
     spot: DecimalPrice,
     iv_ppm: u64,
     pricing: &Pricing,
 ) -> Result<BsmInputs> {
-    let remaining = series.expiry.saturating_sub(pricing.now).max(0);
     Ok(BsmInputs {
         kind: series.kind()?,
         spot,
@@ -67,11 +99,11 @@ fn inputs(
         vol: Fx::from_ppm(iv_ppm).vault_err()?,
         rate: pricing.rate,
         div_yield: pricing.div_yield,
-        time_s: Fx::from_int(remaining),
+        time_s: Fx::from_int(seconds_left(series, pricing.now)),
     })
 }
 
-/// Model value per underlying unit.
+/// Model value per underlying unit (one option evaluation): the price of a trade.
 pub fn unit_value(
     series: &Series,
     spot: DecimalPrice,
@@ -121,6 +153,354 @@ fn price_as_scaled(p: DecimalPrice) -> ScaledFx {
     }
 }
 
+/// A non-negative fixed-point amount of quote atoms as a u64, rounded as asked.
+fn atoms(v: Fx, rounding: Rounding) -> Result<u64> {
+    let v = v.max(Fx::ZERO);
+    let whole = v.floor_u64().ok_or(VaultError::MathOverflow)?;
+    let frac = v.to_bits() & (u64::MAX as i128);
+    Ok(if rounding == Rounding::Up && frac != 0 {
+        whole.checked_add(1).ok_or(VaultError::MathOverflow)?
+    } else {
+        whole
+    })
+}
+
+// ---------------------------------------------------------------------------------
+// Marks and the book's sums.
+
+/// The shortest life of a mark before expiry: near expiry a quarter of the time left
+/// would demand a re-mark every few seconds. Over the last minute an at-the-money value
+/// (∝ √T) still stays within the theta margin (its lower bound V₀(1 − dt/T) is the chord
+/// to zero), and away from the money values are small and only fall.
+pub const MIN_MARK_LIFE_S: i64 = 60;
+
+/// The life of a mark taken at `time`: min(`max_mark_age_s`, max(a quarter of the time
+/// left to expiry, `MIN_MARK_LIFE_S`)), or `max_mark_age_s` once expired (the value is
+/// then intrinsic).
+fn mark_valid_until(vault: &Vault, series: &Series, time: i64) -> i64 {
+    let max_age = vault.risk.max_mark_age_s as i64;
+    let left = series.expiry.saturating_sub(time);
+    let life = if left > 0 {
+        max_age.min((left / 4).max(MIN_MARK_LIFE_S))
+    } else {
+        max_age
+    };
+    time.saturating_add(life)
+}
+
+/// One series' share of the book's sums (zero without open interest).
+fn share(vault: &Vault, book: &OptionBook, slot: usize) -> Result<Aggregates> {
+    let s = &book.series[slot];
+    // An open series always has a mark (a trade marks it first); without one it has no
+    // share, and `refresh_summary` reports the book stale.
+    if !s.is_open() || s.mark.price <= 0 {
+        return Ok(Aggregates::default());
+    }
+    marks::contribution(
+        &s.mark_values(vault.quote_decimals)?,
+        s.mark.time,
+        Fx::from_ppm(s.iv_ppm).vault_err()?,
+        s.open_interest,
+        vault.underlying_decimals,
+        &book.summary.reference(),
+    )
+    .vault_err()
+}
+
+fn set_agg(book: &mut OptionBook, a: &Aggregates) {
+    book.summary.agg.set(a);
+}
+
+/// Recomputes a series' lock from its mark and open interest (its larger stressed value
+/// × open interest, rounded up) and keeps the vault's total in step.
+fn update_lock(vault: &mut Vault, book: &mut OptionBook, slot: usize) -> Result<()> {
+    let s = &book.series[slot];
+    let lock = if s.is_open() {
+        let unit = crate::math::fixed_point::POW10[vault.underlying_decimals as usize];
+        let per_unit = s.mark.stress_down.get().max(s.mark.stress_up.get());
+        let n = Fx::from_u64(s.open_interest)
+            .and_then(|oi| oi.div_int_(unit))
+            .vault_err()?;
+        atoms(n.mul_(per_unit).vault_err()?, Rounding::Up)?
+    } else {
+        0
+    };
+    vault.locked_quote = vault
+        .locked_quote
+        .checked_sub(s.locked_quote)
+        .and_then(|v| v.checked_add(lock))
+        .ok_or(VaultError::MathOverflow)?;
+    book.series[slot].locked_quote = lock;
+    Ok(())
+}
+
+/// Runs `change` on series `slot` with its share of the sums taken out before and put
+/// back after, and its lock recomputed: the sums stay exactly the sum of the shares.
+fn with_share_updated(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    slot: usize,
+    change: impl FnOnce(&Vault, &mut OptionBook) -> Result<()>,
+) -> Result<()> {
+    let before = share(vault, book, slot)?;
+    let agg = book.summary.agg.get().sub(&before).vault_err()?;
+    set_agg(book, &agg);
+    change(vault, book)?;
+    // The first open series sets the reference: nothing else is expanded around it yet.
+    if book.series[slot].is_open() && book.summary.open_series == 0 {
+        reset_reference(vault, book, slot)?;
+    }
+    let after = share(vault, book, slot)?;
+    let agg = book.summary.agg.get().add(&after).vault_err()?;
+    set_agg(book, &agg);
+    update_lock(vault, book, slot)?;
+    refresh_summary(book);
+    Ok(())
+}
+
+/// With no other open series the sums are exactly zero; this puts the reference at the
+/// series' own mark.
+fn reset_reference(vault: &Vault, book: &mut OptionBook, slot: usize) -> Result<()> {
+    let s = &book.series[slot];
+    let spot = s.mark_values(vault.quote_decimals)?.spot;
+    book.summary.ref_spot.set(spot);
+    book.summary.ref_time = s.mark.time;
+    set_agg(book, &Aggregates::default());
+    Ok(())
+}
+
+/// Computes series `slot`'s mark at `price` (five option evaluations) and stores it,
+/// keeping the sums and locks in step.
+pub fn remark(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    slot: usize,
+    price: &OraclePrice,
+    pricing: &Pricing,
+) -> Result<()> {
+    let s = book.series[slot];
+    require!(
+        s.status() == SeriesStatus::Active,
+        VaultError::SeriesNotActive
+    );
+    let values = marks::mark(&MarkRequest {
+        kind: s.kind()?,
+        strike: s.strike_price(),
+        vol: Fx::from_ppm(s.iv_ppm).vault_err()?,
+        vol_shock: Fx::from_ppm((vault.risk.vol_shock_bps * 100).min(MAX_STRESS_IV_PPM))
+            .vault_err()?,
+        rate: pricing.rate,
+        div_yield: pricing.div_yield,
+        time_s: seconds_left(&s, pricing.now),
+        mid: price.mid(),
+        window_bps: vault.risk.max_mark_move_bps,
+        spot_shock_bps: vault.risk.spot_shock_bps,
+        quote_decimals: vault.quote_decimals,
+    })
+    .vault_err()?;
+    let valid_until = mark_valid_until(vault, &s, pricing.now);
+    let epoch = vault.risk_epoch;
+    let window_bps =
+        u32::try_from(vault.risk.max_mark_move_bps).map_err(|_| VaultError::MathOverflow)?;
+    with_share_updated(vault, book, slot, |_, book| {
+        let m = &mut book.series[slot].mark;
+        m.price = price.price;
+        m.expo = price.expo;
+        m.time = pricing.now;
+        m.publish_time = price.publish_time;
+        m.valid_until = valid_until;
+        m.epoch = epoch;
+        m.window_bps = window_bps;
+        m.value.set(values.value);
+        m.delta.set(values.delta);
+        m.gamma_spot.set(values.gamma_spot);
+        m.vega.set(values.vega);
+        m.theta.set(values.theta);
+        m.bound_up.set(values.bound_up);
+        m.bound_down.set(values.bound_down);
+        m.stress_down.set(values.stress_down);
+        m.stress_up.set(values.stress_up);
+        Ok(())
+    })
+}
+
+/// Sets series `slot`'s open interest, keeping the sums and locks in step (its mark is
+/// kept: a trade re-marks its series first).
+pub fn set_open_interest(
+    vault: &mut Vault,
+    book: &mut OptionBook,
+    slot: usize,
+    open_interest: u64,
+) -> Result<()> {
+    with_share_updated(vault, book, slot, |_, book| {
+        book.series[slot].open_interest = open_interest;
+        Ok(())
+    })
+}
+
+/// Takes a series out of the sums before it stops being active (settlement): its share
+/// and its lock go.
+pub fn retire(vault: &mut Vault, book: &mut OptionBook, slot: usize) -> Result<()> {
+    let before = share(vault, book, slot)?;
+    let agg = book.summary.agg.get().sub(&before).vault_err()?;
+    set_agg(book, &agg);
+    Ok(())
+}
+
+/// Sets a series' IV and retires its mark (computed at the old vol): `MarksStale` until
+/// it is re-marked. Its share is taken out at the old vol and put back at the new one
+/// (the share's gamma × σ term reads the IV), so the sums stay the sum of the shares.
+pub fn change_iv(vault: &Vault, book: &mut OptionBook, slot: usize, iv_ppm: u64) -> Result<()> {
+    let before = share(vault, book, slot)?;
+    book.series[slot].iv_ppm = iv_ppm;
+    book.series[slot].mark.epoch = u64::MAX;
+    let after = share(vault, book, slot)?;
+    let agg = book
+        .summary
+        .agg
+        .get()
+        .sub(&before)
+        .and_then(|a| a.add(&after))
+        .vault_err()?;
+    set_agg(book, &agg);
+    refresh_summary(book);
+    Ok(())
+}
+
+/// The sums re-expanded around a new reference spot, series by series (no pricing).
+pub fn recenter(vault: &Vault, book: &mut OptionBook, spot: Fx, now: i64) -> Result<()> {
+    book.summary.ref_spot.set(spot);
+    book.summary.ref_time = now;
+    let mut total = Aggregates::default();
+    for slot in 0..MAX_SERIES {
+        total = total.add(&share(vault, book, slot)?).vault_err()?;
+    }
+    set_agg(book, &total);
+    Ok(())
+}
+
+/// Re-centers when the spot has moved more than half the reference away, or when no
+/// series is open (then the sums are zero and the reference is free).
+pub fn recenter_if_far(
+    vault: &Vault,
+    book: &mut OptionBook,
+    price: &OraclePrice,
+    now: i64,
+) -> Result<bool> {
+    let spot = marks::price_qpu(price.mid(), vault.quote_decimals).vault_err()?;
+    let reference = book.summary.reference();
+    let far = reference.spot <= Fx::ZERO
+        || marks::relative_move(spot, &reference)
+            .map(|x| x.abs() > RECENTER_AT)
+            .unwrap_or(true);
+    if far {
+        recenter(vault, book, spot, now)?;
+    }
+    Ok(far)
+}
+
+/// The window edges (oracle mantissas at the mark's exponent) a mark holds for: prices
+/// from ⌈p(1 − m)⌉ to ⌊p(1 + m)⌋, inside the window the math used. Two 64×64 products
+/// and two 128/64 divisions (this runs for every open series on every change, so it
+/// avoids `i128` division, a ~220-CU libcall on SBF).
+fn window_edges(series: &Series) -> (i64, i64) {
+    let p = series.mark.price.max(0) as u64;
+    let m = (series.mark.window_bps as u64).min(BPS_U64);
+    let bps = BPS_U64;
+    let (hi, lo) = mul_wide(p, bps - m);
+    // p(1 − m) < p < 2^63: the quotient fits a word (hi < bps).
+    let (low, rem) = div_wide(hi, lo, bps);
+    let low = low + u64::from(rem != 0);
+    let (hi, lo) = mul_wide(p, bps + m);
+    // p(1 + m) < 2p < 2^64: the quotient fits a word (hi < bps).
+    let (high, _) = div_wide(hi, lo, bps);
+    (
+        low.min(i64::MAX as u64) as i64,
+        high.min(i64::MAX as u64) as i64,
+    )
+}
+
+/// Recomputes the freshness summary over the open series (no pricing, one pass).
+pub fn refresh_summary(book: &mut OptionBook) {
+    let mut open = 0u32;
+    let mut fresh_until = i64::MAX;
+    let (mut low, mut high) = (i64::MIN, i64::MAX);
+    let mut epoch: Option<u64> = None;
+    let mut expo: Option<i32> = None;
+    let mut mixed = false;
+    for s in book.series.iter().filter(|s| s.is_open()) {
+        open += 1;
+        if s.mark.price <= 0 {
+            mixed = true;
+            continue;
+        }
+        fresh_until = fresh_until.min(s.mark.valid_until);
+        let (l, h) = window_edges(s);
+        low = low.max(l);
+        high = high.min(h);
+        mixed |= *epoch.get_or_insert(s.mark.epoch) != s.mark.epoch;
+        mixed |= *expo.get_or_insert(s.mark.expo) != s.mark.expo;
+    }
+    let sum = &mut book.summary;
+    sum.open_series = open;
+    sum.fresh_until = fresh_until;
+    sum.window_low = low;
+    sum.window_high = high;
+    sum.epoch = if mixed { u64::MAX } else { epoch.unwrap_or(0) };
+    sum.expo = if mixed { i32::MIN } else { expo.unwrap_or(0) };
+}
+
+/// `MarksStale` unless the sums can be trusted at `band` and `now` (see the module docs).
+pub fn require_fresh(vault: &Vault, book: &OptionBook, band: &OraclePrice, now: i64) -> Result<()> {
+    let sum = &book.summary;
+    if sum.open_series == 0 {
+        return Ok(());
+    }
+    require!(
+        sum.epoch == vault.risk_epoch
+            && sum.expo == band.expo
+            && now <= sum.fresh_until
+            && band.low().mantissa >= sum.window_low
+            && band.high().mantissa <= sum.window_high,
+        VaultError::MarksStale
+    );
+    Ok(())
+}
+
+/// For LP exits on a stale oracle (`oracle::load_for_exit`): the marks may be old (the
+/// oracle cannot re-mark them), but the band must lie within the stressed range every
+/// open mark's stressed values cover: its window widened by `spot_shock_bps`. Exits
+/// then count liabilities at the locks (stressed values), see [`nav_for_exit`].
+fn require_covered_by_stress(vault: &Vault, book: &OptionBook, band: &OraclePrice) -> Result<()> {
+    let sum = &book.summary;
+    if sum.open_series == 0 {
+        return Ok(());
+    }
+    let shock = vault.risk.spot_shock_bps as i128;
+    let low = (sum.window_low as i128 * (BPS as i128 - shock) + BPS as i128 - 1) / BPS as i128;
+    let high = sum.window_high as i128 * (BPS as i128 + shock) / BPS as i128;
+    require!(
+        sum.epoch == vault.risk_epoch
+            && sum.expo == band.expo
+            && band.low().mantissa as i128 >= low
+            && band.high().mantissa as i128 <= high,
+        VaultError::MarksStale
+    );
+    Ok(())
+}
+
+/// x = S/S_ref − 1 at the band's low and high.
+fn band_moves(vault: &Vault, book: &OptionBook, band: &OraclePrice) -> Result<(Fx, Fx)> {
+    let r = book.summary.reference();
+    let qd = vault.quote_decimals;
+    let lo = marks::price_qpu(band.low(), qd).vault_err()?;
+    let hi = marks::price_qpu(band.high(), qd).vault_err()?;
+    Ok((
+        marks::relative_move(lo, &r).vault_err()?,
+        marks::relative_move(hi, &r).vault_err()?,
+    ))
+}
+
 /// The vault's assets valued low and liabilities valued high, quote atoms.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NavBreakdown {
@@ -135,49 +515,84 @@ impl NavBreakdown {
     }
 }
 
-fn book_value(
+/// The options' liabilities bounded over the band at `now` (quote atoms): (low, high).
+fn option_liabilities(
     vault: &Vault,
     book: &OptionBook,
-    pricing: &Pricing,
-    spot_for: impl Fn(&Series) -> Result<DecimalPrice>,
-    asset_spot: DecimalPrice,
-    iv_shock_ppm: u64,
-) -> Result<NavBreakdown> {
-    let underlying = inventory_value(vault, asset_spot, pricing)?;
-    let assets = vault
-        .quote_assets
-        .checked_add(underlying)
-        .ok_or(VaultError::MathOverflow)?;
-    let mut liabilities = vault.settled_payouts_owed;
-    for s in book.active().filter(|s| s.open_interest > 0) {
-        let iv = s.iv_ppm.saturating_add(iv_shock_ppm).min(MAX_STRESS_IV_PPM);
-        let v = unit_value(s, spot_for(s)?, iv, pricing)?;
-        let owed = quote_amount(v, s.open_interest, pricing, Rounding::Up)?;
-        liabilities = liabilities
-            .checked_add(owed)
-            .ok_or(VaultError::MathOverflow)?;
+    band: &OraclePrice,
+    now: i64,
+) -> Result<(u64, u64)> {
+    if book.summary.open_series == 0 {
+        return Ok((0, 0));
     }
-    Ok(NavBreakdown {
-        assets,
-        liabilities,
-    })
+    let (x_lo, x_hi) = band_moves(vault, book, band)?;
+    let b = book
+        .summary
+        .agg
+        .get()
+        .liabilities(x_lo, x_hi, now, &book.summary.reference())
+        .vault_err()?;
+    Ok((atoms(b.low, Rounding::Down)?, atoms(b.high, Rounding::Up)?))
 }
 
-/// NAV at the conservative side of the band.
+/// NAV for exits: assets at the band's low, liabilities at their upper bound over the
+/// band. Requires fresh marks.
 pub fn nav(
     vault: &Vault,
     book: &OptionBook,
     band: &OraclePrice,
     pricing: &Pricing,
 ) -> Result<NavBreakdown> {
-    book_value(
+    require_fresh(vault, book, band, pricing.now)?;
+    let (_, high) = option_liabilities(vault, book, band, pricing.now)?;
+    breakdown(vault, inventory_value(vault, band.low(), pricing)?, high)
+}
+
+/// NAV for deposits: assets at the band's high, liabilities at their lower bound over
+/// the band, so new shares are never cheaper than fair. Requires fresh marks.
+pub fn nav_for_deposit(
+    vault: &Vault,
+    book: &OptionBook,
+    band: &OraclePrice,
+    pricing: &Pricing,
+) -> Result<NavBreakdown> {
+    require_fresh(vault, book, band, pricing.now)?;
+    let (low, _) = option_liabilities(vault, book, band, pricing.now)?;
+    breakdown(vault, inventory_value(vault, band.high(), pricing)?, low)
+}
+
+/// NAV for an LP exit: [`nav`] with a fresh oracle; with a stale one (the last accepted
+/// price with its haircut), liabilities are the locks (every series at its stressed
+/// value), which needs no fresh mark.
+pub fn nav_for_exit(
+    vault: &Vault,
+    book: &OptionBook,
+    band: &OraclePrice,
+    fresh_oracle: bool,
+    pricing: &Pricing,
+) -> Result<NavBreakdown> {
+    if fresh_oracle {
+        return nav(vault, book, band, pricing);
+    }
+    require_covered_by_stress(vault, book, band)?;
+    breakdown(
         vault,
-        book,
-        pricing,
-        |s| liability_spot(s, band),
-        band.low(),
-        0,
+        inventory_value(vault, band.low(), pricing)?,
+        vault.locked_quote,
     )
+}
+
+fn breakdown(vault: &Vault, underlying: u64, option_liabilities: u64) -> Result<NavBreakdown> {
+    Ok(NavBreakdown {
+        assets: vault
+            .quote_assets
+            .checked_add(underlying)
+            .ok_or(VaultError::MathOverflow)?,
+        liabilities: vault
+            .settled_payouts_owed
+            .checked_add(option_liabilities)
+            .ok_or(VaultError::MathOverflow)?,
+    })
 }
 
 /// Intrinsic value at `price` in quote atoms per underlying unit, exact in decimal
@@ -220,72 +635,12 @@ pub fn intrinsic_atoms_per_unit(
     Ok(u64::try_from(atoms).map_err(|_| VaultError::MathOverflow)?)
 }
 
-/// NAV at the optimistic side of the band (assets high, liabilities low): the price
-/// a depositor pays, so new shares are never cheaper than fair and existing LPs are
-/// never diluted by a wide confidence interval.
-pub fn nav_for_deposit(
-    vault: &Vault,
-    book: &OptionBook,
-    band: &OraclePrice,
-    pricing: &Pricing,
-) -> Result<NavBreakdown> {
-    book_value(
-        vault,
-        book,
-        pricing,
-        |s| asset_spot(s, band),
-        band.high(),
-        0,
-    )
-}
-
 /// The vault's charge on a trade of model value `value`: spread + fee, each rounded up
 /// (the trader pays them on a buy and they are withheld on a buy-back).
 pub fn trade_charges(vault: &Vault, value: u64) -> Result<u64> {
     let spread = money::bps_of(value, vault.risk.spread_bps, Rounding::Up).vault_err()?;
     let fee = money::bps_of(value, vault.risk.fee_bps, Rounding::Up).vault_err()?;
     Ok(spread.checked_add(fee).ok_or(VaultError::MathOverflow)?)
-}
-
-/// Recomputes one series' lock (after its open interest changed) and keeps the vault's
-/// total in step.
-pub fn update_series_lock(
-    vault: &mut Vault,
-    book: &mut OptionBook,
-    slot: usize,
-    band: &OraclePrice,
-    pricing: &Pricing,
-) -> Result<()> {
-    let lock = series_lock(vault, &book.series[slot], band, pricing)?;
-    vault.locked_quote = vault
-        .locked_quote
-        .checked_sub(book.series[slot].locked_quote)
-        .and_then(|v| v.checked_add(lock))
-        .ok_or(VaultError::MathOverflow)?;
-    book.series[slot].locked_quote = lock;
-    Ok(())
-}
-
-/// Recomputes every active series' lock at the current band and the vault's total, so
-/// that free collateral reflects today's risk rather than the risk at each series'
-/// last trade.
-pub fn refresh_locks(
-    vault: &mut Vault,
-    book: &mut OptionBook,
-    band: &OraclePrice,
-    pricing: &Pricing,
-) -> Result<()> {
-    let mut total = 0u64;
-    for i in 0..book.series.len() {
-        if book.series[i].status() != SeriesStatus::Active {
-            continue;
-        }
-        let lock = series_lock(vault, &book.series[i], band, pricing)?;
-        book.series[i].locked_quote = lock;
-        total = total.checked_add(lock).ok_or(VaultError::MathOverflow)?;
-    }
-    vault.locked_quote = total;
-    Ok(())
 }
 
 /// The two stress scenarios' spots: below the band's low and above its high.
@@ -297,17 +652,26 @@ pub fn stress_spots(vault: &Vault, band: &OraclePrice) -> Result<[DecimalPrice; 
     ])
 }
 
-/// The worse of the two stressed (assets, liabilities), by ratio.
+/// The worse of the two stressed (assets, liabilities), by ratio: assets at the
+/// stressed spots (live), liabilities from the marks' stressed values. Requires fresh
+/// marks.
 pub fn stressed(
     vault: &Vault,
     book: &OptionBook,
     band: &OraclePrice,
     pricing: &Pricing,
 ) -> Result<NavBreakdown> {
-    let vol_shock_ppm = vault.risk.vol_shock_bps * 100;
+    require_fresh(vault, book, band, pricing.now)?;
+    let agg = book.summary.agg.get();
+    let [down, up] = stress_spots(vault, band)?;
+    let scenarios = [(down, agg.stress_down), (up, agg.stress_up)];
     let mut worst: Option<NavBreakdown> = None;
-    for spot in stress_spots(vault, band)? {
-        let b = book_value(vault, book, pricing, |_| Ok(spot), spot, vol_shock_ppm)?;
+    for (spot, options) in scenarios {
+        let b = breakdown(
+            vault,
+            inventory_value(vault, spot, pricing)?,
+            atoms(options, Rounding::Up)?,
+        )?;
         worst = Some(match worst {
             // a/b < c/d ⇔ a·d < c·b
             Some(w)
@@ -325,33 +689,6 @@ pub fn stressed(
 /// True when stressed assets ≥ ratio_bps/10,000 × stressed liabilities.
 pub fn meets_ratio(b: &NavBreakdown, ratio_bps: u64) -> bool {
     (b.assets as u128) * 10_000 >= (b.liabilities as u128) * ratio_bps as u128
-}
-
-/// Collateral to lock against one series: its larger stressed liability, rounded up.
-pub fn series_lock(
-    vault: &Vault,
-    series: &Series,
-    band: &OraclePrice,
-    pricing: &Pricing,
-) -> Result<u64> {
-    if series.open_interest == 0 || series.status() != SeriesStatus::Active {
-        return Ok(0);
-    }
-    let iv = series
-        .iv_ppm
-        .saturating_add(vault.risk.vol_shock_bps * 100)
-        .min(MAX_STRESS_IV_PPM);
-    let mut lock = 0u64;
-    for spot in stress_spots(vault, band)? {
-        let v = unit_value(series, spot, iv, pricing)?;
-        lock = lock.max(quote_amount(
-            v,
-            series.open_interest,
-            pricing,
-            Rounding::Up,
-        )?);
-    }
-    Ok(lock)
 }
 
 /// The underlying inventory at `spot`, quote atoms, rounded down (an asset: never
@@ -385,34 +722,34 @@ pub fn inventory_sale_value(vault: &Vault, band: &OraclePrice, pricing: &Pricing
 }
 
 /// |net vega| of the book per 1.00 of vol, quote atoms (the vault is short every
-/// series, so this is the sum of the series' vegas), rounded up.
-pub fn net_vega(book: &OptionBook, band: &OraclePrice, pricing: &Pricing) -> Result<u64> {
-    let mut total = 0u64;
-    for s in book.active().filter(|s| s.open_interest > 0) {
-        let v = bsm::vega(&inputs(s, band.mid(), s.iv_ppm, pricing)?).vault_err()?;
-        total = total
-            .checked_add(quote_amount(v, s.open_interest, pricing, Rounding::Up)?)
-            .ok_or(VaultError::MathOverflow)?;
+/// series, so this is the sum of the series' vegas at their marks), rounded up.
+pub fn net_vega(book: &OptionBook) -> Result<u64> {
+    atoms(book.summary.agg.get().vega, Rounding::Up)
+}
+
+/// The options' delta at the band's mid (underlying atoms, first order from the marks).
+pub fn options_delta(vault: &Vault, book: &OptionBook, band: &OraclePrice) -> Result<Fx> {
+    if book.summary.open_series == 0 {
+        return Ok(Fx::ZERO);
     }
-    Ok(total)
+    let r = book.summary.reference();
+    let mid = marks::price_qpu(band.mid(), vault.quote_decimals).vault_err()?;
+    let x = marks::relative_move(mid, &r).vault_err()?;
+    book.summary.agg.get().options_delta(x).vault_err()
 }
 
 /// Net delta of the vault in underlying atoms (positive = long): the hedge inventory
-/// minus Σ open interest × per-unit delta. Ready for the hedging instructions.
+/// minus the options' delta at the mid. Requires fresh marks.
 pub fn net_delta(
     vault: &Vault,
     book: &OptionBook,
     band: &OraclePrice,
     pricing: &Pricing,
 ) -> Result<Fx> {
-    let mut delta = fx_u64(vault.underlying_assets)?;
-    for s in book.active().filter(|s| s.open_interest > 0) {
-        let d = bsm::delta(&inputs(s, band.mid(), s.iv_ppm, pricing)?).vault_err()?;
-        delta = delta
-            .sub_(d.mul_(fx_u64(s.open_interest)?).vault_err()?)
-            .vault_err()?;
-    }
-    Ok(delta)
+    require_fresh(vault, book, band, pricing.now)?;
+    fx_u64(vault.underlying_assets)?
+        .sub_(options_delta(vault, book, band)?)
+        .vault_err()
 }
 
 /// Free fraction check: locked ≤ max_utilization_bps × total collateral.
@@ -423,6 +760,16 @@ pub fn within_utilization(locked: u64, total: u64, max_bps: u64) -> bool {
 /// A u64 as `Fx`, or `MathOverflow` above 2^63.
 pub fn fx_u64(v: u64) -> Result<Fx> {
     Fx::from_u64(v).map_err(|_| error!(VaultError::MathOverflow))
+}
+
+/// The sums recomputed from every series' mark and open interest: what the stored sums
+/// must equal (tests and the keeper check it).
+pub fn recomputed_sums(vault: &Vault, book: &OptionBook) -> Result<Aggregates> {
+    let mut total = Aggregates::default();
+    for slot in 0..MAX_SERIES {
+        total = total.add(&share(vault, book, slot)?).vault_err()?;
+    }
+    Ok(total)
 }
 
 /// Re-export for callers that price shares.

@@ -21,6 +21,7 @@
 #![no_std]
 
 use hedge_math::bsm::{BsmInputs, Evaluation, OptionKind};
+use hedge_math::marks::{self, Aggregates, MarkRequest, MarkValues, Reference};
 use hedge_math::money::{quote_for_underlying, Rounding};
 use hedge_math::transcendental::{cdf, exp, ln, pdf, sqrt};
 use hedge_math::{DecimalPrice, Fx, MathError, MathResult, ScaledFx};
@@ -41,7 +42,89 @@ pub const FUNCTIONS: &[(&str, usize)] = &[
     ("cu_cdf", 8 + 16),
     ("cu_pdf", 8 + 16),
     ("cu_sqrt", 8 + 16),
+    ("cu_mark", 8 + 10 * 16),
+    ("cu_mark_share", 8 + 16 * 16),
+    ("cu_liabilities", 8 + 2 * 16),
 ];
+
+/// Length of `cu_liabilities`' input: 16 aggregates, x_lo, x_hi (`Fx` bits), now (i64),
+/// the reference spot (`Fx`) and time (i64).
+pub const LIABILITIES_INPUT_LEN: usize = 16 * 16 + 2 * 16 + 8 + 16 + 8;
+
+/// The mark the meter measures: the option record's series at its spot as the mid, a
+/// ±3% window, ±20% stress with +20 vol points (the default risk parameters), and the
+/// record's time truncated to whole seconds.
+pub fn mark_request(r: &OptionRecord) -> MarkRequest {
+    let i = &r.inputs;
+    MarkRequest {
+        kind: i.kind,
+        strike: i.strike,
+        vol: i.vol,
+        vol_shock: Fx::from_ppm(200_000).unwrap_or(Fx::ZERO),
+        rate: i.rate,
+        div_yield: i.div_yield,
+        time_s: i.time_s.floor_int(),
+        mid: i.spot,
+        window_bps: 300,
+        spot_shock_bps: 2_000,
+        quote_decimals: r.quote_decimals,
+    }
+}
+
+/// The reference a share is measured against in the meter: 1% above the mark's spot.
+pub fn share_reference(m: &MarkValues) -> Reference {
+    Reference {
+        spot: m
+            .spot
+            .mul_int_(101)
+            .and_then(|v| v.div_int_(100))
+            .unwrap_or(m.spot),
+        time: 1_000,
+    }
+}
+
+/// The aggregates' fields in their stored order.
+pub fn aggregate_fields(a: &Aggregates) -> [Fx; 16] {
+    [
+        a.p,
+        a.q,
+        a.c,
+        a.bound_up,
+        a.bound_down,
+        a.theta,
+        a.theta_t,
+        a.theta_abs,
+        a.theta_abs_t,
+        a.delta0,
+        a.delta1,
+        a.gamma_spot,
+        a.gamma_vol,
+        a.vega,
+        a.stress_down,
+        a.stress_up,
+    ]
+}
+
+fn aggregates_from(f: &[Fx; 16]) -> Aggregates {
+    Aggregates {
+        p: f[0],
+        q: f[1],
+        c: f[2],
+        bound_up: f[3],
+        bound_down: f[4],
+        theta: f[5],
+        theta_t: f[6],
+        theta_abs: f[7],
+        theta_abs_t: f[8],
+        delta0: f[9],
+        delta1: f[10],
+        gamma_spot: f[11],
+        gamma_vol: f[12],
+        vega: f[13],
+        stress_down: f[14],
+        stress_up: f[15],
+    }
+}
 
 /// The index of a math error in the status word (0 is success).
 pub fn error_code(e: MathError) -> u64 {
@@ -299,6 +382,88 @@ pub unsafe extern "C" fn cu_sqrt(input: *const u8, output: *mut u8) {
     run_scalar(input, output, sqrt)
 }
 
+/// One series' mark: five evaluations and the bounds (what `mark_series` and a trade
+/// run per series).
+///
+/// # Safety
+/// An option record in, 168 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_mark(input: *const u8, output: *mut u8) {
+    run_option(input, output, 8 + 10 * 16, |r, out| {
+        let m = marks::mark(&mark_request(r))?;
+        for v in [
+            m.spot,
+            m.value,
+            m.delta,
+            m.gamma_spot,
+            m.vega,
+            m.theta,
+            m.bound_up,
+            m.bound_down,
+            m.stress_down,
+            m.stress_up,
+        ] {
+            out.fx(v);
+        }
+        Ok(())
+    })
+}
+
+/// A mark and the series' share of the book's sums (a re-mark's math, whole).
+///
+/// # Safety
+/// An option record in, 264 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_mark_share(input: *const u8, output: *mut u8) {
+    run_option(input, output, 8 + 16 * 16, |r, out| {
+        let m = marks::mark(&mark_request(r))?;
+        let share = marks::contribution(
+            &m,
+            1_000,
+            r.inputs.vol,
+            r.size,
+            r.underlying_decimals,
+            &share_reference(&m),
+        )?;
+        for v in aggregate_fields(&share) {
+            out.fx(v);
+        }
+        Ok(())
+    })
+}
+
+/// The book's liabilities bounded over a band, from its sums (what NAV costs, whatever
+/// the book's size).
+///
+/// # Safety
+/// `LIABILITIES_INPUT_LEN` bytes in, 40 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_liabilities(input: *const u8, output: *mut u8) {
+    let b = core::slice::from_raw_parts(input, LIABILITIES_INPUT_LEN);
+    let fx = |at: usize| Fx::from_bits(i128::from_le_bytes(rd(b, at)));
+    let mut fields = [Fx::ZERO; 16];
+    for (k, f) in fields.iter_mut().enumerate() {
+        *f = fx(16 * k);
+    }
+    let (x_lo, x_hi) = (fx(256), fx(272));
+    let now = i64::from_le_bytes(rd(b, 288));
+    let reference = Reference {
+        spot: fx(296),
+        time: i64::from_le_bytes(rd(b, 312)),
+    };
+    let buf = core::slice::from_raw_parts_mut(output, 40);
+    let mut out = Out { buf, at: 8 };
+    let status = match aggregates_from(&fields).liabilities(x_lo, x_hi, now, &reference) {
+        Ok(l) => {
+            out.fx(l.low);
+            out.fx(l.high);
+            0
+        }
+        Err(e) => error_code(e),
+    };
+    out.buf[0..8].copy_from_slice(&status.to_le_bytes());
+}
+
 /// Looks a function up by name (the host runner's dispatch).
 pub fn function(name: &str) -> Option<unsafe extern "C" fn(*const u8, *mut u8)> {
     Some(match name {
@@ -313,6 +478,9 @@ pub fn function(name: &str) -> Option<unsafe extern "C" fn(*const u8, *mut u8)> 
         "cu_cdf" => cu_cdf,
         "cu_pdf" => cu_pdf,
         "cu_sqrt" => cu_sqrt,
+        "cu_mark" => cu_mark,
+        "cu_mark_share" => cu_mark_share,
+        "cu_liabilities" => cu_liabilities,
         _ => return None,
     })
 }

@@ -21,6 +21,8 @@ pub fn handler(ctx: Context<Govern>) -> Result<()> {
     let params = vault.pending_risk;
     params.validate()?;
     vault.risk = params;
+    // Marks computed under the old parameters (shocks, window, rates) are stale now.
+    vault.risk_epoch = vault.risk_epoch.wrapping_add(1);
     vault.pending_risk = bytemuck::Zeroable::zeroed();
     vault.pending_risk_eta = 0;
     drop(vault);

@@ -22,7 +22,7 @@ pub struct ClaimWithdraw<'info> {
         has_one = book @ VaultError::InvalidBook,
     )]
     pub vault: AccountLoader<'info, Vault>,
-    #[account(mut)]
+    /// Read only: the claim reads the book's sums and locks.
     pub book: AccountLoader<'info, OptionBook>,
     /// CHECK: checked by the oracle adapter (address, owner, data).
     pub oracle: UncheckedAccount<'info>,
@@ -75,8 +75,8 @@ pub fn handler(ctx: Context<ClaimWithdraw>) -> Result<()> {
     };
     let (payout, quote_assets_after, seeds) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
-        let mut book = ctx.accounts.book.load_mut()?;
-        let payout = ledger::claim_withdraw(&mut vault, &mut book, now, supply, &request, |v| {
+        let book = ctx.accounts.book.load()?;
+        let payout = ledger::claim_withdraw(&mut vault, &book, now, supply, &request, |v| {
             oracle::load_for_exit(&ctx.accounts.oracle, v, now)
         })?;
         (payout, vault.quote_assets, vault.seeds())

@@ -25,10 +25,12 @@ pub struct ListSeriesArgs {
     pub iv_ppm: u64,
     /// Underlying atoms.
     pub max_open_interest: u64,
+    /// Smallest trade, underlying atoms: in [1, max_open_interest].
+    pub min_trade_size: u64,
 }
 
-/// Shared by `list_series`, `set_series_iv` and `delist_series`: the authority or the
-/// risk admin signs.
+/// Shared by `list_series`, `set_series_iv`, `set_series_limits` and `delist_series`:
+/// the authority or the risk admin signs.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ManageSeries<'info> {
@@ -44,6 +46,15 @@ pub struct ManageSeries<'info> {
     pub vault: AccountLoader<'info, Vault>,
     #[account(mut)]
     pub book: AccountLoader<'info, OptionBook>,
+}
+
+/// The hard bounds of a series' minimum trade: at least one atom, at most the cap.
+pub fn require_min_trade(min_trade_size: u64, max_open_interest: u64) -> Result<()> {
+    require!(
+        min_trade_size >= 1 && min_trade_size <= max_open_interest,
+        VaultError::InvalidMinTradeSize
+    );
+    Ok(())
 }
 
 pub fn require_iv(iv_ppm: u64) -> Result<()> {
@@ -76,6 +87,7 @@ pub fn handler(ctx: Context<ManageSeries>, args: ListSeriesArgs) -> Result<()> {
     );
     require_iv(args.iv_ppm)?;
     require!(args.max_open_interest > 0, VaultError::ZeroAmount);
+    require_min_trade(args.min_trade_size, args.max_open_interest)?;
 
     let mut vault = ctx.accounts.vault.load_mut()?;
     let mut book = ctx.accounts.book.load_mut()?;
@@ -95,6 +107,7 @@ pub fn handler(ctx: Context<ManageSeries>, args: ListSeriesArgs) -> Result<()> {
     s.expiry = args.expiry;
     s.iv_ppm = args.iv_ppm;
     s.max_open_interest = args.max_open_interest;
+    s.min_trade_size = args.min_trade_size;
     s.status = SeriesStatus::Active as u8;
     drop(book);
     drop(vault);
@@ -107,6 +120,7 @@ pub fn handler(ctx: Context<ManageSeries>, args: ListSeriesArgs) -> Result<()> {
         expiry: args.expiry,
         iv_ppm: args.iv_ppm,
         max_open_interest: args.max_open_interest,
+        min_trade_size: args.min_trade_size,
     });
     Ok(())
 }

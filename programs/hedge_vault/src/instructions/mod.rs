@@ -2,8 +2,9 @@
 //!
 //! - LP: `deposit`, `request_withdraw`, `claim_withdraw`, `cancel_withdraw`.
 //! - Trader: `buy_option`, `sell_option`, `exercise`.
-//! - Anyone: `settle_series`.
-//! - Authority / risk admin: `list_series`, `set_series_iv`, `delist_series`.
+//! - Anyone: `settle_series`, `mark_series`.
+//! - Authority / risk admin: `list_series`, `set_series_iv`, `set_series_limits`,
+//!   `delist_series`.
 //! - Governance: `initialize_vault`, `propose_risk_params`, `apply_risk_params`,
 //!   `set_keeper`, `set_pause`, `set_roles`, `propose_authority`, `accept_authority`.
 
@@ -19,6 +20,7 @@ pub mod governance;
 pub mod initialize_vault;
 pub mod liquidate;
 pub mod list_series;
+pub mod mark_series;
 pub mod propose_authority;
 pub mod propose_risk_params;
 pub mod rebalance;
@@ -28,6 +30,7 @@ pub mod set_keeper;
 pub mod set_pause;
 pub mod set_roles;
 pub mod set_series_iv;
+pub mod set_series_limits;
 pub mod settle_series;
 
 // Anchor finds each instruction's generated client modules through these globs; the
@@ -41,6 +44,7 @@ pub use exercise::*;
 pub use governance::*;
 pub use initialize_vault::*;
 pub use list_series::*;
+pub use mark_series::*;
 pub use rebalance::*;
 pub use request_withdraw::*;
 pub use sell_option::*;

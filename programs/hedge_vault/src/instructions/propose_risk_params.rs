@@ -20,6 +20,8 @@ pub fn handler(ctx: Context<Govern>, params: RiskParams) -> Result<()> {
     let tightening = params.only_tightens(&vault.risk);
     let (applied, eta) = if tightening {
         vault.risk = params;
+        // Marks computed under the old parameters are stale now.
+        vault.risk_epoch = vault.risk_epoch.wrapping_add(1);
         // A pending loosening was measured against the old values; applying it later
         // would silently undo this tightening. Drop it: the authority re-proposes.
         vault.pending_risk = bytemuck::Zeroable::zeroed();

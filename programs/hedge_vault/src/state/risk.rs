@@ -5,6 +5,7 @@
 use anchor_lang::prelude::*;
 
 use crate::error::VaultError;
+use crate::state::book::MAX_SERIES;
 
 /// Which way a parameter moves to make the vault safer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,9 +143,16 @@ risk_params! {
     max_bounty: u64 = 10_000_000, [0, u64::MAX], Lower;
     /// Bounty as a fraction of the trade's quote notional, bps.
     bounty_bps: u64 = 10, [0, 500], Lower;
+    /// Marks: a series' mark is stale after this many seconds (or a quarter of its time
+    /// to expiry, if less).
+    max_mark_age_s: u64 = 300, [10, 3_600], Lower;
+    /// Marks: ± spot window a mark covers, bps of its price; beyond it the mark is stale.
+    max_mark_move_bps: u64 = 300, [10, 2_000], Lower;
+    /// Most series with open interest at once (each costs a mark to keep fresh).
+    max_open_series: u64 = 32, [1, MAX_SERIES as u64], Lower;
 }
 
-const_assert_eq!(core::mem::size_of::<RiskParams>(), 32 * 8);
+const_assert_eq!(core::mem::size_of::<RiskParams>(), 35 * 8);
 
 /// Largest atom count the hedging math holds (`Fx` = Q64.64 has 63 integer bits):
 /// the bound of the band and hedge-size parameters, so no governable value can make

@@ -122,6 +122,9 @@ pub struct Vault {
     pub last_hedge_price: i64,
     /// Rebalances so far.
     pub rebalance_count: u64,
+    /// Bumped whenever the risk parameters change: marks computed under older ones are
+    /// stale (`OptionBook` marks carry the epoch they were computed in).
+    pub risk_epoch: u64,
 
     pub risk: RiskParams,
     pub pending_risk: RiskParams,
@@ -149,15 +152,18 @@ pub struct Vault {
     /// Explicit padding to the next 8-byte boundary.
     pub _pad0: [u8; 3],
     /// Space for fields added by later versions. Always zero.
-    pub reserved: [u8; 1024],
+    pub reserved: [u8; 968],
 }
 
-// 14 keys + feed id + dex pool + 8 keepers; 14 u64/i64; two RiskParams; i32 + u32;
+// 14 keys + feed id + dex pool + 8 keepers; 15 u64/i64; two RiskParams; i32 + u32;
 // u16 + 11 single bytes + 3 padding; reserved.
 const_assert_eq!(
     core::mem::size_of::<Vault>(),
-    32 * 14 + 32 + 32 * 8 + 8 * 14 + 2 * core::mem::size_of::<RiskParams>() + 8 + 16 + 1024
+    32 * 14 + 32 + 32 * 8 + 8 * 15 + 2 * core::mem::size_of::<RiskParams>() + 8 + 16 + 968
 );
+// The layout of version 1 (before marks) had 1,024 reserved bytes and 32 risk fields:
+// the vault's size is unchanged.
+const_assert_eq!(core::mem::size_of::<Vault>(), 2_408);
 const_assert_eq!(core::mem::size_of::<Vault>() % 8, 0);
 
 impl Vault {

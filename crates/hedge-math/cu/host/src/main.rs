@@ -16,19 +16,25 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use hedge_math::bsm::{BsmInputs, OptionKind};
+use hedge_math::marks;
 use hedge_math::{DecimalPrice, Fx};
-use hedge_math_cu::{encode_option, function, OptionRecord, FUNCTIONS, OPTION_INPUT_LEN};
+use hedge_math_cu::{
+    aggregate_fields, encode_option, function, mark_request, share_reference, OptionRecord,
+    FUNCTIONS, LIABILITIES_INPUT_LEN, OPTION_INPUT_LEN,
+};
 use serde_json::{json, Value};
 
 const YEAR: f64 = 31_536_000.0;
 /// The option functions, in the batch for every option case.
-const OPTION_FNS: [&str; 6] = [
+const OPTION_FNS: [&str; 8] = [
     "cu_greeks",
     "cu_delta_gamma",
     "cu_price",
     "cu_delta",
     "cu_series_value",
     "cu_series_risk",
+    "cu_mark",
+    "cu_mark_share",
 ];
 
 fn main() -> ExitCode {
@@ -259,6 +265,50 @@ fn inputs(csv: &str) -> Result<bool, String> {
     ];
     for e in edges {
         batch.option("edge", e);
+    }
+    // The book's liability bounds from sums over 1..=32 series of the typical grid.
+    let typical: Vec<BsmInputs> = batch
+        .0
+        .iter()
+        .filter(|v| v["id"] == "typical" && v["fn"] == "cu_greeks")
+        .map(|v| {
+            let bytes = unhex(v["input"].as_str().unwrap_or_default()).unwrap_or_default();
+            let mut rec = [0u8; OPTION_INPUT_LEN];
+            rec.copy_from_slice(&bytes[..OPTION_INPUT_LEN]);
+            hedge_math_cu::decode_option(&rec).inputs
+        })
+        .collect();
+    for n in [1usize, 2, 4, 8, 16, 32] {
+        for offset in 0..5 {
+            let mut sums = marks::Aggregates::default();
+            let mut reference = None;
+            for k in 0..n {
+                let inputs = typical[(offset * 37 + k * 7) % typical.len()];
+                let record = OptionRecord {
+                    inputs,
+                    size: 1_000_000_000 * (k as u64 + 1),
+                    quote_decimals: 6,
+                    underlying_decimals: 9,
+                };
+                let m = marks::mark(&mark_request(&record)).map_err(|e| format!("{e:?}"))?;
+                let r = *reference.get_or_insert(share_reference(&m));
+                let share = marks::contribution(&m, 1_000, inputs.vol, record.size, 9, &r)
+                    .map_err(|e| format!("{e:?}"))?;
+                sums = sums.add(&share).map_err(|e| format!("{e:?}"))?;
+            }
+            let r = reference.ok_or("no series")?;
+            let mut input = Vec::with_capacity(LIABILITIES_INPUT_LEN);
+            for f in aggregate_fields(&sums) {
+                input.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+            let (lo, hi) = (fx(-0.012 - 0.001 * offset as f64), fx(-0.008));
+            input.extend_from_slice(&lo.to_bits().to_le_bytes());
+            input.extend_from_slice(&hi.to_bits().to_le_bytes());
+            input.extend_from_slice(&(1_000i64 + 60 * offset as i64).to_le_bytes());
+            input.extend_from_slice(&r.spot.to_bits().to_le_bytes());
+            input.extend_from_slice(&r.time.to_le_bytes());
+            batch.push("book", "cu_liabilities", &input);
+        }
     }
     // Scalars.
     for i in 0..40 {
