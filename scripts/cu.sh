@@ -12,7 +12,8 @@
 # 4. sbf-run runs it on the counting interpreter;
 # 5. the report requires every output bit-identical to the native build, prints
 #    `cu <function> <min> <median> <max> <stack_bytes>`, and fails when a function is
-#    over its budget in crates/hedge-math/cu/budgets.txt.
+#    over its budget in crates/hedge-math/cu/budgets.txt;
+# 6. scripts/cu_table.py turns it into the per-instruction table.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -38,4 +39,8 @@ HOST="$CARGO_TARGET_DIR/debug/hedge-math-cu-host"
 "$HOST" inputs tests/data/bsm_reference.csv >"$OUT/batch.jsonl"
 "$HOST" native "$OUT/batch.jsonl" >"$OUT/native.jsonl"
 "$SBF_CU/sbf-run" "$OUT/bpf" --batch "$OUT/batch.jsonl" --keep-going >"$OUT/sbf.jsonl"
-"$HOST" report "$OUT/batch.jsonl" "$OUT/sbf.jsonl" "$OUT/native.jsonl" crates/hedge-math/cu/budgets.txt
+"$HOST" report "$OUT/batch.jsonl" "$OUT/sbf.jsonl" "$OUT/native.jsonl" crates/hedge-math/cu/budgets.txt \
+  | tee "$OUT/report.txt"
+# 6. the per-instruction table (README): measured math + modelled non-math work; fails
+#    when an instruction is over 300k CU at 32 open series.
+python3 scripts/cu_table.py "$OUT/report.txt"

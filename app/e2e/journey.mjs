@@ -84,6 +84,7 @@ async function main() {
   );
   let server;
   let browser;
+  let page;
   try {
     const rpc = `http://127.0.0.1:${port}`;
     await waitFor(async () => {
@@ -104,7 +105,7 @@ async function main() {
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
-    const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+    page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
     page.on("console", (m) => m.type() === "warning" && console.error("page:", m.text()));
     await page.addInitScript((secret) => {
@@ -166,6 +167,14 @@ async function main() {
     await page.setViewportSize({ width: 390, height: 1600 });
     await page.screenshot({ path: join(artifacts, "phone.png"), fullPage: true });
     console.log(`e2e journey: ok (shares ${shares0} → ${shares1}; quote ${quote0} → ${quote1} → ${quote2}); screenshots in ${artifacts}`);
+  } catch (e) {
+    // Say what the page said (a failed transaction names the program's error) and keep a picture.
+    if (page) {
+      const statuses = await page.getByTestId("tx-status").allTextContents().catch(() => []);
+      for (const t of statuses) console.error("e2e: transaction status on the page:", t);
+      await page.screenshot({ path: join(artifacts, "failure.png"), fullPage: true }).catch(() => {});
+    }
+    throw e;
   } finally {
     await browser?.close();
     server?.close();

@@ -115,6 +115,13 @@ export async function tokenAccount(
   return best;
 }
 
+/** The Clock sysvar's `unix_timestamp` (bytes 32..40): the time the program checks
+ *  delays and mark ages against, which can trail the browser's clock by a slot or more. */
+export function decodeClockTime(data: Uint8Array): number | null {
+  if (data.length < 40) return null;
+  return Number(Buffer.from(data).readBigInt64LE(32));
+}
+
 export async function mintSupply(connection: Connection, mint: PublicKey): Promise<bigint> {
   const a = await connection.getAccountInfo(mint, commitment);
   if (!a) throw new Error(`mint ${mint.toBase58()} not found`);
@@ -184,15 +191,21 @@ export const big = (v: unknown): bigint => {
   return BigInt(String(v));
 };
 
-/** Compute-unit limits per instruction (the README's per-instruction table with a
- *  margin: simulation on the local sandbox meters nothing, so the dApp cannot measure). */
+/** Compute-unit limits per instruction: the README's per-instruction table at n = 32 open
+ *  series with a margin of about a third (the meter is within ±10–20% of platform-tools),
+ *  plus ~25k where the transaction may also create an associated token account.
+ *  Simulation on the local sandbox meters nothing, so the dApp cannot measure. */
 export const CU_LIMIT = {
-  deposit: 120_000,
-  requestWithdraw: 100_000,
-  claimWithdraw: 120_000,
-  cancelWithdraw: 60_000,
-  /** One `mark_series` call of up to four series. */
-  markSeries: 280_000,
+  /** Table: ≈43k, + a share ATA. */
+  deposit: 90_000,
+  /** Table: ≈39k. */
+  requestWithdraw: 60_000,
+  /** Table: ≈42k, + a quote ATA. */
+  claimWithdraw: 90_000,
+  /** Table: ≈25k. */
+  cancelWithdraw: 40_000,
+  /** One `mark_series` call: a full batch of four ≈237k, a re-centring call ≈263k. */
+  markSeries: 350_000,
 } as const;
 
 /** A `SetComputeUnitLimit` instruction of the compute-budget program. */

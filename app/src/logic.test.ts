@@ -4,7 +4,13 @@ import {
   explainError,
   formatUnits,
   markBatches,
+  firstMarkBatch,
+  storedFxToNumber,
+  MAX_RECENTER_BATCH,
+  MAX_MARK_BATCH,
   staleSeries,
+  chainNow,
+  claimable,
   type MarkView,
   parseAmount,
   percentOf,
@@ -152,5 +158,38 @@ describe("staleSeries (the program's freshness rule)", () => {
   });
   it("batches by four", () => {
     expect(markBatches([1n, 2n, 3n, 4n, 5n, 6n, 7n]).map((b) => b.length)).toEqual([4, 3]);
+  });
+  it("marks one series first when the call re-centres the book", () => {
+    const ids = [1n, 2n, 3n, 4n, 5n, 6n];
+    expect(markBatches(ids, 1).map((b) => b.length)).toEqual([1, 4, 1]);
+    expect(markBatches(ids, 1).flat()).toEqual(ids);
+    // Reference 100 USDC (6 decimals) per unit; oracle price at expo -8.
+    const book = { refSpotQpu: 100_000_000, openSeries: 3 };
+    const at = (usd: number) => ({ price: BigInt(usd * 1e8), expo: -8 });
+    expect(firstMarkBatch(book, at(140), 6)).toBe(MAX_MARK_BATCH);
+    expect(firstMarkBatch(book, at(60), 6)).toBe(MAX_MARK_BATCH);
+    // Past 45% either way (the program re-centres past 50%): one series.
+    expect(firstMarkBatch(book, at(146), 6)).toBe(MAX_RECENTER_BATCH);
+    expect(firstMarkBatch(book, at(54), 6)).toBe(MAX_RECENTER_BATCH);
+    // No open series: re-centring is free. No reference yet: be safe.
+    expect(firstMarkBatch({ ...book, openSeries: 0 }, at(500), 6)).toBe(MAX_MARK_BATCH);
+    expect(firstMarkBatch({ refSpotQpu: 0, openSeries: 2 }, at(100), 6)).toBe(MAX_RECENTER_BATCH);
+  });
+  it("reads a stored Q64.64", () => {
+    expect(storedFxToNumber({ lo: 1n << 63n, hi: 100n })).toBe(100.5);
+    expect(storedFxToNumber({ lo: 0n, hi: (1n << 64n) - 2n })).toBe(-2);
+  });
+});
+
+describe("the chain's clock", () => {
+  it("estimates the chain's time from the last Clock read", () => {
+    expect(chainNow(1000, 50_000, 52_500)).toBe(1002.5);
+    expect(chainNow(1000, 50_000, 49_000)).toBe(1000);
+    expect(chainNow(null, 0, 7_000)).toBe(7);
+  });
+  it("enables a claim only once the Clock read says so", () => {
+    expect(claimable(999, 1000)).toBe(false);
+    expect(claimable(1000, 1000)).toBe(true);
+    expect(claimable(null, 0)).toBe(false);
   });
 });

@@ -218,9 +218,59 @@ export function staleSeries(
     .map((m) => m.seriesId);
 }
 
-/** Splits ids into `mark_series` batches. */
-export function markBatches(ids: bigint[]): bigint[][] {
+/** Most series a `mark_series` call that re-centres the book re-marks (the program's
+ *  `MAX_RECENTER_BATCH`). */
+export const MAX_RECENTER_BATCH = 1;
+
+/** The program re-centres the book's sums when the oracle mid is more than half its
+ *  reference spot away; such a call may mark only `MAX_RECENTER_BATCH` series
+ *  (`MarkBatchTooLargeToRecenter`). Decided here in floating point with a margin (0.45
+ *  instead of 0.5): a smaller first batch near the threshold costs one more transaction,
+ *  a larger one a failed transaction. */
+export function firstMarkBatch(
+  book: { refSpotQpu: number; openSeries: number },
+  oracle: { price: bigint; expo: number },
+  quoteDecimals: number,
+): number {
+  if (book.openSeries === 0) return MAX_MARK_BATCH;
+  const mid = Number(oracle.price) * 10 ** (oracle.expo + quoteDecimals);
+  if (!(book.refSpotQpu > 0) || !Number.isFinite(mid)) return MAX_RECENTER_BATCH;
+  return Math.abs(mid / book.refSpotQpu - 1) > 0.45 ? MAX_RECENTER_BATCH : MAX_MARK_BATCH;
+}
+
+/** Splits ids into `mark_series` batches, the first of at most `first` series. */
+export function markBatches(ids: bigint[], first: number = MAX_MARK_BATCH): bigint[][] {
   const out: bigint[][] = [];
-  for (let i = 0; i < ids.length; i += MAX_MARK_BATCH) out.push(ids.slice(i, i + MAX_MARK_BATCH));
+  let i = 0;
+  let size = Math.max(1, Math.min(first, MAX_MARK_BATCH));
+  while (i < ids.length) {
+    out.push(ids.slice(i, i + size));
+    i += size;
+    size = MAX_MARK_BATCH;
+  }
   return out;
 }
+
+/** A `StoredFx` (Q64.64 as two 64-bit words) as a float, for display and batching. */
+export function storedFxToNumber(v: { lo: bigint; hi: bigint }): number {
+  const hi = BigInt.asIntN(64, v.hi);
+  return Number(hi) + Number(v.lo) / 2 ** 64;
+}
+
+/** The chain's time now, estimated from the Clock read at `fetchedAtMs` (it advances with
+ *  wall time between reads); the browser's clock when the Clock was unreadable. */
+export function chainNow(chainTime: number | null, fetchedAtMs: number, wallNowMs: number): number {
+  if (chainTime === null) return wallNowMs / 1000;
+  return chainTime + Math.max(0, wallNowMs - fetchedAtMs) / 1000;
+}
+
+/** Whether the program would let a withdrawal requested for `claimAt` be claimed: judged on
+ *  the Clock as last read, never on an estimate, since the program refuses a claim one
+ *  second early (`WithdrawNotReady`) and the chain's clock trails the browser's. */
+export function claimable(chainTime: number | null, claimAt: number): boolean {
+  return chainTime !== null && chainTime >= claimAt;
+}
+
+/** Seconds of slack when judging marks fresh: a mark that expires while the transaction
+ *  is in flight fails it (`MarksStale`), so treat it as stale a little early. */
+export const MARK_EXPIRY_SLACK_S = 5;

@@ -1,11 +1,12 @@
 // Polls the vault, its book, hedge log, oracle, share supply and the wallet's position.
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Connection, PublicKey } from "@solana/web3.js";
+import { Connection, PublicKey, SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
 import type { IdlAccounts, IdlTypes } from "@coral-xyz/anchor";
 import type { HedgeVault } from "./idl/hedge_vault";
 import { ringInOrder } from "./logic";
-import { decodeOracle, mintSupply, program, tokenAccount, withdrawalPda, big, type OraclePrice } from "./chain";
+import { storedFxToNumber } from "./logic";
+import { decodeClockTime, decodeOracle, mintSupply, program, tokenAccount, withdrawalPda, big, type OraclePrice } from "./chain";
 
 /** Anchor's decoded accounts, typed from the IDL: camelCase fields, BN numbers. */
 export type VaultAccount = IdlAccounts<HedgeVault>["vault"];
@@ -17,6 +18,8 @@ export type VaultData = {
   key: PublicKey;
   vault: VaultAccount;
   series: SeriesData[];
+  /** The book's reference spot (QPU) and open series: sizes the first mark batch. */
+  book: { refSpotQpu: number; openSeries: number };
   hedges: HedgeRecord[];
   oracle: OraclePrice | null;
   shareSupply: bigint;
@@ -28,6 +31,8 @@ export type VaultData = {
     sol: number;
   };
   fetchedAt: number;
+  /** The chain's Clock at `fetchedAt` (seconds), or null when unreadable. */
+  chainTime: number | null;
 };
 
 export function useVault(connection: Connection, vaultKey: PublicKey | null, owner: PublicKey | null) {
@@ -43,12 +48,13 @@ export function useVault(connection: Connection, vaultKey: PublicKey | null, own
     try {
       const accounts = program(connection).account;
       const vault = await accounts.vault.fetch(vaultKey);
-      const [book, log, oracleAcc, supply, quoteMintAcc] = await Promise.all([
+      const [book, log, oracleAcc, supply, quoteMintAcc, clockAcc] = await Promise.all([
         accounts.optionBook.fetch(vault.book),
         accounts.hedgeLog.fetch(vault.hedgeLog),
         connection.getAccountInfo(vault.oracle, "confirmed"),
         mintSupply(connection, vault.shareMint),
         connection.getAccountInfo(vault.quoteMint, "confirmed"),
+        connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "confirmed"),
       ]);
       const count = Number(big(log.count));
       const records: HedgeRecord[] = log.records;
@@ -57,11 +63,16 @@ export function useVault(connection: Connection, vaultKey: PublicKey | null, own
         key: vaultKey,
         vault,
         series: book.series.filter((s) => Number(s.status) !== 0),
+        book: {
+          refSpotQpu: storedFxToNumber({ lo: big(book.summary.refSpot.lo), hi: big(book.summary.refSpot.hi) }),
+          openSeries: Number(book.summary.openSeries),
+        },
         hedges,
         oracle: oracleAcc ? decodeOracle(oracleAcc.data) : null,
         shareSupply: supply,
         quoteTokenProgram: quoteMintAcc?.owner ?? PublicKey.default,
         fetchedAt: Date.now(),
+        chainTime: clockAcc ? decodeClockTime(clockAcc.data) : null,
       };
       if (owner) {
         const [quote, shares, request, sol] = await Promise.all([

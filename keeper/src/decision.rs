@@ -6,7 +6,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::Discriminator;
 use hedge_vault::error::VaultError;
 use hedge_vault::hedging;
-use hedge_vault::ledger::MAX_MARK_BATCH;
+use hedge_vault::ledger::{self, MAX_MARK_BATCH, MAX_RECENTER_BATCH};
 use hedge_vault::oracle::{self, OraclePrice};
 use hedge_vault::state::{OptionBook, SeriesStatus, Vault};
 use hedge_vault::valuation::{self, Pricing};
@@ -207,7 +207,7 @@ pub fn decide(
 }
 
 /// The open series whose marks the keeper should refresh now, most urgent first (at most
-/// `MAX_MARK_BATCH`): marks that are missing, stale, from an older risk epoch or oracle
+/// `ledger::mark_batch_limit`): marks that are missing, stale, from an older risk epoch or oracle
 /// exponent, that have a third of their life left, or whose window the band is within a
 /// third of leaving. Marking ahead keeps LPs and traders from ever meeting
 /// `MarksStale`.
@@ -235,10 +235,9 @@ pub fn series_to_mark(vault: &Vault, book: &OptionBook, band: &OraclePrice, now:
         .map(|s| (s.mark.valid_until, s.series_id))
         .collect();
     due.sort_unstable();
-    due.into_iter()
-        .take(MAX_MARK_BATCH)
-        .map(|(_, id)| id)
-        .collect()
+    // A call that re-centres the book marks fewer series (`MarkBatchTooLargeToRecenter`).
+    let limit = ledger::mark_batch_limit(vault, book, band).unwrap_or(MAX_RECENTER_BATCH);
+    due.into_iter().take(limit).map(|(_, id)| id).collect()
 }
 
 /// A fixed-point value as f64, for reports and metrics only.
@@ -331,11 +330,18 @@ mod tests {
         let data = legacy_account_data(&w.oracle);
         let ids: Vec<u64> = w.book.active().map(|s| s.series_id).collect();
         let key = w.oracle_key;
-        for chunk in ids.chunks(MAX_MARK_BATCH) {
+        let mut rest = &ids[..];
+        while !rest.is_empty() {
+            let price =
+                oracle::load_checked_data(&key, &PYTH_LEGACY_PROGRAM_MAINNET, &data, &w.vault, now)
+                    .unwrap();
+            let limit = ledger::mark_batch_limit(&w.vault, &w.book, &price).unwrap();
+            let (chunk, tail) = rest.split_at(limit.min(rest.len()));
             hedge_vault::ledger::mark_series(&mut w.vault, &mut w.book, now, chunk, |v| {
                 oracle::load_checked_data(&key, &PYTH_LEGACY_PROGRAM_MAINNET, &data, v, now)
             })
             .unwrap();
+            rest = tail;
         }
     }
 
@@ -409,6 +415,47 @@ mod tests {
             run(&w, T0 + 310, &w.keeper),
             Action::Settle { series_id: 3 }
         );
+    }
+
+    #[test]
+    fn a_far_move_marks_one_series_first() {
+        let mut w = world();
+        for i in 0..6 {
+            w.book.series[i] = series(i as u64 + 1, i % 2 == 0, 100.0, T0 + 30 * 86_400, 5);
+        }
+        mark_all(&mut w, T0);
+        // +60%: the next call re-centres the book, so it may mark one series.
+        w.oracle.price = px(160.0);
+        w.oracle.publish_time = T0 + 10;
+        let Action::Mark { ids, count } = run(&w, T0 + 10, &w.keeper) else {
+            panic!("expected a mark");
+        };
+        assert_eq!(count as usize, MAX_RECENTER_BATCH);
+        let data = legacy_account_data(&w.oracle);
+        let key = w.oracle_key;
+        let load = |v: &Vault| {
+            oracle::load_checked_data(&key, &PYTH_LEGACY_PROGRAM_MAINNET, &data, v, T0 + 10)
+        };
+        let mut bigger = ids;
+        bigger[1] = if ids[0] == 1 { 2 } else { 1 };
+        assert_eq!(
+            hedge_vault::ledger::mark_series(
+                &mut w.vault,
+                &mut w.book,
+                T0 + 10,
+                &bigger[..2],
+                load
+            )
+            .unwrap_err(),
+            VaultError::MarkBatchTooLargeToRecenter.into()
+        );
+        hedge_vault::ledger::mark_series(&mut w.vault, &mut w.book, T0 + 10, &ids[..1], load)
+            .unwrap();
+        // Re-centred: full batches again.
+        assert!(matches!(
+            run(&w, T0 + 10, &w.keeper),
+            Action::Mark { count, .. } if count as usize == MAX_MARK_BATCH
+        ));
     }
 
     #[test]

@@ -784,8 +784,22 @@ impl VaultFixture {
             .filter(|s| s.status() == hedge_vault::state::SeriesStatus::Active)
             .map(|s| s.series_id)
             .collect();
-        for chunk in ids.chunks(hedge_vault::ledger::MAX_MARK_BATCH) {
+        // The first call may re-centre the book, which allows a smaller batch.
+        let (vault, book) = (self.vault_state().await, self.book_state().await);
+        let price = hedge_vault::oracle::OraclePrice {
+            price: self.oracle_state.price,
+            conf: self.oracle_state.conf,
+            expo: self.oracle_state.expo,
+            publish_time: self.oracle_state.publish_time,
+        };
+        let mut size = hedge_vault::ledger::mark_batch_limit(&vault, &book, &price)
+            .unwrap_or(hedge_vault::ledger::MAX_RECENTER_BATCH);
+        let mut rest = &ids[..];
+        while !rest.is_empty() {
+            let (chunk, tail) = rest.split_at(size.min(rest.len()));
             self.mark_series(chunk).await.expect("mark_series");
+            rest = tail;
+            size = hedge_vault::ledger::MAX_MARK_BATCH;
         }
     }
 

@@ -359,6 +359,7 @@ fn math_target(input: &MathInput) -> Result<(), String> {
                 rate: i.rate,
                 div_yield: i.div_yield,
                 time_s: i.time_s.floor_int(),
+                life_s: (oi % 3_601) as i64,
                 mid: i.spot,
                 window_bps: window % 20_000,
                 spot_shock_bps: shock % 20_000,

@@ -43,7 +43,7 @@ async fn risk_params_tighten_now_loosen_after_timelock() {
 
     // Loosening by the guardian is refused; by a stranger, unauthorized.
     let looser = RiskParams {
-        max_conf_bps: 200,
+        max_conf_bps: 150,
         ..tighter
     };
     let before = f.snapshot(&[]).await;
@@ -71,6 +71,24 @@ async fn risk_params_tighten_now_loosen_after_timelock() {
         .await,
         VaultError::RiskParamOutOfBounds,
     );
+    // A mark window narrower than twice the widest accepted confidence would leave no
+    // band a fresh mark holds: refused, even though each value is within its bounds
+    // (and the guardian's "tightening" to it as well).
+    for who in [&authority, &guardian] {
+        assert_vault_error(
+            &f.govern(
+                who,
+                hi::ProposeRiskParams {
+                    params: RiskParams {
+                        max_mark_move_bps: 2 * tighter.max_conf_bps - 1,
+                        ..tighter
+                    },
+                },
+            )
+            .await,
+            VaultError::RiskParamOutOfBounds,
+        );
+    }
     assert_vault_error(
         &f.govern(&authority, hi::ApplyRiskParams {}).await,
         VaultError::NoPendingRiskParams,

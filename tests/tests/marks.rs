@@ -6,7 +6,7 @@
 
 use hedge_vault::error::VaultError;
 use hedge_vault::events::SeriesMarked;
-use hedge_vault::ledger::MAX_MARK_BATCH;
+use hedge_vault::ledger::{MAX_MARK_BATCH, MAX_RECENTER_BATCH};
 use hedge_vault::oracle::OraclePrice;
 use hedge_vault::state::{OracleKind, RiskParams, SeriesStatus};
 use hedge_vault::valuation::{self, Pricing};
@@ -146,6 +146,58 @@ async fn mark_series_marks_and_names_its_errors() {
     );
     assert_eq!(f.snapshot(&[]).await, before);
     assert_sums_consistent(f).await;
+}
+
+/// A move of more than half the reference spot re-centres the sums (one share per open
+/// series, ~5.7k CU each): such a call may mark only `MAX_RECENTER_BATCH` series, larger
+/// batches fail by name and change nothing, and the sums stay exact across it.
+#[tokio::test]
+async fn a_far_move_recentres_with_a_small_batch() {
+    let mut w = world(6, 10, wide_risk()).await;
+    let f = &mut w.f;
+    let before_ref = f.book_state().await.summary.reference();
+    f.advance(30).await;
+    let far = f.oracle_state.price * 16 / 10; // +60%
+    f.set_price(far).await;
+    let before = f.snapshot(&[]).await;
+    for n in [2, MAX_MARK_BATCH] {
+        assert_vault_error(
+            &f.mark_series(&w.series[..n]).await,
+            VaultError::MarkBatchTooLargeToRecenter,
+        );
+    }
+    assert_eq!(f.snapshot(&[]).await, before);
+    assert_eq!(f.book_state().await.summary.reference(), before_ref);
+
+    f.mark_series(&w.series[..MAX_RECENTER_BATCH])
+        .await
+        .unwrap();
+    let r = f.book_state().await.summary.reference();
+    assert_eq!(r.time, f.now);
+    // 160 quote units per underlying unit, in quote atoms.
+    assert_eq!(r.spot.round_i64().unwrap(), 160 * ONE_QUOTE as i64);
+    assert_sums_consistent(f).await;
+    // Re-centred: the rest go in full batches, and the book is usable again.
+    f.mark_series(&w.series[1..1 + MAX_MARK_BATCH])
+        .await
+        .unwrap();
+    f.mark_series(&w.series[1 + MAX_MARK_BATCH..])
+        .await
+        .unwrap();
+    assert_eq!(f.book_state().await.summary.reference(), r);
+    assert_sums_consistent(f).await;
+    f.deposit(&w.lp, 1_000 * ONE_QUOTE).await.unwrap();
+
+    // Back down by more than half of 160 (−55%): the same again, below the reference.
+    f.advance(30).await;
+    f.set_price(far * 45 / 100).await;
+    assert_vault_error(
+        &f.mark_series(&w.series[..2]).await,
+        VaultError::MarkBatchTooLargeToRecenter,
+    );
+    f.mark_all().await;
+    assert_sums_consistent(f).await;
+    f.deposit(&w.lp, 1_000 * ONE_QUOTE).await.unwrap();
 }
 
 #[tokio::test]
@@ -341,7 +393,16 @@ async fn minimum_trade_and_open_series_cap() {
         &f.sell(&trader, id, ONE_UNDERLYING / 2, 0).await,
         VaultError::TradeBelowMinimum,
     );
+    // The dust attack: a sale that leaves less than the minimum behind (10 units held,
+    // 9.5 sold) would keep the series open for half a unit; refused.
+    assert_vault_error(
+        &f.sell(&trader, id, 10 * ONE_UNDERLYING - ONE_UNDERLYING / 2, 0)
+            .await,
+        VaultError::TradeBelowMinimum,
+    );
     assert_eq!(f.snapshot(&[trader.quote, pos]).await, before);
+    // Leaving exactly the minimum is fine.
+    f.sell(&trader, id, 9 * ONE_UNDERLYING, 0).await.unwrap();
     // A whole position below the minimum can always be sold back.
     let small = f.list_series(true, 120.0, 20, 500_000).await;
     f.buy(&trader, small, 1_000, u64::MAX).await.unwrap();

@@ -22,6 +22,10 @@ import {
   explainError,
   formatUnits,
   markBatches,
+  firstMarkBatch,
+  chainNow,
+  claimable,
+  MARK_EXPIRY_SLACK_S,
   parseAmount,
   percentOf,
   sharesForValue,
@@ -80,7 +84,13 @@ function staleMarks(d: VaultData): bigint[] {
     validUntil: big(s.mark.validUntil),
     windowBps: big(s.mark.windowBps),
   }));
-  return staleSeries(marks, big(d.vault.riskEpoch), d.oracle, Date.now() / 1000);
+  const now = Math.max(Date.now() / 1000, chainNow(d.chainTime, d.fetchedAt, Date.now()));
+  return staleSeries(marks, big(d.vault.riskEpoch), d.oracle, now + MARK_EXPIRY_SLACK_S);
+}
+
+/** The first mark batch's size: smaller when the call will re-centre the book. */
+function firstBatch(d: VaultData): number {
+  return d.oracle ? firstMarkBatch(d.book, d.oracle, Number(d.vault.quoteDecimals)) : 1;
 }
 
 function useSender(refresh: () => Promise<void>, d: VaultData) {
@@ -94,7 +104,7 @@ function useSender(refresh: () => Promise<void>, d: VaultData) {
    *  otherwise fail with `MarksStale`. */
   async function send(label: string, ixs: TransactionInstruction[], units: number, needsMarks = true) {
     if (!wallet.publicKey || !wallet.signTransaction || !anchorWallet) return;
-    for (const batch of needsMarks ? markBatches(staleMarks(d)) : []) {
+    for (const batch of needsMarks ? markBatches(staleMarks(d), firstBatch(d)) : []) {
       const ix = await markSeriesIx(program(connection, anchorWallet), wallet.publicKey, d.key, d.vault, batch);
       if (!(await sendOne("Refreshing prices", [computeUnitLimit(CU_LIMIT.markSeries), ix]))) return;
     }
@@ -127,11 +137,13 @@ export function MyPosition({ d, rpc, refresh }: { d: VaultData; rpc: string; ref
   const anchorWallet = useAnchorWallet();
   const { connection } = useConnection();
   const { tx, busy, send } = useSender(refresh, d);
-  const [now, setNow] = useState(Date.now() / 1000);
+  // Countdowns run on the chain's clock (the one the program checks), estimated between reads.
+  const [wallMs, setWallMs] = useState(Date.now());
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now() / 1000), 1000);
+    const t = setInterval(() => setWallMs(Date.now()), 1000);
     return () => clearInterval(t);
   }, []);
+  const now = chainNow(d.chainTime, d.fetchedAt, wallMs);
   const w = d.wallet;
   if (!anchorWallet || !w) return <p className="empty">Connect a wallet to see your position.</p>;
   const v = d.vault;
@@ -207,10 +219,12 @@ export function MyPosition({ d, rpc, refresh }: { d: VaultData; rpc: string; ref
             Pending withdrawal: {formatUnits(big(req.shares), qd + 3)} shares, worth up to{" "}
             {formatUnits(reqValue, qd)} (the smaller of the value at request and at claim).{" "}
             <span data-testid="claim-countdown">
-              {now >= claimAt ? "Claimable now." : `Claimable in ${countdown(claimAt - now)}.`}
+              {claimable(d.chainTime, claimAt)
+                ? "Claimable now."
+                : `Claimable in ${countdown(Math.max(1, Math.ceil(claimAt - now)))}.`}
             </span>
           </p>
-          <button onClick={claim} disabled={busy || now < claimAt} data-testid="claim">
+          <button onClick={claim} disabled={busy || !claimable(d.chainTime, claimAt)} data-testid="claim">
             Claim
           </button>{" "}
           <button onClick={cancel} disabled={busy} data-testid="cancel">

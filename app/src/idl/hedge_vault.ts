@@ -502,6 +502,11 @@ export type HedgeVault = {
       "code": 6085,
       "msg": "The minimum trade size must be at least 1 and at most the open-interest cap",
       "name": "invalidMinTradeSize"
+    },
+    {
+      "code": 6086,
+      "msg": "This mark re-centres the book (spot over half the reference away): mark MAX_RECENTER_BATCH series",
+      "name": "markBatchTooLargeToRecenter"
     }
   ],
   "events": [

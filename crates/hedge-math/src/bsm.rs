@@ -213,16 +213,22 @@ struct Live {
     div_yield: Fx,
 }
 
-/// Counts `Evaluation::new` calls (feature `eval-counter`, off-chain only): tests assert
-/// how many option evaluations each instruction runs.
+/// Counts `Evaluation::new` calls and shares of the book's sums (feature `eval-counter`,
+/// off-chain only): tests assert how much math each instruction runs.
 #[cfg(feature = "eval-counter")]
 pub mod counter {
     use core::sync::atomic::{AtomicU64, Ordering};
 
     static EVALUATIONS: AtomicU64 = AtomicU64::new(0);
+    static SHARES: AtomicU64 = AtomicU64::new(0);
 
     pub(super) fn bump() {
         EVALUATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a series' share of the book's sums (`marks::contribution`, ~5.6k CU).
+    pub(crate) fn bump_share() {
+        SHARES.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Evaluations since the process started (or since `reset`).
@@ -230,8 +236,14 @@ pub mod counter {
         EVALUATIONS.load(Ordering::Relaxed)
     }
 
+    /// Shares computed since the process started (or since `reset`).
+    pub fn shares() -> u64 {
+        SHARES.load(Ordering::Relaxed)
+    }
+
     pub fn reset() {
         EVALUATIONS.store(0, Ordering::Relaxed);
+        SHARES.store(0, Ordering::Relaxed);
     }
 }
 
@@ -352,6 +364,30 @@ impl Evaluation {
         };
         // Rounding can leave a worthless option a few ulp below zero.
         self.scaled(per_spot.max(Fx::ZERO))
+    }
+
+    /// |r|·K·D_r + |q|·D_q·(`spot_factor`·S), per year: the most θ's rate and dividend
+    /// terms (∓r·K·D_r·N(±d2) ± q·S·D_q·N(±d1)) can differ between any two spots up to
+    /// `spot_factor`·S, since the N(·) lie in [0, 1]. Zero when expired (intrinsic values
+    /// do not drift) or when r = q = 0. Used by `marks` for its carry margin.
+    pub fn carry_bound(&self, spot_factor: Fx) -> MathResult<ScaledFx> {
+        let per_spot = match &self.state {
+            State::Expired { .. } => Fx::ZERO,
+            State::Live(l) => {
+                let rate = if l.rate == Fx::ZERO {
+                    Fx::ZERO
+                } else {
+                    l.k_df_r.mul_fx(l.rate.abs())?
+                };
+                let div = if l.div_yield == Fx::ZERO {
+                    Fx::ZERO
+                } else {
+                    l.df_q.mul_fx(l.div_yield.abs().mul_(spot_factor)?)?
+                };
+                rate.add_(div)?
+            }
+        };
+        self.scaled(per_spot)
     }
 
     /// dV/dS. Calls lie in [0, D_q], puts in [−D_q, 0].

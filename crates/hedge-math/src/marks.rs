@@ -25,6 +25,10 @@
 //!   V ∝ √T, the bound holds over the whole remaining life (√(1 − f) ≥ 1 − f); values
 //!   away from the money decay convexly, so they stay above the tangent. This is an
 //!   argument checked by `tests/marks.rs`, not a proof like the spot bounds.
+//! - **Spot and time together:** θ's rate and dividend terms change with the spot, which
+//!   Θ₀ (taken at S₀) does not see; their largest change over the window, times the
+//!   mark's life, is added to both spot bounds and to the stressed values (the carry
+//!   margin: zero when r = q = 0).
 //!
 //! **Stress.** Margin and locks value each series in two scenarios, spot × (1 ∓ shock)
 //! with IV + vol shock. Calls rise and puts fall with spot, so a series' worst value for
@@ -61,6 +65,8 @@ pub struct MarkRequest {
     pub div_yield: Fx,
     /// Seconds to expiry at the mark (0 when expired: intrinsic values).
     pub time_s: i64,
+    /// Seconds the mark will be used for (its life): sizes the carry margin.
+    pub life_s: i64,
     /// The oracle mid S₀.
     pub mid: DecimalPrice,
     /// m: the ± spot window the bounds cover, bps of S₀.
@@ -192,6 +198,11 @@ pub fn mark(r: &MarkRequest) -> MathResult<MarkValues> {
     let stress_down = at(scale_price(edge, -shock, up)?, stress_vol)?;
     let stress_up = at(scale_price(edge, shock, up)?, stress_vol)?;
 
+    // The time terms use θ₀ at S₀ for every spot of the window; θ's carry terms vary with
+    // the spot, which they do not see (see `carry_margin`). Their most over the mark's
+    // life widens both bounds and the stressed values (which are taken at t₀).
+    let carry = carry_margin(r, &centre)?;
+
     Ok(MarkValues {
         spot,
         value,
@@ -199,11 +210,38 @@ pub fn mark(r: &MarkRequest) -> MathResult<MarkValues> {
         gamma_spot,
         vega,
         theta,
-        bound_up,
-        bound_down,
-        stress_down,
-        stress_up,
+        bound_up: bound_up.add_(carry)?,
+        bound_down: bound_down.add_(carry)?,
+        stress_down: stress_down.add_(carry)?,
+        stress_up: stress_up.add_(carry)?,
     })
+}
+
+/// How far the value's drift over the mark's life can differ from θ₀·dt through the
+/// rate and dividend terms of θ, per unit (QPU), rounded up.
+///
+/// θ = −S·D_q·φ(d1)·σ/(2√T) ∓ r·K·D_r·N(±d2) ± q·S·D_q·N(±d1) (upper signs for calls).
+/// Between two spots the N(·) factors differ by at most 1, so the carry terms of θ(S)
+/// and θ(S₀) differ by at most |r|·K·D_r + |q|·D_q·S_top, S_top the highest spot the
+/// mark covers, stress included: S₀(1 + m)(1 + shock) ([`Evaluation::carry_bound`]).
+/// The first term of θ is always ≤ 0; it is what `Aggregates::liabilities`' |θ₀|·dt
+/// margin covers. Zero when r = q = 0 (the default) and for expired series.
+fn carry_margin(r: &MarkRequest, centre: &Evaluation) -> MathResult<Fx> {
+    if r.life_s <= 0 || (r.rate == Fx::ZERO && r.div_yield == Fx::ZERO) {
+        return Ok(Fx::ZERO);
+    }
+    let window = i64::try_from(r.window_bps).map_err(|_| MathError::Overflow)?;
+    let shock = i64::try_from(r.spot_shock_bps).map_err(|_| MathError::Overflow)?;
+    // (1 + m)(1 + shock), and an ulp for the truncations of `from_bps` and the product.
+    let top = Fx::from_bps(BPS + window)
+        .mul_(Fx::from_bps(BPS + shock))?
+        .add_(Fx::from_bits(4))?;
+    let per_year = qpu(centre.carry_bound(top)?, r.quote_decimals)?;
+    // × life / year, plus a few units in the last place for the truncations above.
+    per_year
+        .mul_int_(r.life_s)?
+        .div_int_(YEAR)?
+        .add_(Fx::from_bits(1 << 8))
 }
 
 /// The reference the book's quadratic is expanded around: a spot S_ref (QPU) and a time.
@@ -261,6 +299,8 @@ pub fn contribution(
     if open_interest == 0 {
         return Ok(Aggregates::default());
     }
+    #[cfg(feature = "eval-counter")]
+    super::bsm::counter::bump_share();
     let unit = *POW10
         .get(underlying_decimals as usize)
         .ok_or(MathError::Overflow)?;

@@ -55,6 +55,7 @@ fn request(s: &Series, mid: DecimalPrice, window_bps: u64) -> MarkRequest {
         rate: fx(0.03),
         div_yield: fx(0.01),
         time_s: s.secs,
+        life_s: (s.secs / 4).clamp(60, 300),
         mid,
         window_bps,
         spot_shock_bps: 2_000,
@@ -64,17 +65,58 @@ fn request(s: &Series, mid: DecimalPrice, window_bps: u64) -> MarkRequest {
 
 /// The model value in QPU at `spot` with `secs` to expiry and vol `vol`.
 fn value(s: &Series, spot: DecimalPrice, secs: i64, vol: f64) -> f64 {
+    value_at(s, spot, secs, vol, 0.03, 0.01)
+}
+
+fn value_at(s: &Series, spot: DecimalPrice, secs: i64, vol: f64, rate: f64, div: f64) -> f64 {
     let p = bsm::price(&BsmInputs {
         kind: s.kind,
         spot,
         strike: s.strike,
         vol: fx(vol),
-        rate: fx(0.03),
-        div_yield: fx(0.01),
+        rate: fx(rate),
+        div_yield: fx(div),
         time_s: Fx::from_int(secs),
     })
     .unwrap();
     num(p.value) * 10f64.powi(p.expo + QD as i32)
+}
+
+/// Checks one series' value at `spot`, `dt` seconds into a mark's life, against the
+/// mark's estimate and all its margins (what `Aggregates::liabilities` adds up).
+fn check_spot_and_time(
+    s: &Series,
+    rate: f64,
+    div: f64,
+    window: u64,
+    max_age: i64,
+    at: f64,
+    frac: f64,
+) -> Result<(), String> {
+    let mid = DecimalPrice::new(10_000_000_000, -8);
+    let life = (s.secs / 4).max(60).min(max_age);
+    let m = mark(&MarkRequest {
+        rate: fx(rate),
+        div_yield: fx(div),
+        life_s: life,
+        ..request(s, mid, window)
+    })
+    .unwrap();
+    let spot = scale_price(mid, (at * window as f64) as i64, false).unwrap();
+    let dt = ((life as f64 * frac) as i64).min(s.secs);
+    let s0 = num(m.spot);
+    let ds = num(price_qpu(spot, QD).unwrap()) - s0;
+    let theta_dt = num(m.theta) / 31_536_000.0 * dt as f64;
+    let estimate =
+        num(m.value) + num(m.delta) * ds + 0.5 * num(m.gamma_spot) / s0 * ds * ds + theta_dt;
+    let truth = value_at(s, spot, s.secs - dt, s.vol, rate, div);
+    let tol = 1e-9 * truth.abs().max(1.0);
+    let high = estimate + num(m.bound_up) + theta_dt.abs();
+    let low = estimate - num(m.bound_down) - theta_dt.abs();
+    if truth > high + tol || truth < low - tol {
+        return Err(format!("truth {truth} outside [{low}, {high}]"));
+    }
+    Ok(())
 }
 
 proptest! {
@@ -141,6 +183,22 @@ proptest! {
             "truth {truth} estimate {estimate} margin {margin}");
     }
 
+    /// Spot and time moving together, with the governance bounds' extremes: rates and
+    /// dividend yields from −50% to 100%, marks living up to an hour.
+    #[test]
+    fn spot_and_time_together_stay_within_the_margins(
+        s in series(),
+        rate in -0.5f64..1.0,
+        div in -0.5f64..1.0,
+        window in 10u64..2_000,
+        max_age in 10i64..3_600,
+        at in -1.0f64..1.0,
+        frac in 0.0f64..1.0,
+    ) {
+        let r = check_spot_and_time(&s, rate, div, window, max_age, at, frac);
+        prop_assert!(r.is_ok(), "{}", r.unwrap_err());
+    }
+
     #[test]
     fn book_bounds_contain_the_true_liabilities(
         book in proptest::collection::vec((series(), 1u64..50_000_000_000, -150i64..150), 1..8),
@@ -187,6 +245,35 @@ proptest! {
         }
         prop_assert_eq!(left, Aggregates::default());
     }
+}
+
+/// A deep in-the-money put gains r·K·dt while θ₀ at S₀ says it loses value: without the
+/// carry margin its value 300 s later at the window's low edge exceeded the bound
+/// (1.999482 against 1.999435 per unit, found by review).
+#[test]
+fn carry_at_the_window_edge_is_covered() {
+    let put = Series {
+        kind: OptionKind::Put,
+        strike: DecimalPrice::new(9_900, -2),
+        vol: 0.05,
+        secs: 3_600,
+    };
+    check_spot_and_time(&put, 0.05, 0.0, 300, 300, -1.0, 1.0).unwrap();
+    // With r = q = 0 there is no carry and no margin.
+    let m = mark(&MarkRequest {
+        rate: Fx::ZERO,
+        div_yield: Fx::ZERO,
+        ..request(&put, DecimalPrice::new(10_000_000_000, -8), 300)
+    })
+    .unwrap();
+    let no_life = mark(&MarkRequest {
+        rate: Fx::ZERO,
+        div_yield: Fx::ZERO,
+        life_s: 0,
+        ..request(&put, DecimalPrice::new(10_000_000_000, -8), 300)
+    })
+    .unwrap();
+    assert_eq!(m, no_life);
 }
 
 #[test]

@@ -179,6 +179,8 @@ pub enum VaultError {
     InvalidMarkBatch, // 6084
     #[msg("The minimum trade size must be at least 1 and at most the open-interest cap")]
     InvalidMinTradeSize, // 6085
+    #[msg("This mark re-centres the book (spot over half the reference away): mark MAX_RECENTER_BATCH series")]
+    MarkBatchTooLargeToRecenter, // 6086
 }
 
 impl From<MathError> for VaultError {

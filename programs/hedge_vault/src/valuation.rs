@@ -283,6 +283,7 @@ pub fn remark(
         s.status() == SeriesStatus::Active,
         VaultError::SeriesNotActive
     );
+    let valid_until = mark_valid_until(vault, &s, pricing.now);
     let values = marks::mark(&MarkRequest {
         kind: s.kind()?,
         strike: s.strike_price(),
@@ -292,13 +293,13 @@ pub fn remark(
         rate: pricing.rate,
         div_yield: pricing.div_yield,
         time_s: seconds_left(&s, pricing.now),
+        life_s: valid_until.saturating_sub(pricing.now),
         mid: price.mid(),
         window_bps: vault.risk.max_mark_move_bps,
         spot_shock_bps: vault.risk.spot_shock_bps,
         quote_decimals: vault.quote_decimals,
     })
     .vault_err()?;
-    let valid_until = mark_valid_until(vault, &s, pricing.now);
     let epoch = vault.risk_epoch;
     let window_bps =
         u32::try_from(vault.risk.max_mark_move_bps).map_err(|_| VaultError::MathOverflow)?;
@@ -367,8 +368,10 @@ pub fn change_iv(vault: &Vault, book: &mut OptionBook, slot: usize, iv_ppm: u64)
     Ok(())
 }
 
-/// The sums re-expanded around a new reference spot, series by series (no pricing).
-pub fn recenter(vault: &Vault, book: &mut OptionBook, spot: Fx, now: i64) -> Result<()> {
+/// The sums re-expanded around the spot at `price`, series by series (no pricing, one
+/// share per open series: see [`crate::ledger::MAX_RECENTER_BATCH`]).
+pub fn recenter(vault: &Vault, book: &mut OptionBook, price: &OraclePrice, now: i64) -> Result<()> {
+    let spot = marks::price_qpu(price.mid(), vault.quote_decimals).vault_err()?;
     book.summary.ref_spot.set(spot);
     book.summary.ref_time = now;
     let mut total = Aggregates::default();
@@ -379,39 +382,32 @@ pub fn recenter(vault: &Vault, book: &mut OptionBook, spot: Fx, now: i64) -> Res
     Ok(())
 }
 
-/// Re-centers when the spot has moved more than half the reference away, or when no
-/// series is open (then the sums are zero and the reference is free).
-pub fn recenter_if_far(
-    vault: &Vault,
-    book: &mut OptionBook,
-    price: &OraclePrice,
-    now: i64,
-) -> Result<bool> {
+/// Whether a mark at `price` re-centres the sums first: the spot is more than half the
+/// reference away, or the book has no reference yet (no open series: the sums are zero
+/// and the reference is free).
+pub fn needs_recenter(vault: &Vault, book: &OptionBook, price: &OraclePrice) -> Result<bool> {
     let spot = marks::price_qpu(price.mid(), vault.quote_decimals).vault_err()?;
     let reference = book.summary.reference();
-    let far = reference.spot <= Fx::ZERO
+    Ok(reference.spot <= Fx::ZERO
+        || book.summary.open_series == 0
         || marks::relative_move(spot, &reference)
             .map(|x| x.abs() > RECENTER_AT)
-            .unwrap_or(true);
-    if far {
-        recenter(vault, book, spot, now)?;
-    }
-    Ok(far)
+            .unwrap_or(true))
 }
 
-/// The window edges (oracle mantissas at the mark's exponent) a mark holds for: prices
-/// from ⌈p(1 − m)⌉ to ⌊p(1 + m)⌋, inside the window the math used. Two 64×64 products
-/// and two 128/64 divisions (this runs for every open series on every change, so it
-/// avoids `i128` division, a ~220-CU libcall on SBF).
-fn window_edges(series: &Series) -> (i64, i64) {
-    let p = series.mark.price.max(0) as u64;
-    let m = (series.mark.window_bps as u64).min(BPS_U64);
+/// The window edges (oracle mantissas at the marks' exponent) marks at prices
+/// `[min_price, max_price]` all hold for: from ⌈max·(1 − m)⌉ to ⌊min·(1 + m)⌋, inside
+/// every window the math used (both roundings are monotone in the price, so the edge of
+/// the extreme price is the extreme edge). Two 64×64 products and two 128/64 divisions
+/// (no `i128` division, a ~220-CU libcall on SBF).
+fn window_edges(min_price: u64, max_price: u64, window_bps: u32) -> (i64, i64) {
+    let m = (window_bps as u64).min(BPS_U64);
     let bps = BPS_U64;
-    let (hi, lo) = mul_wide(p, bps - m);
+    let (hi, lo) = mul_wide(max_price, bps - m);
     // p(1 − m) < p < 2^63: the quotient fits a word (hi < bps).
     let (low, rem) = div_wide(hi, lo, bps);
     let low = low + u64::from(rem != 0);
-    let (hi, lo) = mul_wide(p, bps + m);
+    let (hi, lo) = mul_wide(min_price, bps + m);
     // p(1 + m) < 2p < 2^64: the quotient fits a word (hi < bps).
     let (high, _) = div_wide(hi, lo, bps);
     (
@@ -420,13 +416,15 @@ fn window_edges(series: &Series) -> (i64, i64) {
     )
 }
 
-/// Recomputes the freshness summary over the open series (no pricing, one pass).
+/// Recomputes the freshness summary over the open series: one pass of comparisons (no
+/// pricing, no division per series; it runs after every change of a share).
 pub fn refresh_summary(book: &mut OptionBook) {
     let mut open = 0u32;
     let mut fresh_until = i64::MAX;
-    let (mut low, mut high) = (i64::MIN, i64::MAX);
+    let (mut min_price, mut max_price) = (u64::MAX, 0u64);
     let mut epoch: Option<u64> = None;
     let mut expo: Option<i32> = None;
+    let mut window: Option<u32> = None;
     let mut mixed = false;
     for s in book.series.iter().filter(|s| s.is_open()) {
         open += 1;
@@ -435,12 +433,17 @@ pub fn refresh_summary(book: &mut OptionBook) {
             continue;
         }
         fresh_until = fresh_until.min(s.mark.valid_until);
-        let (l, h) = window_edges(s);
-        low = low.max(l);
-        high = high.min(h);
+        min_price = min_price.min(s.mark.price as u64);
+        max_price = max_price.max(s.mark.price as u64);
         mixed |= *epoch.get_or_insert(s.mark.epoch) != s.mark.epoch;
         mixed |= *expo.get_or_insert(s.mark.expo) != s.mark.expo;
+        // One epoch means one `max_mark_move_bps`, so windows agree unless mixed.
+        mixed |= *window.get_or_insert(s.mark.window_bps) != s.mark.window_bps;
     }
+    let (low, high) = match window {
+        Some(w) if !mixed => window_edges(min_price, max_price, w),
+        _ => (i64::MIN, i64::MAX),
+    };
     let sum = &mut book.summary;
     sum.open_series = open;
     sum.fresh_until = fresh_until;

@@ -45,15 +45,54 @@ pub const FUNCTIONS: &[(&str, usize)] = &[
     ("cu_mark", 8 + 10 * 16),
     ("cu_mark_share", 8 + 16 * 16),
     ("cu_liabilities", 8 + 2 * 16),
+    ("cu_share", 8 + 16 * 16),
+    ("cu_recenter", 8 + 16 * 16),
 ];
+
+/// One series in `cu_share`/`cu_recenter`'s input: its mark (ten `Fx`: spot, value,
+/// delta, Γ·S, vega, theta, bound up, bound down, stress down, stress up), IV (`Fx`),
+/// open interest (u64, underlying atoms, 9 decimals) and mark time (i64).
+pub const SHARE_RECORD_LEN: usize = 10 * 16 + 16 + 8 + 8;
+/// `cu_share`/`cu_recenter`'s input header: the reference spot (`Fx`) and time (i64).
+pub const SHARE_HEADER_LEN: usize = 16 + 8;
+/// Series in a `cu_recenter` input: a full book.
+pub const RECENTER_SERIES: usize = 32;
+
+/// Encodes one series for `cu_share`/`cu_recenter`.
+pub fn encode_share(
+    m: &MarkValues,
+    vol: Fx,
+    open_interest: u64,
+    time: i64,
+    out: &mut [u8; SHARE_RECORD_LEN],
+) {
+    let fields = [
+        m.spot,
+        m.value,
+        m.delta,
+        m.gamma_spot,
+        m.vega,
+        m.theta,
+        m.bound_up,
+        m.bound_down,
+        m.stress_down,
+        m.stress_up,
+        vol,
+    ];
+    for (k, v) in fields.iter().enumerate() {
+        out[16 * k..16 * k + 16].copy_from_slice(&v.to_bits().to_le_bytes());
+    }
+    out[176..184].copy_from_slice(&open_interest.to_le_bytes());
+    out[184..192].copy_from_slice(&time.to_le_bytes());
+}
 
 /// Length of `cu_liabilities`' input: 16 aggregates, x_lo, x_hi (`Fx` bits), now (i64),
 /// the reference spot (`Fx`) and time (i64).
 pub const LIABILITIES_INPUT_LEN: usize = 16 * 16 + 2 * 16 + 8 + 16 + 8;
 
 /// The mark the meter measures: the option record's series at its spot as the mid, a
-/// ±3% window, ±20% stress with +20 vol points (the default risk parameters), and the
-/// record's time truncated to whole seconds.
+/// ±3% window, ±20% stress with +20 vol points (the default risk parameters), a 300-s
+/// life, and the record's time truncated to whole seconds.
 pub fn mark_request(r: &OptionRecord) -> MarkRequest {
     let i = &r.inputs;
     MarkRequest {
@@ -64,6 +103,7 @@ pub fn mark_request(r: &OptionRecord) -> MarkRequest {
         rate: i.rate,
         div_yield: i.div_yield,
         time_s: i.time_s.floor_int(),
+        life_s: 300,
         mid: i.spot,
         window_bps: 300,
         spot_shock_bps: 2_000,
@@ -432,6 +472,71 @@ pub unsafe extern "C" fn cu_mark_share(input: *const u8, output: *mut u8) {
     })
 }
 
+/// The book's sums re-expanded around a reference: `n` series' shares (what re-centring
+/// costs per open series, and in all for a full book).
+///
+/// # Safety
+/// `SHARE_HEADER_LEN + n × SHARE_RECORD_LEN` bytes in, 264 bytes out.
+unsafe fn run_shares(input: *const u8, output: *mut u8, n: usize) {
+    let b = core::slice::from_raw_parts(input, SHARE_HEADER_LEN + n * SHARE_RECORD_LEN);
+    let fx = |at: usize| Fx::from_bits(i128::from_le_bytes(rd(b, at)));
+    let reference = Reference {
+        spot: fx(0),
+        time: i64::from_le_bytes(rd(b, 16)),
+    };
+    let buf = core::slice::from_raw_parts_mut(output, 8 + 16 * 16);
+    let mut out = Out { buf, at: 8 };
+    let mut sums = Aggregates::default();
+    let mut status = 0;
+    for k in 0..n {
+        let at = SHARE_HEADER_LEN + k * SHARE_RECORD_LEN;
+        let m = MarkValues {
+            spot: fx(at),
+            value: fx(at + 16),
+            delta: fx(at + 32),
+            gamma_spot: fx(at + 48),
+            vega: fx(at + 64),
+            theta: fx(at + 80),
+            bound_up: fx(at + 96),
+            bound_down: fx(at + 112),
+            stress_down: fx(at + 128),
+            stress_up: fx(at + 144),
+        };
+        let vol = fx(at + 160);
+        let oi = u64::from_le_bytes(rd(b, at + 176));
+        let time = i64::from_le_bytes(rd(b, at + 184));
+        match marks::contribution(&m, time, vol, oi, 9, &reference).and_then(|a| sums.add(&a)) {
+            Ok(s) => sums = s,
+            Err(e) => {
+                status = error_code(e);
+                break;
+            }
+        }
+    }
+    for v in aggregate_fields(&sums) {
+        out.fx(v);
+    }
+    out.buf[0..8].copy_from_slice(&status.to_le_bytes());
+}
+
+/// One series' share of the book's sums around a reference (a re-mark computes two).
+///
+/// # Safety
+/// `SHARE_HEADER_LEN + SHARE_RECORD_LEN` bytes in, 264 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_share(input: *const u8, output: *mut u8) {
+    run_shares(input, output, 1)
+}
+
+/// Re-centring a full book: `RECENTER_SERIES` shares summed.
+///
+/// # Safety
+/// `SHARE_HEADER_LEN + RECENTER_SERIES × SHARE_RECORD_LEN` bytes in, 264 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_recenter(input: *const u8, output: *mut u8) {
+    run_shares(input, output, RECENTER_SERIES)
+}
+
 /// The book's liabilities bounded over a band, from its sums (what NAV costs, whatever
 /// the book's size).
 ///
@@ -481,6 +586,8 @@ pub fn function(name: &str) -> Option<unsafe extern "C" fn(*const u8, *mut u8)> 
         "cu_mark" => cu_mark,
         "cu_mark_share" => cu_mark_share,
         "cu_liabilities" => cu_liabilities,
+        "cu_share" => cu_share,
+        "cu_recenter" => cu_recenter,
         _ => return None,
     })
 }

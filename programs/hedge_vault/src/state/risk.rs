@@ -54,6 +54,13 @@ macro_rules! risk_params {
                         && self.delta_band_hard >= self.delta_band_min,
                     VaultError::RiskParamOutOfBounds
                 );
+                // A fresh mark must hold the band (price ± conf) with room to move: a
+                // window narrower than the widest accepted confidence would make every
+                // mark stale on arrival and freeze exits and liquidation.
+                require!(
+                    self.max_mark_move_bps >= 2 * self.max_conf_bps,
+                    VaultError::RiskParamOutOfBounds
+                );
                 Ok(())
             }
 

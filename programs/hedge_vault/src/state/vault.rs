@@ -161,8 +161,9 @@ const_assert_eq!(
     core::mem::size_of::<Vault>(),
     32 * 14 + 32 + 32 * 8 + 8 * 15 + 2 * core::mem::size_of::<RiskParams>() + 8 + 16 + 968
 );
-// The layout of version 1 (before marks) had 1,024 reserved bytes and 32 risk fields:
-// the vault's size is unchanged.
+// Nothing is deployed yet, so version 1 is this layout (marks added fields in place).
+// From the first deployment on, new fields come out of `reserved`, at the end, and the
+// size stays fixed; an incompatible change bumps `VAULT_VERSION` with a migration.
 const_assert_eq!(core::mem::size_of::<Vault>(), 2_408);
 const_assert_eq!(core::mem::size_of::<Vault>() % 8, 0);
 

@@ -19,8 +19,9 @@ use hedge_math::bsm::{BsmInputs, OptionKind};
 use hedge_math::marks;
 use hedge_math::{DecimalPrice, Fx};
 use hedge_math_cu::{
-    aggregate_fields, encode_option, function, mark_request, share_reference, OptionRecord,
-    FUNCTIONS, LIABILITIES_INPUT_LEN, OPTION_INPUT_LEN,
+    aggregate_fields, encode_option, encode_share, function, mark_request, share_reference,
+    OptionRecord, FUNCTIONS, LIABILITIES_INPUT_LEN, OPTION_INPUT_LEN, RECENTER_SERIES,
+    SHARE_HEADER_LEN, SHARE_RECORD_LEN,
 };
 use serde_json::{json, Value};
 
@@ -309,6 +310,33 @@ fn inputs(csv: &str) -> Result<bool, String> {
             input.extend_from_slice(&r.time.to_le_bytes());
             batch.push("book", "cu_liabilities", &input);
         }
+    }
+    // Shares of the sums: one series (`cu_share`), and a full book re-centred
+    // (`cu_recenter`), around a reference 1% above the first series' spot.
+    for offset in 0..20 {
+        let mut header = Vec::with_capacity(SHARE_HEADER_LEN);
+        let mut records = Vec::new();
+        for k in 0..RECENTER_SERIES {
+            let inputs = typical[(offset * 37 + k * 7) % typical.len()];
+            let record = OptionRecord {
+                inputs,
+                size: 1_000_000_000 * (k as u64 + 1),
+                quote_decimals: 6,
+                underlying_decimals: 9,
+            };
+            let m = marks::mark(&mark_request(&record)).map_err(|e| format!("{e:?}"))?;
+            if k == 0 {
+                let r = share_reference(&m);
+                header.extend_from_slice(&r.spot.to_bits().to_le_bytes());
+                header.extend_from_slice(&r.time.to_le_bytes());
+            }
+            let mut rec = [0u8; SHARE_RECORD_LEN];
+            encode_share(&m, inputs.vol, record.size, 1_000 + k as i64, &mut rec);
+            records.extend_from_slice(&rec);
+        }
+        let one = [&header[..], &records[..SHARE_RECORD_LEN]].concat();
+        batch.push("book", "cu_share", &one);
+        batch.push("book", "cu_recenter", &[&header[..], &records[..]].concat());
     }
     // Scalars.
     for i in 0..40 {
