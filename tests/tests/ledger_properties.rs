@@ -355,6 +355,29 @@ impl World {
         }
     }
 
+    /// Marks `ids` as a keeper does: in calls of the size `ledger::mark_batch_limit`
+    /// allows (one series when the call re-centres the book, else a full batch).
+    fn mark(&mut self, ids: &[u64]) -> Result<(), String> {
+        let e = |e: anchor_lang::error::Error| match e {
+            anchor_lang::error::Error::AnchorError(a) => a.error_name,
+            other => other.to_string(),
+        };
+        let mut rest = ids;
+        while !rest.is_empty() {
+            let w = self.clone();
+            let price = w.price(&self.vault).map_err(e)?;
+            let k = ledger::mark_batch_limit(&self.vault, &self.book, &price)
+                .map_err(e)?
+                .min(rest.len());
+            ledger::mark_series(&mut self.vault, &mut self.book, self.now, &rest[..k], |v| {
+                w.price(v)
+            })
+            .map_err(e)?;
+            rest = &rest[k..];
+        }
+        Ok(())
+    }
+
     /// Runs one step. `Err` is an instruction error (the caller rolls back); a panic is a
     /// failure of the test.
     fn apply(&mut self, step: &Step) -> Result<(), String> {
@@ -645,13 +668,7 @@ impl World {
                 // As a keeper: re-mark every active series, then liquidate (one
                 // transaction; a failure of either rolls both back).
                 let ids: Vec<u64> = self.book.active().map(|s| s.series_id).collect();
-                for chunk in ids.chunks(ledger::MAX_MARK_BATCH) {
-                    let w = self.clone();
-                    ledger::mark_series(&mut self.vault, &mut self.book, now, chunk, |v| {
-                        w.price(v)
-                    })
-                    .map_err(e)?;
-                }
+                self.mark(&ids)?;
                 let w = self.clone();
                 let keeper = self.keeper;
                 let plan = ledger::plan_liquidation(
@@ -686,13 +703,7 @@ impl World {
                 if ids.is_empty() {
                     return Err("nothing to mark".into());
                 }
-                for chunk in ids.chunks(ledger::MAX_MARK_BATCH) {
-                    let w = self.clone();
-                    ledger::mark_series(&mut self.vault, &mut self.book, now, chunk, |v| {
-                        w.price(v)
-                    })
-                    .map_err(e)?;
-                }
+                self.mark(&ids)?;
             }
         }
         Ok(())
