@@ -158,7 +158,8 @@ async function main() {
     if (!(quote2 > quote1)) fail(`the claim paid nothing: ${quote0} → ${quote1} → ${quote2}`);
 
     // 6. A deposit above the balance is refused, in words, before anything is sent.
-    await page.getByTestId("deposit-amount").fill(String(quote2 + 1_000_000));
+    // A whole number: quote2 + 1e6 in floating point can grow a 7th decimal, refused first.
+    await page.getByTestId("deposit-amount").fill(String(Math.ceil(quote2) + 1_000_000));
     await waitFor(async () => /more than your wallet balance/.test(await page.getByTestId("deposit-help").textContent()), "the over-balance message");
     if (await page.getByTestId("deposit-amount").getAttribute("aria-invalid") !== "true") fail("the field is not marked invalid");
     await page.screenshot({ path: join(artifacts, "deposit-error.png"), fullPage: true });
