@@ -625,6 +625,16 @@ impl VaultFixture {
         id
     }
 
+    /// Waits out `min_iv_interval_s` (since a listing or the last IV change), then
+    /// publishes a fresh price and re-marks, so an IV step of at most
+    /// `max_iv_step_bps` applies at once.
+    pub async fn wait_for_iv_interval(&mut self) {
+        let wait = self.vault_state().await.risk.min_iv_interval_s as i64;
+        self.advance(wait).await;
+        self.publish().await;
+        self.mark_all().await;
+    }
+
     pub async fn set_series_iv_as(
         &mut self,
         admin: &Keypair,

@@ -122,6 +122,7 @@ async fn evaluations_per_instruction_do_not_grow_with_the_book() {
         f.request_withdraw(&lp, 1_000_000).await.unwrap();
 
         let auth = f.authority.insecure_clone();
+        f.wait_for_iv_interval().await;
         let (r, m) = counted(f.set_series_iv_as(&auth, ids[0], 550_000)).await;
         r.unwrap();
         assert_eq!(

@@ -557,6 +557,7 @@ impl World {
                     id,
                     size,
                     held,
+                    None,
                     0,
                     |v| w.price(v),
                 )

@@ -237,6 +237,7 @@ async fn stale_marks_are_refused_by_name_and_change_nothing() {
             }
             _ => {
                 let auth = f.authority.insecure_clone();
+                f.wait_for_iv_interval().await;
                 f.set_series_iv_as(&auth, b, 450_000).await.unwrap();
             }
         }

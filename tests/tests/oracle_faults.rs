@@ -59,18 +59,36 @@ async fn common_faults(kind: OracleKind) {
     // Staleness by the Clock: the price is T0, the clock moves past max age.
     f.advance(max_age + 1).await;
     expect_fault(&mut f, &lp, |_| {}, VaultError::OracleStale).await;
-    // Fresh again at the boundary (age == max age is accepted).
+    // Fresh by the oracle's rule (age == max age) but too old to price a deposit: a
+    // pull-oracle account can lag, and anyone can push a newer update, so deposits,
+    // requests and trades need `trade_max_price_age_s`.
     let now = f.now;
-    f.oracle_state.publish_time = now - max_age;
+    let trade_age = RiskParams::DEFAULT.trade_max_price_age_s as i64;
+    expect_fault(
+        &mut f,
+        &lp,
+        |o| o.publish_time = now - max_age,
+        VaultError::PriceTooOldToTrade,
+    )
+    .await;
+    expect_fault(
+        &mut f,
+        &lp,
+        |o| o.publish_time = now - trade_age - 1,
+        VaultError::PriceTooOldToTrade,
+    )
+    .await;
+    // Fresh again at the boundary (age == the trade age is accepted).
+    f.oracle_state.publish_time = now - trade_age;
     f.write_oracle().await;
     f.deposit(&lp, 2 * ONE_QUOTE).await.unwrap();
-    assert_eq!(f.vault_state().await.last_publish_time, now - max_age);
+    assert_eq!(f.vault_state().await.last_publish_time, now - trade_age);
 
     // An update older than the last accepted one, still within max age: refused.
     expect_fault(
         &mut f,
         &lp,
-        |o| o.publish_time = now - max_age - 1,
+        |o| o.publish_time = now - trade_age - 1,
         VaultError::OracleNotMonotonic,
     )
     .await;

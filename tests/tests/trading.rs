@@ -349,6 +349,13 @@ async fn series_admin_errors() {
         VaultError::SeriesNotFound,
     );
     assert_eq!(f.snapshot(&[]).await, before);
+    // A step within `max_iv_step_bps` waits `min_iv_interval_s` from the listing.
+    assert_vault_error(
+        &f.set_series_iv_as(&authority, id, 600_000).await,
+        VaultError::IvChangeTooSoon,
+    );
+    assert_eq!(f.snapshot(&[]).await, before);
+    f.wait_for_iv_interval().await;
     f.set_series_iv_as(&authority, id, 600_000).await.unwrap();
     let book = f.book_state().await;
     assert_eq!(book.series[book.find(id).unwrap()].iv_ppm, 600_000);

@@ -507,6 +507,26 @@ export type HedgeVault = {
       "code": 6086,
       "msg": "This mark re-centres the book (spot over half the reference away): mark MAX_RECENTER_BATCH series",
       "name": "markBatchTooLargeToRecenter"
+    },
+    {
+      "code": 6087,
+      "msg": "The oracle price is older than trade_max_price_age_s: post a newer price update in the same transaction",
+      "name": "priceTooOldToTrade"
+    },
+    {
+      "code": 6088,
+      "msg": "This series' IV changed less than min_iv_interval_s ago",
+      "name": "ivChangeTooSoon"
+    },
+    {
+      "code": 6089,
+      "msg": "This IV change is larger than max_iv_step_bps and its timelock has not passed",
+      "name": "ivChangeTimelocked"
+    },
+    {
+      "code": 6090,
+      "msg": "The open-interest cap is above the vault's max_series_oi",
+      "name": "openInterestCapTooLarge"
     }
   ],
   "events": [
@@ -665,6 +685,19 @@ export type HedgeVault = {
         250
       ],
       "name": "seriesDelisted"
+    },
+    {
+      "discriminator": [
+        177,
+        116,
+        142,
+        55,
+        218,
+        212,
+        108,
+        155
+      ],
+      "name": "seriesIvProposed"
     },
     {
       "discriminator": [
@@ -3831,7 +3864,7 @@ export type HedgeVault = {
             "type": {
               "array": [
                 "u8",
-                384
+                128
               ]
             }
           }
@@ -3964,6 +3997,22 @@ export type HedgeVault = {
           {
             "name": "bump",
             "type": "u8"
+          },
+          {
+            "docs": [
+              "Until this unix time a buy-back is paid at most `hold_value / hold_size` per",
+              "atom: the model value of the units bought in the last `min_hold_s`."
+            ],
+            "name": "holdUntil",
+            "type": "i64"
+          },
+          {
+            "name": "holdValue",
+            "type": "u64"
+          },
+          {
+            "name": "holdSize",
+            "type": "u64"
           }
         ],
         "kind": "struct"
@@ -4393,6 +4442,54 @@ export type HedgeVault = {
             ],
             "name": "maxOpenSeries",
             "type": "u64"
+          },
+          {
+            "docs": [
+              "Trades, deposits and withdrawal requests: max age of the oracle price, seconds.",
+              "A pull-oracle account holds whatever verified update was pushed last and anyone",
+              "can push a newer one, so every second of allowed age is a window in which a",
+              "trader can choose between two prices. 10 s keeps that choice to what a price",
+              "moves in seconds (≈0.05% at 80% vol), below the spread and fee of a round trip;",
+              "clients post a fresh update in the same transaction (Pyth's pull model)."
+            ],
+            "name": "tradeMaxPriceAgeS",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "A buy-back within this many seconds of the position's last buy is paid at most",
+              "what the buy was priced at (model value per unit), and trades within it after an",
+              "IV change use the worse of the old and new IV. Must cover the price age above, so",
+              "no choice of price inside it pays. 60 s: a minute of market risk for a round",
+              "trip, nothing for an honest holder."
+            ],
+            "name": "minHoldS",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "Largest IV change `set_series_iv` applies at once, bps of 1.00 (1,000 = 10 vol",
+              "points); a larger one is proposed and waits for `timelock_s`, so LPs can leave."
+            ],
+            "name": "maxIvStepBps",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "Seconds between two immediate IV changes of one series: with the step, IV moves",
+              "at most 10 points an hour by default without the timelock."
+            ],
+            "name": "minIvIntervalS",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "Largest open-interest cap a series may be listed or set with, underlying atoms",
+              "(10,000 units of a 9-decimal underlying by default; set it for the asset at",
+              "initialisation). Raising it waits for the timelock like any loosening."
+            ],
+            "name": "maxSeriesOi",
+            "type": "u64"
           }
         ],
         "kind": "struct"
@@ -4568,9 +4665,24 @@ export type HedgeVault = {
             "type": {
               "array": [
                 "u8",
-                6
+                2
               ]
             }
+          },
+          {
+            "docs": [
+              "The IV before the last change (`iv_ppm` at listing): trades within `min_hold_s`",
+              "of a change use the worse of the two, so no one profits from knowing it first."
+            ],
+            "name": "prevIvPpm",
+            "type": "u32"
+          },
+          {
+            "docs": [
+              "Unix time of the last IV change (the listing time at first)."
+            ],
+            "name": "ivChangedAt",
+            "type": "i64"
           },
           {
             "name": "mark",
@@ -4595,6 +4707,38 @@ export type HedgeVault = {
           {
             "name": "seriesId",
             "type": "u64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "An IV change larger than `max_iv_step_bps` was proposed: `set_series_iv` with the",
+        "same series and IV applies it from `eta` (LPs may leave in between)."
+      ],
+      "name": "seriesIvProposed",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "seriesId",
+            "type": "u64"
+          },
+          {
+            "name": "currentIvPpm",
+            "type": "u64"
+          },
+          {
+            "name": "proposedIvPpm",
+            "type": "u64"
+          },
+          {
+            "name": "eta",
+            "type": "i64"
           }
         ],
         "kind": "struct"
@@ -5197,6 +5341,23 @@ export type HedgeVault = {
             }
           },
           {
+            "docs": [
+              "An IV change larger than `max_iv_step_bps`, waiting for the timelock: the series,",
+              "the IV, and the unix time from which `set_series_iv` with the same two applies",
+              "it (0: none pending). One at a time; a new large proposal replaces it."
+            ],
+            "name": "pendingIvSeries",
+            "type": "u64"
+          },
+          {
+            "name": "pendingIvPpm",
+            "type": "u64"
+          },
+          {
+            "name": "pendingIvEta",
+            "type": "i64"
+          },
+          {
             "name": "lastExpo",
             "type": "i32"
           },
@@ -5288,7 +5449,7 @@ export type HedgeVault = {
             "type": {
               "array": [
                 "u8",
-                968
+                864
               ]
             }
           }

@@ -181,6 +181,14 @@ pub enum VaultError {
     InvalidMinTradeSize, // 6085
     #[msg("This mark re-centres the book (spot over half the reference away): mark MAX_RECENTER_BATCH series")]
     MarkBatchTooLargeToRecenter, // 6086
+    #[msg("The oracle price is older than trade_max_price_age_s: post a newer price update in the same transaction")]
+    PriceTooOldToTrade, // 6087
+    #[msg("This series' IV changed less than min_iv_interval_s ago")]
+    IvChangeTooSoon, // 6088
+    #[msg("This IV change is larger than max_iv_step_bps and its timelock has not passed")]
+    IvChangeTimelocked, // 6089
+    #[msg("The open-interest cap is above the vault's max_series_oi")]
+    OpenInterestCapTooLarge, // 6090
 }
 
 impl From<MathError> for VaultError {

@@ -87,6 +87,17 @@ pub struct SeriesIvSet {
     pub new_iv_ppm: u64,
 }
 
+/// An IV change larger than `max_iv_step_bps` was proposed: `set_series_iv` with the
+/// same series and IV applies it from `eta` (LPs may leave in between).
+#[event]
+pub struct SeriesIvProposed {
+    pub vault: Pubkey,
+    pub series_id: u64,
+    pub current_iv_ppm: u64,
+    pub proposed_iv_ppm: u64,
+    pub eta: i64,
+}
+
 #[event]
 pub struct SeriesDelisted {
     pub vault: Pubkey,

@@ -22,7 +22,7 @@ use crate::math::money::{
 };
 use crate::math::Fx;
 use crate::oracle::{self, OraclePrice};
-use crate::state::{pause, OptionBook, SeriesStatus, Settlement, Vault};
+use crate::state::{pause, OptionBook, Series, SeriesStatus, Settlement, Vault};
 use crate::valuation::{self, fx_u64, NavBreakdown, Pricing};
 
 const BPS: u64 = 10_000;
@@ -40,6 +40,7 @@ pub fn deposit_nav(
     require!(amount > 0, VaultError::ZeroAmount);
     vault.require_not_paused(pause::DEPOSIT)?;
     let band = load_price(vault)?;
+    require_trade_price(vault, &band, now)?;
     oracle::accept(vault, &band);
     let pricing = Pricing::for_vault(vault, now);
     let conservative = valuation::nav(vault, book, &band, &pricing)?;
@@ -96,6 +97,9 @@ pub fn request_withdraw(
     vault.require_not_paused(pause::REQUEST_WITHDRAW)?;
     let (band, fresh) = load_price(vault)?;
     if fresh {
+        // The value per share recorded here is paid at claim (if not higher then): a
+        // request must not choose between prices any more than a trade can.
+        require_trade_price(vault, &band, now)?;
         oracle::accept(vault, &band);
     }
     let pricing = Pricing::for_vault(vault, now);
@@ -179,6 +183,91 @@ pub struct Trade {
     pub model_value: u64,
 }
 
+/// What `set_series_iv` does with a requested IV.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IvChange {
+    /// Change the IV now.
+    Apply,
+    /// Recorded in the vault as pending; the same call applies it from `eta`.
+    Proposed { eta: i64 },
+}
+
+/// The IV rules: a move of at most `max_iv_step_bps` applies at once if the series'
+/// IV has not changed for `min_iv_interval_s` (`IvChangeTooSoon`); a larger move waits
+/// for the timelock, like every loosening, so LPs can leave first: the first call
+/// proposes it, a call with the same series and IV after `eta` applies it
+/// (`IvChangeTimelocked` before). Without this, the risk admin could set IV to 1%, buy,
+/// set it to 500% and sell back, in one block.
+pub fn iv_change(vault: &mut Vault, series: &Series, iv_ppm: u64, now: i64) -> Result<IvChange> {
+    let step_ppm = vault
+        .risk
+        .max_iv_step_bps
+        .checked_mul(100)
+        .ok_or(VaultError::MathOverflow)?;
+    let pending = vault.pending_iv_eta != 0
+        && vault.pending_iv_series == series.series_id
+        && vault.pending_iv_ppm == iv_ppm;
+    if series.iv_ppm.abs_diff(iv_ppm) <= step_ppm {
+        let ready = series
+            .iv_changed_at
+            .saturating_add(vault.risk.min_iv_interval_s as i64);
+        require!(now >= ready, VaultError::IvChangeTooSoon);
+    } else if pending {
+        require!(now >= vault.pending_iv_eta, VaultError::IvChangeTimelocked);
+    } else {
+        let eta = now
+            .checked_add(vault.risk.timelock_s as i64)
+            .ok_or(VaultError::MathOverflow)?;
+        vault.pending_iv_series = series.series_id;
+        vault.pending_iv_ppm = iv_ppm;
+        vault.pending_iv_eta = eta;
+        return Ok(IvChange::Proposed { eta });
+    }
+    if vault.pending_iv_series == series.series_id {
+        vault.pending_iv_eta = 0;
+        vault.pending_iv_series = 0;
+        vault.pending_iv_ppm = 0;
+    }
+    Ok(IvChange::Apply)
+}
+
+/// The IV a trade is priced at: within `min_hold_s` of an IV change, the worse of the
+/// old and new one for the trader (higher for a buy, lower for a sale), so knowing of a
+/// change first, or making it, buys nothing.
+pub fn trade_iv(vault: &Vault, series: &Series, now: i64, buy: bool) -> u64 {
+    let prev = series.prev_iv_ppm as u64;
+    let recent = now
+        < series
+            .iv_changed_at
+            .saturating_add(vault.risk.min_hold_s as i64);
+    match (recent, buy) {
+        (false, _) => series.iv_ppm,
+        (true, true) => series.iv_ppm.max(prev),
+        (true, false) => series.iv_ppm.min(prev),
+    }
+}
+
+/// Trades, deposits and withdrawal requests price at an oracle price no older than
+/// `trade_max_price_age_s`: the longer an update may lag, the more a trader can choose
+/// between it and a newer one they push themselves (`PriceTooOldToTrade`).
+pub fn require_trade_price(vault: &Vault, band: &OraclePrice, now: i64) -> Result<()> {
+    require!(
+        now.saturating_sub(band.publish_time) <= vault.risk.trade_max_price_age_s as i64,
+        VaultError::PriceTooOldToTrade
+    );
+    Ok(())
+}
+
+/// A buy-back inside a position's hold (`min_hold_s` after its last buy): the model
+/// value and size of the units bought within it. The sale is paid at most their
+/// average value per unit, so a round trip at two chosen prices returns at most what
+/// was paid, less the spread and fee both ways.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hold {
+    pub value: u64,
+    pub size: u64,
+}
+
 /// Checks shared by buys and sell-backs: the series is active and not too close to
 /// expiry.
 fn tradable_slot(vault: &Vault, book: &OptionBook, series_id: u64, now: i64) -> Result<usize> {
@@ -229,6 +318,7 @@ pub fn buy_option(
         );
     }
     let band = load_price(vault)?;
+    require_trade_price(vault, &band, now)?;
     oracle::accept(vault, &band);
     let pricing = Pricing::for_vault(vault, now);
     // The trade re-marks its own series (five evaluations); every other open series
@@ -238,7 +328,7 @@ pub fn buy_option(
     let unit = valuation::unit_value(
         &s,
         valuation::liability_spot(&s, &band)?,
-        s.iv_ppm,
+        trade_iv(vault, &s, now, true),
         &pricing,
     )?;
     let value = valuation::quote_amount(unit, size, &pricing, Rounding::Up)?;
@@ -289,6 +379,7 @@ pub fn sell_option(
     series_id: u64,
     size: u64,
     held: u64,
+    hold: Option<Hold>,
     min_proceeds: u64,
     load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
 ) -> Result<Trade> {
@@ -305,12 +396,19 @@ pub fn sell_option(
         VaultError::TradeBelowMinimum
     );
     let band = load_price(vault)?;
+    require_trade_price(vault, &band, now)?;
     oracle::accept(vault, &band);
     let pricing = Pricing::for_vault(vault, now);
     valuation::remark(vault, book, slot, &band, &pricing)?;
 
-    let unit = valuation::unit_value(&s, valuation::asset_spot(&s, &band)?, s.iv_ppm, &pricing)?;
-    let value = valuation::quote_amount(unit, size, &pricing, Rounding::Down)?;
+    let iv = trade_iv(vault, &s, now, false);
+    let unit = valuation::unit_value(&s, valuation::asset_spot(&s, &band)?, iv, &pricing)?;
+    let mut value = valuation::quote_amount(unit, size, &pricing, Rounding::Down)?;
+    if let Some(h) = hold {
+        // At most the hold's average value per unit (rounded down, for the vault).
+        let cap = mul_div(size, h.value, h.size.max(1), Rounding::Down).vault_err()?;
+        value = value.min(cap);
+    }
     let proceeds = value.saturating_sub(valuation::trade_charges(vault, value)?);
     require!(proceeds >= min_proceeds, VaultError::SlippageExceeded);
 

@@ -351,9 +351,19 @@ pub fn retire(vault: &mut Vault, book: &mut OptionBook, slot: usize) -> Result<(
 /// Sets a series' IV and retires its mark (computed at the old vol): `MarksStale` until
 /// it is re-marked. Its share is taken out at the old vol and put back at the new one
 /// (the share's gamma × σ term reads the IV), so the sums stay the sum of the shares.
-pub fn change_iv(vault: &Vault, book: &mut OptionBook, slot: usize, iv_ppm: u64) -> Result<()> {
+pub fn change_iv(
+    vault: &Vault,
+    book: &mut OptionBook,
+    slot: usize,
+    iv_ppm: u64,
+    now: i64,
+) -> Result<()> {
     let before = share(vault, book, slot)?;
-    book.series[slot].iv_ppm = iv_ppm;
+    let s = &mut book.series[slot];
+    // Remembered for `min_hold_s`: trades then use the worse of the two IVs.
+    s.prev_iv_ppm = u32::try_from(s.iv_ppm).map_err(|_| VaultError::IvOutOfRange)?;
+    s.iv_changed_at = now;
+    s.iv_ppm = iv_ppm;
     book.series[slot].mark.epoch = u64::MAX;
     let after = share(vault, book, slot)?;
     let agg = book

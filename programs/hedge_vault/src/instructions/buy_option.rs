@@ -57,10 +57,10 @@ pub struct BuyOption<'info> {
 /// 4. Collect the premium (the vault must receive all of it) and grow the position.
 pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let trade = {
+    let (trade, hold_s) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
         let mut book = ctx.accounts.book.load_mut()?;
-        ledger::buy_option(
+        let trade = ledger::buy_option(
             &mut vault,
             &mut book,
             now,
@@ -68,7 +68,8 @@ pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: 
             size,
             max_premium,
             |v| oracle::load_checked(&ctx.accounts.oracle, v, now),
-        )?
+        )?;
+        (trade, vault.risk.min_hold_s)
     };
     let premium = trade.amount;
 
@@ -99,6 +100,7 @@ pub fn handler(ctx: Context<BuyOption>, series_id: u64, size: u64, max_premium: 
         .size
         .checked_add(size)
         .ok_or(VaultError::MathOverflow)?;
+    position.record_buy(now, hold_s, trade.model_value, size)?;
     emit_cpi!(OptionTraded {
         vault: position.vault,
         trader: position.owner,

@@ -57,6 +57,17 @@ pub fn require_min_trade(min_trade_size: u64, max_open_interest: u64) -> Result<
     Ok(())
 }
 
+/// The hard bounds of a series' open-interest cap: positive, at most the vault's
+/// `max_series_oi` (a governed parameter: raising it waits for the timelock).
+pub fn require_oi_cap(vault: &Vault, max_open_interest: u64) -> Result<()> {
+    require!(max_open_interest > 0, VaultError::ZeroAmount);
+    require!(
+        max_open_interest <= vault.risk.max_series_oi,
+        VaultError::OpenInterestCapTooLarge
+    );
+    Ok(())
+}
+
 pub fn require_iv(iv_ppm: u64) -> Result<()> {
     require!(
         (IV_MIN_PPM..=IV_MAX_PPM).contains(&iv_ppm),
@@ -86,10 +97,10 @@ pub fn handler(ctx: Context<ManageSeries>, args: ListSeriesArgs) -> Result<()> {
         VaultError::InvalidStrike
     );
     require_iv(args.iv_ppm)?;
-    require!(args.max_open_interest > 0, VaultError::ZeroAmount);
+    let mut vault = ctx.accounts.vault.load_mut()?;
+    require_oi_cap(&vault, args.max_open_interest)?;
     require_min_trade(args.min_trade_size, args.max_open_interest)?;
 
-    let mut vault = ctx.accounts.vault.load_mut()?;
     let mut book = ctx.accounts.book.load_mut()?;
     let slot = book
         .series
@@ -106,6 +117,8 @@ pub fn handler(ctx: Context<ManageSeries>, args: ListSeriesArgs) -> Result<()> {
     s.strike_expo = args.strike_expo;
     s.expiry = args.expiry;
     s.iv_ppm = args.iv_ppm;
+    s.prev_iv_ppm = args.iv_ppm as u32; // ≤ IV_MAX_PPM
+    s.iv_changed_at = now;
     s.max_open_interest = args.max_open_interest;
     s.min_trade_size = args.min_trade_size;
     s.status = SeriesStatus::Active as u8;

@@ -42,7 +42,8 @@ pub struct SellOption<'info> {
 }
 
 /// The vault buys back part of a position before expiry (allowed in every mode: it
-/// only reduces risk).
+/// only reduces risk). Within `min_hold_s` of the position's last buy it pays at most
+/// the buy's model value per unit (`Position::hold`).
 /// Proceeds = model value with spot at the asset side of the band, rounded down, −
 /// spread − fee (rounded up); at least `min_proceeds`; paid from free collateral after
 /// the series' lock shrinks.
@@ -50,6 +51,7 @@ pub fn handler(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result
     let series_id = ctx.accounts.position.series_id;
     let held = ctx.accounts.position.size;
     let now = Clock::get()?.unix_timestamp;
+    let hold = ctx.accounts.position.hold(now);
     let (trade, seeds) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
         let mut book = ctx.accounts.book.load_mut()?;
@@ -60,6 +62,7 @@ pub fn handler(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result
             series_id,
             size,
             held,
+            hold,
             min_proceeds,
             |v| oracle::load_checked(&ctx.accounts.oracle, v, now),
         )?;
@@ -81,6 +84,7 @@ pub fn handler(ctx: Context<SellOption>, size: u64, min_proceeds: u64) -> Result
     }
     let position = &mut ctx.accounts.position;
     position.size -= size; // checked by the ledger: size ≤ held
+    position.record_sale(now, size)?;
     emit_cpi!(OptionTraded {
         vault: position.vault,
         trader: position.owner,

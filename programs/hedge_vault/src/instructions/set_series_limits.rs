@@ -1,11 +1,12 @@
 use anchor_lang::prelude::*;
 
-use super::list_series::{require_min_trade, ManageSeries};
+use super::list_series::{require_min_trade, require_oi_cap, ManageSeries};
 use crate::error::VaultError;
 use crate::events::SeriesLimitsSet;
 use crate::state::SeriesStatus;
 
-/// Sets an active series' open-interest cap and minimum trade (1 ≤ minimum ≤ cap). A cap
+/// Sets an active series' open-interest cap (≤ `max_series_oi`) and minimum trade
+/// (1 ≤ minimum ≤ cap). A cap
 /// below today's open interest only stops new sales; positions are untouched.
 pub fn handler(
     ctx: Context<ManageSeries>,
@@ -13,7 +14,7 @@ pub fn handler(
     max_open_interest: u64,
     min_trade_size: u64,
 ) -> Result<()> {
-    require!(max_open_interest > 0, VaultError::ZeroAmount);
+    require_oi_cap(&*ctx.accounts.vault.load()?, max_open_interest)?;
     require_min_trade(min_trade_size, max_open_interest)?;
     let mut book = ctx.accounts.book.load_mut()?;
     let slot = book.find(series_id)?;

@@ -123,13 +123,18 @@ pub struct Series {
     pub kind: u8,
     /// [`SeriesStatus`] as u8.
     pub status: u8,
-    pub _pad: [u8; 6],
+    pub _pad: [u8; 2],
+    /// The IV before the last change (`iv_ppm` at listing): trades within `min_hold_s`
+    /// of a change use the worse of the two, so no one profits from knowing it first.
+    pub prev_iv_ppm: u32,
+    /// Unix time of the last IV change (the listing time at first).
+    pub iv_changed_at: i64,
     pub mark: Mark,
 }
 
 const_assert_eq!(
     core::mem::size_of::<Series>(),
-    8 * 11 + 4 * 2 + 8 + core::mem::size_of::<Mark>()
+    8 * 12 + 4 * 2 + 8 + core::mem::size_of::<Mark>()
 );
 
 impl Series {
@@ -288,12 +293,12 @@ pub struct OptionBook {
     pub series: [Series; MAX_SERIES],
     pub summary: BookSummary,
     /// Space for fields added by later versions. Always zero.
-    pub reserved: [u8; 384],
+    pub reserved: [u8; 128],
 }
 
 const_assert_eq!(
     core::mem::size_of::<OptionBook>(),
-    32 + MAX_SERIES * core::mem::size_of::<Series>() + core::mem::size_of::<BookSummary>() + 384
+    32 + MAX_SERIES * core::mem::size_of::<Series>() + core::mem::size_of::<BookSummary>() + 128
 );
 const_assert_eq!(core::mem::size_of::<OptionBook>() % 8, 0);
 // The book is created by CPI (`init`), which cannot allocate more than 10 KiB.

@@ -61,6 +61,15 @@ macro_rules! risk_params {
                     self.max_mark_move_bps >= 2 * self.max_conf_bps,
                     VaultError::RiskParamOutOfBounds
                 );
+                // A trade's price is a fresh price; the hold must outlast the window in
+                // which a trader can choose between prices; and a loosening must wait at
+                // least as long as an LP's exit, so LPs who disagree can leave first.
+                require!(
+                    self.trade_max_price_age_s <= self.oracle_max_age_s
+                        && self.min_hold_s >= self.trade_max_price_age_s
+                        && self.withdraw_delay_s <= self.timelock_s,
+                    VaultError::RiskParamOutOfBounds
+                );
                 Ok(())
             }
 
@@ -157,9 +166,32 @@ risk_params! {
     max_mark_move_bps: u64 = 300, [10, 2_000], Lower;
     /// Most series with open interest at once (each costs a mark to keep fresh).
     max_open_series: u64 = 32, [1, MAX_SERIES as u64], Lower;
+    /// Trades, deposits and withdrawal requests: max age of the oracle price, seconds.
+    /// A pull-oracle account holds whatever verified update was pushed last and anyone
+    /// can push a newer one, so every second of allowed age is a window in which a
+    /// trader can choose between two prices. 10 s keeps that choice to what a price
+    /// moves in seconds (≈0.05% at 80% vol), below the spread and fee of a round trip;
+    /// clients post a fresh update in the same transaction (Pyth's pull model).
+    trade_max_price_age_s: u64 = 10, [2, 60], Lower;
+    /// A buy-back within this many seconds of the position's last buy is paid at most
+    /// what the buy was priced at (model value per unit), and trades within it after an
+    /// IV change use the worse of the old and new IV. Must cover the price age above, so
+    /// no choice of price inside it pays. 60 s: a minute of market risk for a round
+    /// trip, nothing for an honest holder.
+    min_hold_s: u64 = 60, [10, 86_400], Higher;
+    /// Largest IV change `set_series_iv` applies at once, bps of 1.00 (1,000 = 10 vol
+    /// points); a larger one is proposed and waits for `timelock_s`, so LPs can leave.
+    max_iv_step_bps: u64 = 1_000, [10, 50_000], Lower;
+    /// Seconds between two immediate IV changes of one series: with the step, IV moves
+    /// at most 10 points an hour by default without the timelock.
+    min_iv_interval_s: u64 = 3_600, [60, 604_800], Higher;
+    /// Largest open-interest cap a series may be listed or set with, underlying atoms
+    /// (10,000 units of a 9-decimal underlying by default; set it for the asset at
+    /// initialisation). Raising it waits for the timelock like any loosening.
+    max_series_oi: u64 = 10_000_000_000_000, [1, MAX_FX_ATOMS], Lower;
 }
 
-const_assert_eq!(core::mem::size_of::<RiskParams>(), 35 * 8);
+const_assert_eq!(core::mem::size_of::<RiskParams>(), 40 * 8);
 
 /// Largest atom count the hedging math holds (`Fx` = Q64.64 has 63 integer bits):
 /// the bound of the band and hedge-size parameters, so no governable value can make

@@ -129,6 +129,13 @@ pub struct Vault {
     pub risk: RiskParams,
     pub pending_risk: RiskParams,
 
+    /// An IV change larger than `max_iv_step_bps`, waiting for the timelock: the series,
+    /// the IV, and the unix time from which `set_series_iv` with the same two applies
+    /// it (0: none pending). One at a time; a new large proposal replaces it.
+    pub pending_iv_series: u64,
+    pub pending_iv_ppm: u64,
+    pub pending_iv_eta: i64,
+
     pub last_expo: i32,
     /// Bits of [`pause`].
     pub paused: u32,
@@ -152,14 +159,14 @@ pub struct Vault {
     /// Explicit padding to the next 8-byte boundary.
     pub _pad0: [u8; 3],
     /// Space for fields added by later versions. Always zero.
-    pub reserved: [u8; 968],
+    pub reserved: [u8; 864],
 }
 
-// 14 keys + feed id + dex pool + 8 keepers; 15 u64/i64; two RiskParams; i32 + u32;
-// u16 + 11 single bytes + 3 padding; reserved.
+// 14 keys + feed id + dex pool + 8 keepers; 15 u64/i64; two RiskParams; the pending IV
+// (3 × 8); i32 + u32; u16 + 11 single bytes + 3 padding; reserved.
 const_assert_eq!(
     core::mem::size_of::<Vault>(),
-    32 * 14 + 32 + 32 * 8 + 8 * 15 + 2 * core::mem::size_of::<RiskParams>() + 8 + 16 + 968
+    32 * 14 + 32 + 32 * 8 + 8 * 15 + 2 * core::mem::size_of::<RiskParams>() + 24 + 8 + 16 + 864
 );
 // Nothing is deployed yet, so version 1 is this layout (marks added fields in place).
 // From the first deployment on, new fields come out of `reserved`, at the end, and the
