@@ -89,6 +89,31 @@ async fn risk_params_tighten_now_loosen_after_timelock() {
             VaultError::RiskParamOutOfBounds,
         );
     }
+    // Each within its bounds, but together unsafe: a trade price older than the oracle
+    // accepts, a hold shorter than the window of price choice, and a loosening that
+    // could apply before an LP who disagrees can leave (a "tightening" of the delay).
+    for bad in [
+        RiskParams {
+            oracle_max_age_s: 20,
+            trade_max_price_age_s: 30,
+            ..tighter
+        },
+        RiskParams {
+            trade_max_price_age_s: 30,
+            min_hold_s: 20,
+            ..tighter
+        },
+        RiskParams {
+            withdraw_delay_s: tighter.timelock_s + 1,
+            ..tighter
+        },
+    ] {
+        assert_vault_error(
+            &f.govern(&authority, hi::ProposeRiskParams { params: bad })
+                .await,
+            VaultError::RiskParamOutOfBounds,
+        );
+    }
     assert_vault_error(
         &f.govern(&authority, hi::ApplyRiskParams {}).await,
         VaultError::NoPendingRiskParams,

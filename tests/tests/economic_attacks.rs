@@ -1,0 +1,277 @@
+//! Value-extraction paths found by an independent review (issue 13), each performed
+//! end to end through the bank: the attacker's numbers before the fix (shown by an
+//! honest position that the fix does not touch, in the same state) and after it.
+
+use hedge_vault::error::VaultError;
+use hedge_vault::instructions::ListSeriesArgs;
+use hedge_vault::state::{OracleKind, RiskParams};
+use hedge_vault_tests::fixture::*;
+use hedge_vault_tests::*;
+
+async fn funded(kind: OracleKind) -> (VaultFixture, User) {
+    let mut f = VaultFixture::new(kind, TokenKind::Spl).await;
+    let lp = f.user(1_000_000 * ONE_QUOTE).await;
+    f.deposit(&lp, 1_000_000 * ONE_QUOTE).await.unwrap();
+    (f, lp)
+}
+
+/// Writes the oracle account with `price` published `age` seconds ago: a sponsored
+/// pull-oracle account that lags the latest Pyth price.
+async fn lagging(f: &mut VaultFixture, price: i64, age: i64) {
+    f.oracle_state.price = price;
+    f.oracle_state.publish_time = f.now - age;
+    f.write_oracle().await;
+}
+
+/// Critical: buy at the account's lagging price P1, push a newer verified price P2,
+/// sell back (same second, and a few seconds later). Before the fix the sale paid the
+/// model at P2; an honest holder (bought a minute earlier, outside any hold) selling the
+/// same size at the same moment shows that amount. Now the sale inside the hold is paid
+/// at most the buy's value, so the round trip loses the spread and fee both ways.
+#[tokio::test]
+async fn pull_oracle_round_trip_loses_money() {
+    let (mut f, _lp) = funded(OracleKind::PythPullV2).await;
+    let call = f.list_series(true, 100.0, 1, 800_000).await;
+    let size = 50 * ONE_UNDERLYING;
+    let honest = f.user(1_000_000 * ONE_QUOTE).await;
+    let attacker = f.user(1_000_000 * ONE_QUOTE).await;
+    f.buy(&honest, call, 2 * size, u64::MAX).await.unwrap();
+    f.advance(RiskParams::DEFAULT.min_hold_s as i64 + 1).await;
+    let p1 = f.oracle_state.price;
+
+    // A price older than `trade_max_price_age_s` cannot be traded on at all.
+    lagging(
+        &mut f,
+        p1,
+        RiskParams::DEFAULT.trade_max_price_age_s as i64 + 1,
+    )
+    .await;
+    f.mark_all().await;
+    let pos = f.position_pda(call, &attacker.key());
+    let before = f.snapshot(&[attacker.quote, pos]).await;
+    assert_vault_error(
+        &f.buy(&attacker, call, 2 * size, u64::MAX).await,
+        VaultError::PriceTooOldToTrade,
+    );
+    assert_eq!(f.snapshot(&[attacker.quote, pos]).await, before);
+
+    // The account lags by 5 s (accepted) while the market is 0.45% higher.
+    lagging(&mut f, p1, 5).await;
+    let start = f.balance(attacker.quote).await;
+    f.buy(&attacker, call, 2 * size, u64::MAX).await.unwrap();
+    let paid = start - f.balance(attacker.quote).await;
+
+    // Push the newer verified price in the same second and sell half back.
+    let p2 = p1 * 10_045 / 10_000;
+    f.set_price(p2).await;
+    f.mark_all().await;
+    let h0 = f.balance(honest.quote).await;
+    f.sell(&honest, call, size, 0).await.unwrap();
+    let uncapped = f.balance(honest.quote).await - h0;
+    let a0 = f.balance(attacker.quote).await;
+    f.sell(&attacker, call, size, 0).await.unwrap();
+    let same_second = f.balance(attacker.quote).await - a0;
+
+    // A few seconds later, at a fresh P2: still inside the hold.
+    f.advance(5).await;
+    f.set_price(p2).await;
+    f.mark_all().await;
+    let a1 = f.balance(attacker.quote).await;
+    f.sell(&attacker, call, size, 0).await.unwrap();
+    let later = f.balance(attacker.quote).await - a1;
+
+    let half = paid / 2;
+    println!(
+        "round trip, 1-day ATM call, 0.45% lag: paid {half} per half; before the fix a sale \
+         paid {uncapped} (+{:.2}%); now {same_second} at once ({:.2}%) and {later} after 5 s \
+         ({:.2}%)",
+        (uncapped as f64 / half as f64 - 1.0) * 100.0,
+        (same_second as f64 / half as f64 - 1.0) * 100.0,
+        (later as f64 / half as f64 - 1.0) * 100.0,
+    );
+    assert!(uncapped > half, "the lag was worth taking before the fix");
+    assert!(
+        same_second < half && later < half,
+        "the round trip loses money now"
+    );
+    assert_eq!(f.balance(attacker.quote).await < start, true);
+}
+
+/// The same selection by an LP: deposit at the lagging price (NAV low for a book short
+/// calls when the stale price is high), push the newer lower price, request everything,
+/// claim after the delay. The request is priced on the conservative side and paid at
+/// the lower of its value at request and at claim: the attacker gets back less than
+/// deposited.
+#[tokio::test]
+async fn deposit_then_request_at_a_pushed_price_does_not_pay() {
+    let (mut f, _lp) = funded(OracleKind::PythPullV2).await;
+    let call = f.list_series(true, 100.0, 7, 800_000).await;
+    let trader = f.user(1_000_000 * ONE_QUOTE).await;
+    // A book that holds risk: 900 short calls, unhedged (no rebalance).
+    f.buy(&trader, call, 900 * ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    let p1 = f.oracle_state.price;
+    let high = p1 * 10_045 / 10_000;
+    f.advance(20).await;
+    lagging(&mut f, high, 9).await;
+    f.mark_all().await;
+
+    let attacker = f.user(200_000 * ONE_QUOTE).await;
+    let deposited = 100_000 * ONE_QUOTE;
+    f.deposit(&attacker, deposited).await.unwrap();
+    let shares = f.balance(attacker.shares).await;
+    // The newer, lower price, pushed at once.
+    f.set_price(p1).await;
+    f.mark_all().await;
+    f.request_withdraw(&attacker, shares).await.unwrap();
+    let delay = f.vault_state().await.risk.withdraw_delay_s as i64;
+    f.advance(delay).await;
+    f.set_price(p1).await;
+    f.mark_all().await;
+    let q0 = f.balance(attacker.quote).await;
+    f.claim_withdraw(&attacker).await.unwrap();
+    let got = f.balance(attacker.quote).await - q0;
+    println!(
+        "deposit at a 0.45%-high lagging price, request at the pushed one: deposited \
+         {deposited}, claimed {got} ({:.4}%)",
+        (got as f64 / deposited as f64 - 1.0) * 100.0
+    );
+    assert!(got < deposited, "deposited {deposited}, claimed {got}");
+}
+
+/// High: the risk admin sets IV to 1%, buys, sets it to 500% and sells back. Each step
+/// now fails or pays nothing: a move beyond `max_iv_step_bps` is only proposed (and
+/// refused by name until the timelock has passed), a step inside it waits
+/// `min_iv_interval_s`, and trades right after a change use the worse IV.
+#[tokio::test]
+async fn risk_admin_iv_drain_fails() {
+    let (mut f, _lp) = funded(OracleKind::PythLegacy).await;
+    let admin = f.authority.insecure_clone();
+    let call = f.list_series(true, 100.0, 30, 800_000).await;
+    let size = 200 * ONE_UNDERLYING;
+    let insider = f.user(1_000_000 * ONE_QUOTE).await;
+    let iv_of =
+        |book: &hedge_vault::state::OptionBook| book.series[book.find(call).unwrap()].iv_ppm;
+
+    // A price for `size` at 80% IV, bought by someone else first.
+    let other = f.user(1_000_000 * ONE_QUOTE).await;
+    let o0 = f.balance(other.quote).await;
+    f.buy(&other, call, size, u64::MAX).await.unwrap();
+    let at_80 = o0 - f.balance(other.quote).await;
+
+    // 1. "Set IV to 1%": only proposed; nothing is priced at 1%.
+    f.set_series_iv_as(&admin, call, 10_000).await.unwrap();
+    let v = f.vault_state().await;
+    assert_eq!(iv_of(&f.book_state().await), 800_000);
+    assert_eq!((v.pending_iv_series, v.pending_iv_ppm), (call, 10_000));
+    assert_eq!(v.pending_iv_eta, f.now + v.risk.timelock_s as i64);
+    let before = f.snapshot(&[]).await;
+    assert_vault_error(
+        &f.set_series_iv_as(&admin, call, 10_000).await,
+        VaultError::IvChangeTimelocked,
+    );
+    assert_eq!(f.snapshot(&[]).await, before);
+    let i0 = f.balance(insider.quote).await;
+    f.buy(&insider, call, size, u64::MAX).await.unwrap();
+    let paid = i0 - f.balance(insider.quote).await;
+    assert!(
+        paid * 100 >= at_80 * 99,
+        "still priced at 80%: {paid} vs {at_80}"
+    );
+
+    // 2. "Set IV to 500%" and sell back: proposed too, and the sale is inside the hold.
+    f.set_series_iv_as(&admin, call, 5_000_000).await.unwrap();
+    assert_eq!(iv_of(&f.book_state().await), 800_000);
+    let i1 = f.balance(insider.quote).await;
+    f.sell(&insider, call, size, 0).await.unwrap();
+    let got = f.balance(insider.quote).await - i1;
+    println!("IV drain in one block: paid {paid}, sold back for {got}");
+    assert!(got < paid);
+
+    // 3. Steps inside the bound: at most one per interval, and trades right after one
+    //    use the worse IV (a buy after a cut pays the old, higher IV).
+    assert_vault_error(
+        &f.set_series_iv_as(&admin, call, 700_000).await,
+        VaultError::IvChangeTooSoon,
+    );
+    f.wait_for_iv_interval().await;
+    let i2 = f.balance(insider.quote).await;
+    f.buy(&insider, call, size, u64::MAX).await.unwrap();
+    let before_cut = i2 - f.balance(insider.quote).await;
+    f.set_series_iv_as(&admin, call, 700_000).await.unwrap();
+    assert_eq!(iv_of(&f.book_state().await), 700_000);
+    f.mark_all().await;
+    let i3 = f.balance(insider.quote).await;
+    f.buy(&insider, call, size, u64::MAX).await.unwrap();
+    let after_cut = i3 - f.balance(insider.quote).await;
+    assert!(
+        after_cut * 1_000 >= before_cut * 999,
+        "a buy right after a cut pays the old IV: {after_cut} vs {before_cut}"
+    );
+    // …and a sale right after a rise is paid at the old, lower IV.
+    f.wait_for_iv_interval().await;
+    let i4 = f.balance(insider.quote).await;
+    f.sell(&insider, call, size, 0).await.unwrap();
+    let sale_before = f.balance(insider.quote).await - i4;
+    f.set_series_iv_as(&admin, call, 800_000).await.unwrap();
+    f.mark_all().await;
+    let i5 = f.balance(insider.quote).await;
+    f.sell(&insider, call, size, 0).await.unwrap();
+    let sale_after = f.balance(insider.quote).await - i5;
+    assert!(
+        sale_after * 1_000 <= sale_before * 1_001,
+        "a sale right after a rise is paid the old IV: {sale_after} vs {sale_before}"
+    );
+
+    // 4. An applied step dropped the pending proposal for this series (no stale
+    //    proposal lingers); proposed again, it applies once the timelock has passed,
+    //    and LPs had at least their exit delay to leave (`withdraw_delay_s ≤ timelock_s`).
+    assert_eq!(f.vault_state().await.pending_iv_eta, 0);
+    f.set_series_iv_as(&admin, call, 5_000_000).await.unwrap();
+    let eta = f.vault_state().await.pending_iv_eta;
+    f.advance(eta - f.now - 1).await;
+    f.publish().await;
+    f.mark_all().await;
+    let before = f.snapshot(&[]).await;
+    assert_vault_error(
+        &f.set_series_iv_as(&admin, call, 5_000_000).await,
+        VaultError::IvChangeTimelocked,
+    );
+    assert_eq!(f.snapshot(&[]).await, before);
+    f.advance(1).await;
+    f.set_series_iv_as(&admin, call, 5_000_000).await.unwrap();
+    assert_eq!(iv_of(&f.book_state().await), 5_000_000);
+    assert_eq!(f.vault_state().await.pending_iv_eta, 0);
+}
+
+/// Open-interest caps are bounded like every other parameter.
+#[tokio::test]
+async fn open_interest_caps_are_bounded() {
+    let (mut f, _lp) = funded(OracleKind::PythLegacy).await;
+    let admin = f.authority.insecure_clone();
+    let cap = RiskParams::DEFAULT.max_series_oi;
+    let args = ListSeriesArgs {
+        kind: 0,
+        strike: 100_0000_0000,
+        strike_expo: -8,
+        expiry: f.now + 86_400,
+        iv_ppm: 500_000,
+        max_open_interest: cap + 1,
+        min_trade_size: 1,
+    };
+    let before = f.snapshot(&[]).await;
+    assert_vault_error(
+        &f.list_series_as(&admin, args).await,
+        VaultError::OpenInterestCapTooLarge,
+    );
+    assert_eq!(f.snapshot(&[]).await, before);
+    let id = f.list_series(true, 100.0, 1, 500_000).await;
+    let before = f.snapshot(&[]).await;
+    assert_vault_error(
+        &f.set_series_limits_as(&admin, id, cap + 1, 1).await,
+        VaultError::OpenInterestCapTooLarge,
+    );
+    assert_eq!(f.snapshot(&[]).await, before);
+    f.set_series_limits_as(&admin, id, cap, 1).await.unwrap();
+}
