@@ -5358,6 +5358,32 @@ export type HedgeVault = {
             "type": "i64"
           },
           {
+            "docs": [
+              "The accepted oracle band's extremes (price ∓ conf mantissas at `last_expo`) in the",
+              "current `min_hold_s`-long bucket of publish time and the one before it: trades",
+              "price at the worst of them, so buying at one accepted price and selling at another",
+              "(from any wallet) within the hold pays nothing (`ledger::trade_band`)."
+            ],
+            "name": "rangeBucket",
+            "type": "i64"
+          },
+          {
+            "name": "rangeLow",
+            "type": "i64"
+          },
+          {
+            "name": "rangeHigh",
+            "type": "i64"
+          },
+          {
+            "name": "rangePrevLow",
+            "type": "i64"
+          },
+          {
+            "name": "rangePrevHigh",
+            "type": "i64"
+          },
+          {
             "name": "lastExpo",
             "type": "i32"
           },
@@ -5449,7 +5475,7 @@ export type HedgeVault = {
             "type": {
               "array": [
                 "u8",
-                864
+                824
               ]
             }
           }

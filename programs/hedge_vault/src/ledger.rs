@@ -231,20 +231,53 @@ pub fn iv_change(vault: &mut Vault, series: &Series, iv_ppm: u64, now: i64) -> R
     Ok(IvChange::Apply)
 }
 
-/// The IV a trade is priced at: within `min_hold_s` of an IV change, the worse of the
-/// old and new one for the trader (higher for a buy, lower for a sale), so knowing of a
-/// change first, or making it, buys nothing.
+/// The IV a trade is priced at: within `min_hold_s` of an IV change, and while a larger
+/// change is pending, the worse of the IVs for the trader (higher for a buy, lower for a
+/// sale), so knowing of a change first, or making it, buys nothing.
 pub fn trade_iv(vault: &Vault, series: &Series, now: i64, buy: bool) -> u64 {
-    let prev = series.prev_iv_ppm as u64;
-    let recent = now
+    let mut lo = series.iv_ppm;
+    let mut hi = series.iv_ppm;
+    if now
         < series
             .iv_changed_at
-            .saturating_add(vault.risk.min_hold_s as i64);
-    match (recent, buy) {
-        (false, _) => series.iv_ppm,
-        (true, true) => series.iv_ppm.max(prev),
-        (true, false) => series.iv_ppm.min(prev),
+            .saturating_add(vault.risk.min_hold_s as i64)
+    {
+        lo = lo.min(series.prev_iv_ppm as u64);
+        hi = hi.max(series.prev_iv_ppm as u64);
     }
+    // An announced change is public for the whole timelock: without this, everyone
+    // could buy at the old IV and sell at the new one once it applies.
+    if vault.pending_iv_eta != 0 && vault.pending_iv_series == series.series_id {
+        lo = lo.min(vault.pending_iv_ppm);
+        hi = hi.max(vault.pending_iv_ppm);
+    }
+    if buy {
+        hi
+    } else {
+        lo
+    }
+}
+
+/// The band a trade is priced in: the accepted band widened (symmetrically, so both
+/// sides only get worse for the trader) to every band accepted within the last
+/// `min_hold_s`. Options of a series are interchangeable across wallets, so a
+/// per-position hold alone does not stop buying at one accepted price from one wallet
+/// and selling at another from a second; pricing both sides at the range's extremes
+/// does.
+pub fn trade_band(vault: &Vault, band: &OraclePrice) -> OraclePrice {
+    let mut wide = *band;
+    if let Some((low, high)) = oracle::recent_range(vault) {
+        if band.expo == vault.last_expo {
+            let up = high.saturating_sub(band.price).max(0) as u64;
+            // Keep the low side positive (price − conf ≥ 1).
+            let down = band
+                .price
+                .saturating_sub(low)
+                .clamp(0, band.price.saturating_sub(1)) as u64;
+            wide.conf = band.conf.max(up).max(down);
+        }
+    }
+    wide
 }
 
 /// Trades, deposits and withdrawal requests price at an oracle price no older than
@@ -327,7 +360,7 @@ pub fn buy_option(
 
     let unit = valuation::unit_value(
         &s,
-        valuation::liability_spot(&s, &band)?,
+        valuation::liability_spot(&s, &trade_band(vault, &band))?,
         trade_iv(vault, &s, now, true),
         &pricing,
     )?;
@@ -402,7 +435,8 @@ pub fn sell_option(
     valuation::remark(vault, book, slot, &band, &pricing)?;
 
     let iv = trade_iv(vault, &s, now, false);
-    let unit = valuation::unit_value(&s, valuation::asset_spot(&s, &band)?, iv, &pricing)?;
+    let spot = valuation::asset_spot(&s, &trade_band(vault, &band))?;
+    let unit = valuation::unit_value(&s, spot, iv, &pricing)?;
     let mut value = valuation::quote_amount(unit, size, &pricing, Rounding::Down)?;
     if let Some(h) = hold {
         // At most the hold's average value per unit (rounded down, for the vault).

@@ -242,10 +242,47 @@ fn settlement_checked(raw: Raw, vault: &Vault) -> Result<OraclePrice> {
 
 /// Records an accepted reading so that older updates are refused from now on.
 pub fn accept(vault: &mut Vault, p: &OraclePrice) {
+    record_range(vault, p);
     vault.last_price = p.price;
     vault.last_conf = p.conf;
     vault.last_expo = p.expo;
     vault.last_publish_time = p.publish_time;
+}
+
+/// Widens the recent range (see `Vault::range_bucket`) with `p`'s band. Buckets are
+/// `min_hold_s` of publish time, so the current and previous buckets together cover at
+/// least the last `min_hold_s`; a change of exponent or a gap of more than a bucket
+/// starts afresh.
+fn record_range(vault: &mut Vault, p: &OraclePrice) {
+    let len = vault.risk.min_hold_s.max(1) as i64;
+    let bucket = p.publish_time.div_euclid(len);
+    let low = p.price.saturating_sub(p.conf as i64);
+    let high = p.price.saturating_add(p.conf as i64);
+    let same_expo = vault.last_price > 0 && p.expo == vault.last_expo;
+    if same_expo && bucket == vault.range_bucket && vault.range_high > 0 {
+        vault.range_low = vault.range_low.min(low);
+        vault.range_high = vault.range_high.max(high);
+    } else {
+        let next = same_expo && bucket == vault.range_bucket.saturating_add(1);
+        (vault.range_prev_low, vault.range_prev_high) = if next && vault.range_high > 0 {
+            (vault.range_low, vault.range_high)
+        } else {
+            (low, high)
+        };
+        vault.range_low = low;
+        vault.range_high = high;
+        vault.range_bucket = bucket;
+    }
+}
+
+/// The recent range (lowest low, highest high) of accepted bands, if any.
+pub fn recent_range(vault: &Vault) -> Option<(i64, i64)> {
+    (vault.range_high > 0).then(|| {
+        (
+            vault.range_low.min(vault.range_prev_low),
+            vault.range_high.max(vault.range_prev_high),
+        )
+    })
 }
 
 /// A price for LP exits. A fresh oracle is used as is (and accepted). When its price is

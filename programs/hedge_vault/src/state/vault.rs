@@ -136,6 +136,16 @@ pub struct Vault {
     pub pending_iv_ppm: u64,
     pub pending_iv_eta: i64,
 
+    /// The accepted oracle band's extremes (price ∓ conf mantissas at `last_expo`) in the
+    /// current `min_hold_s`-long bucket of publish time and the one before it: trades
+    /// price at the worst of them, so buying at one accepted price and selling at another
+    /// (from any wallet) within the hold pays nothing (`ledger::trade_band`).
+    pub range_bucket: i64,
+    pub range_low: i64,
+    pub range_high: i64,
+    pub range_prev_low: i64,
+    pub range_prev_high: i64,
+
     pub last_expo: i32,
     /// Bits of [`pause`].
     pub paused: u32,
@@ -159,14 +169,24 @@ pub struct Vault {
     /// Explicit padding to the next 8-byte boundary.
     pub _pad0: [u8; 3],
     /// Space for fields added by later versions. Always zero.
-    pub reserved: [u8; 864],
+    pub reserved: [u8; 824],
 }
 
 // 14 keys + feed id + dex pool + 8 keepers; 15 u64/i64; two RiskParams; the pending IV
-// (3 × 8); i32 + u32; u16 + 11 single bytes + 3 padding; reserved.
+// (3 × 8); the recent price range (5 × 8); i32 + u32; u16 + 11 single bytes + 3
+// padding; reserved.
 const_assert_eq!(
     core::mem::size_of::<Vault>(),
-    32 * 14 + 32 + 32 * 8 + 8 * 15 + 2 * core::mem::size_of::<RiskParams>() + 24 + 8 + 16 + 864
+    32 * 14
+        + 32
+        + 32 * 8
+        + 8 * 15
+        + 2 * core::mem::size_of::<RiskParams>()
+        + 24
+        + 40
+        + 8
+        + 16
+        + 824
 );
 // Nothing is deployed yet, so version 1 is this layout (marks added fields in place).
 // From the first deployment on, new fields come out of `reserved`, at the end, and the
