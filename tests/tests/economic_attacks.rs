@@ -104,6 +104,37 @@ async fn pull_oracle_round_trip_loses_money() {
     assert!(f.balance(attacker.quote).await < start);
 }
 
+/// The reverse order from one wallet: holding old units, sell while the lagging account
+/// shows the higher price, push the newer lower one, buy the same size back. The
+/// buy-back pays at the highest band accepted within `min_hold_s`, which includes the
+/// price the sale used: the attacker ends with the same position and less money.
+#[tokio::test]
+async fn sell_high_then_buy_back_low_loses_money() {
+    let (mut f, _lp) = funded(OracleKind::PythPullV2).await;
+    let call = f.list_series(true, 100.0, 1, 800_000).await;
+    let size = 50 * ONE_UNDERLYING;
+    let attacker = f.user(1_000_000 * ONE_QUOTE).await;
+    f.buy(&attacker, call, size, u64::MAX).await.unwrap();
+    f.advance(RiskParams::DEFAULT.min_hold_s as i64 * 3).await;
+    let p = f.oracle_state.price;
+    lagging(&mut f, p * 10_045 / 10_000, 5).await;
+    f.mark_all().await;
+    let start = f.balance(attacker.quote).await;
+    f.sell(&attacker, call, size, 0).await.unwrap();
+    let sold = f.balance(attacker.quote).await - start;
+    f.set_price(p).await;
+    f.mark_all().await;
+    let b0 = f.balance(attacker.quote).await;
+    f.buy(&attacker, call, size, u64::MAX).await.unwrap();
+    let bought = b0 - f.balance(attacker.quote).await;
+    println!(
+        "sell at a 0.45%-high lagging price, buy back at the pushed one: sold {sold}, bought \
+         back {bought} ({:+.2}%)",
+        (sold as f64 / bought as f64 - 1.0) * 100.0
+    );
+    assert!(bought > sold, "sold {sold}, bought back {bought}");
+}
+
 /// The same selection by an LP: deposit at the lagging price (NAV low for a book short
 /// calls when the stale price is high), push the newer lower price, request everything,
 /// claim after the delay. The request is priced on the conservative side and paid at

@@ -412,15 +412,19 @@ impl World {
                 // At the price the deposit used: existing shares never lose value, and the
                 // depositor's rounding loss is under one share's value (< 1 atom).
                 let after = share_price(nav + amount, self.supply).unwrap();
-                check_not_lower(after, before, "deposit lowered the share value")?;
-                let (_, conservative_after) = self
-                    .share_value(&band)
-                    .ok_or("INVARIANT: no exit NAV right after a deposit")?;
-                check_not_lower(
-                    conservative_after,
-                    conservative_before,
-                    "deposit lowered the conservative share value",
-                )?;
+                // With shares outstanding they must not lose value; with none, the first
+                // depositor takes whatever NAV the vault held (no one else owns it).
+                if self.supply > shares {
+                    check_not_lower(after, before, "deposit lowered the share value")?;
+                    let (_, conservative_after) = self
+                        .share_value(&band)
+                        .ok_or("INVARIANT: no exit NAV right after a deposit")?;
+                    check_not_lower(
+                        conservative_after,
+                        conservative_before,
+                        "deposit lowered the conservative share value",
+                    )?;
+                }
                 let got = quote_for_shares(shares, after).unwrap();
                 if got > amount || amount - got > 1 {
                     return Err(format!("INVARIANT: deposit of {amount} is worth {got}"));

@@ -20,7 +20,7 @@ use crate::math::fixed_point::POW10;
 use crate::math::money::{
     min_fraction, mul_div, quote_for_shares, share_price, shares_for_deposit, Rounding,
 };
-use crate::math::Fx;
+use crate::math::{DecimalPrice, Fx, OptionKind};
 use crate::oracle::{self, OraclePrice};
 use crate::state::{pause, OptionBook, Series, SeriesStatus, Settlement, Vault};
 use crate::valuation::{self, fx_u64, NavBreakdown, Pricing};
@@ -66,6 +66,12 @@ pub fn deposit_nav(
         nav.saturating_add(amount) <= vault.risk.deposit_cap,
         VaultError::DepositCapExceeded
     );
+    // With no shares outstanding, whatever NAV the vault holds (premiums earned after the
+    // last LP left, rounding dust) has no owner: it goes to the first depositor, priced
+    // as if NAV were zero, rather than to the virtual shares (which would dilute them).
+    if supply == 0 {
+        return Ok(0);
+    }
     Ok(nav)
 }
 
@@ -258,26 +264,30 @@ pub fn trade_iv(vault: &Vault, series: &Series, now: i64, buy: bool) -> u64 {
     }
 }
 
-/// The band a trade is priced in: the accepted band widened (symmetrically, so both
-/// sides only get worse for the trader) to every band accepted within the last
-/// `min_hold_s`. Options of a series are interchangeable across wallets, so a
-/// per-position hold alone does not stop buying at one accepted price from one wallet
-/// and selling at another from a second; pricing both sides at the range's extremes
-/// does.
-pub fn trade_band(vault: &Vault, band: &OraclePrice) -> OraclePrice {
-    let mut wide = *band;
-    if let Some((low, high)) = oracle::recent_range(vault) {
+/// The spot a trade is priced at: the worst for the trader among the accepted band and
+/// every band the vault accepted within the last `min_hold_s` (highest high for a call
+/// bought or a put sold back, lowest low for a put bought or a call sold back). Options
+/// of a series are interchangeable across wallets, so a per-position hold alone does not
+/// stop buying at one accepted price from one wallet and selling at another from a
+/// second; pricing both sides at the range's extremes does.
+pub fn trade_spot(
+    vault: &Vault,
+    series: &Series,
+    band: &OraclePrice,
+    buy: bool,
+) -> Result<DecimalPrice> {
+    let (mut low, mut high) = (band.low().mantissa, band.high().mantissa);
+    if let Some((range_low, range_high)) = oracle::recent_range(vault) {
         if band.expo == vault.last_expo {
-            let up = high.saturating_sub(band.price).max(0) as u64;
-            // Keep the low side positive (price − conf ≥ 1).
-            let down = band
-                .price
-                .saturating_sub(low)
-                .clamp(0, band.price.saturating_sub(1)) as u64;
-            wide.conf = band.conf.max(up).max(down);
+            low = low.min(range_low).max(1);
+            high = high.max(range_high);
         }
     }
-    wide
+    let up = matches!(
+        (series.kind()?, buy),
+        (OptionKind::Call, true) | (OptionKind::Put, false)
+    );
+    Ok(DecimalPrice::new(if up { high } else { low }, band.expo))
 }
 
 /// Trades, deposits and withdrawal requests price at an oracle price no older than
@@ -360,7 +370,7 @@ pub fn buy_option(
 
     let unit = valuation::unit_value(
         &s,
-        valuation::liability_spot(&s, &trade_band(vault, &band))?,
+        trade_spot(vault, &s, &band, true)?,
         trade_iv(vault, &s, now, true),
         &pricing,
     )?;
@@ -435,7 +445,7 @@ pub fn sell_option(
     valuation::remark(vault, book, slot, &band, &pricing)?;
 
     let iv = trade_iv(vault, &s, now, false);
-    let spot = valuation::asset_spot(&s, &trade_band(vault, &band))?;
+    let spot = trade_spot(vault, &s, &band, false)?;
     let unit = valuation::unit_value(&s, spot, iv, &pricing)?;
     let mut value = valuation::quote_amount(unit, size, &pricing, Rounding::Down)?;
     if let Some(h) = hold {
