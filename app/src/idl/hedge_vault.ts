@@ -5362,7 +5362,7 @@ export type HedgeVault = {
               "The accepted oracle band's extremes (price ∓ conf mantissas at `last_expo`) in the",
               "current `min_hold_s`-long bucket of publish time and the one before it: trades",
               "price at the worst of them, so buying at one accepted price and selling at another",
-              "(from any wallet) within the hold pays nothing (`ledger::trade_band`)."
+              "(from any wallet) within the hold pays nothing (`ledger::trade_spot`)."
             ],
             "name": "rangeBucket",
             "type": "i64"
