@@ -238,6 +238,18 @@ async fn refuses_other_pools_and_programs() {
             Pubkey::new_unique(),
             VaultError::DexAccountMismatch,
         ),
+        // The underlying side substituted with the quote side's real accounts: named
+        // as the underlying's errors (they used to read as the quote's).
+        (
+            find(h.f.underlying_mint),
+            h.f.quote_mint,
+            VaultError::InvalidUnderlyingMint,
+        ),
+        (
+            find(h.f.underlying_vault),
+            h.f.quote_vault,
+            VaultError::InvalidUnderlyingVault,
+        ),
     ];
     for (index, key, want) in cases {
         let mut ix = base.clone();

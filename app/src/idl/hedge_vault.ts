@@ -527,6 +527,16 @@ export type HedgeVault = {
       "code": 6090,
       "msg": "The open-interest cap is above the vault's max_series_oi",
       "name": "openInterestCapTooLarge"
+    },
+    {
+      "code": 6091,
+      "msg": "Underlying mint does not match the vault",
+      "name": "invalidUnderlyingMint"
+    },
+    {
+      "code": 6092,
+      "msg": "Underlying token vault does not match the vault",
+      "name": "invalidUnderlyingVault"
     }
   ],
   "events": [

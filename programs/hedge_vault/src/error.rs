@@ -189,6 +189,10 @@ pub enum VaultError {
     IvChangeTimelocked, // 6089
     #[msg("The open-interest cap is above the vault's max_series_oi")]
     OpenInterestCapTooLarge, // 6090
+    #[msg("Underlying mint does not match the vault")]
+    InvalidUnderlyingMint, // 6091
+    #[msg("Underlying token vault does not match the vault")]
+    InvalidUnderlyingVault, // 6092
 }
 
 impl From<MathError> for VaultError {

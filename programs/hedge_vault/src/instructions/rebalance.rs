@@ -23,9 +23,9 @@ pub struct Rebalance<'info> {
     #[account(
         mut,
         has_one = quote_mint @ VaultError::InvalidQuoteMint,
-        has_one = underlying_mint @ VaultError::InvalidQuoteMint,
+        has_one = underlying_mint @ VaultError::InvalidUnderlyingMint,
         has_one = quote_vault @ VaultError::InvalidQuoteVault,
-        has_one = underlying_vault @ VaultError::InvalidQuoteVault,
+        has_one = underlying_vault @ VaultError::InvalidUnderlyingVault,
         has_one = book @ VaultError::InvalidBook,
         has_one = hedge_log @ VaultError::InvalidHedgeLog,
         has_one = dex_pool @ VaultError::InvalidDexPool,
