@@ -323,3 +323,45 @@ async fn open_interest_caps_are_bounded() {
     assert_eq!(f.snapshot(&[]).await, before);
     f.set_series_limits_as(&admin, id, cap, 1).await.unwrap();
 }
+
+/// The recent range is kept by the Clock, not by publish time: at the tightest allowed
+/// setting (`min_hold_s` = 2 × `trade_max_price_age_s` = 20 s), buy at a price published
+/// at the very end of a bucket and 10 s old, then 15 s later push a newer price whose
+/// publish time is two buckets on, and sell from a second wallet. Keyed by publish time
+/// the range would have dropped the buy's band; keyed by the Clock it still holds it.
+#[tokio::test]
+async fn the_range_outlasts_a_jump_in_publish_time() {
+    let risk = RiskParams {
+        min_hold_s: 20,
+        trade_max_price_age_s: 10,
+        ..test_risk()
+    };
+    let mut f = VaultFixture::with_risk(OracleKind::PythPullV2, TokenKind::Spl, risk).await;
+    let lp = f.user(1_000_000 * ONE_QUOTE).await;
+    f.deposit(&lp, 1_000_000 * ONE_QUOTE).await.unwrap();
+    let call = f.list_series(true, 100.0, 1, 800_000).await;
+    let size = 50 * ONE_UNDERLYING;
+    let second = f.user(1_000_000 * ONE_QUOTE).await;
+    let attacker = f.user(1_000_000 * ONE_QUOTE).await;
+    f.buy(&second, call, size, u64::MAX).await.unwrap();
+    // To a Clock time ≡ 19 (mod 20): the price P1 is published there.
+    let wait = 60 + (19 - f.now.rem_euclid(20));
+    f.advance(wait).await;
+    let p1 = f.oracle_state.price;
+    f.set_price(p1).await;
+    f.mark_all().await;
+    // 10 s later (the oldest a trade may use), the attacker buys at P1.
+    f.advance(10).await;
+    let a0 = f.balance(attacker.quote).await;
+    f.buy(&attacker, call, size, u64::MAX).await.unwrap();
+    let paid = a0 - f.balance(attacker.quote).await;
+    // 15 s on, P2 = P1 + 0.45% (published 25 s after P1: two publish-time buckets on).
+    f.advance(15).await;
+    f.set_price(p1 * 10_045 / 10_000).await;
+    f.mark_all().await;
+    let s0 = f.balance(second.quote).await;
+    f.sell(&second, call, size, 0).await.unwrap();
+    let got = f.balance(second.quote).await - s0;
+    println!("bucket edge: paid {paid}, the second wallet's sale {got}");
+    assert!(got < paid, "paid {paid}, second wallet got {got}");
+}

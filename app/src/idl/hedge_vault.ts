@@ -4469,9 +4469,10 @@ export type HedgeVault = {
             "docs": [
               "A buy-back within this many seconds of the position's last buy is paid at most",
               "what the buy was priced at (model value per unit), and trades within it after an",
-              "IV change use the worse of the old and new IV. Must cover the price age above, so",
-              "no choice of price inside it pays. 60 s: a minute of market risk for a round",
-              "trip, nothing for an honest holder."
+              "IV change use the worse of the old and new IV, and trades price at the worst band",
+              "accepted within it. At least twice the price age above, so a price chosen from",
+              "that window is held at market risk longer than it was known in advance. 60 s: a",
+              "minute of market risk for a round trip, nothing for an honest holder."
             ],
             "name": "minHoldS",
             "type": "u64"
@@ -5370,7 +5371,7 @@ export type HedgeVault = {
           {
             "docs": [
               "The accepted oracle band's extremes (price ∓ conf mantissas at `last_expo`) in the",
-              "current `min_hold_s`-long bucket of publish time and the one before it: trades",
+              "current `min_hold_s`-long bucket of Clock time and the one before it: trades",
               "price at the worst of them, so buying at one accepted price and selling at another",
               "(from any wallet) within the hold pays nothing (`ledger::trade_spot`)."
             ],

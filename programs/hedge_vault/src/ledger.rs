@@ -41,7 +41,7 @@ pub fn deposit_nav(
     vault.require_not_paused(pause::DEPOSIT)?;
     let band = load_price(vault)?;
     require_trade_price(vault, &band, now)?;
-    oracle::accept(vault, &band);
+    oracle::accept(vault, &band, now);
     let pricing = Pricing::for_vault(vault, now);
     let conservative = valuation::nav(vault, book, &band, &pricing)?;
     require!(
@@ -106,7 +106,7 @@ pub fn request_withdraw(
         // The value per share recorded here is paid at claim (if not higher then): a
         // request must not choose between prices any more than a trade can.
         require_trade_price(vault, &band, now)?;
-        oracle::accept(vault, &band);
+        oracle::accept(vault, &band, now);
     }
     let pricing = Pricing::for_vault(vault, now);
     let nav = valuation::nav_for_exit(vault, book, &band, fresh, &pricing)?;
@@ -147,7 +147,7 @@ pub fn claim_withdraw(
     require!(now >= ready_at, VaultError::WithdrawNotReady);
     let (band, fresh) = load_price(vault)?;
     if fresh {
-        oracle::accept(vault, &band);
+        oracle::accept(vault, &band, now);
     }
     let pricing = Pricing::for_vault(vault, now);
     // Free collateral is judged on the locks of fresh marks (with a fresh oracle); with
@@ -362,7 +362,7 @@ pub fn buy_option(
     }
     let band = load_price(vault)?;
     require_trade_price(vault, &band, now)?;
-    oracle::accept(vault, &band);
+    oracle::accept(vault, &band, now);
     let pricing = Pricing::for_vault(vault, now);
     // The trade re-marks its own series (five evaluations); every other open series
     // must already have a fresh mark (checked below, on the sums).
@@ -440,7 +440,7 @@ pub fn sell_option(
     );
     let band = load_price(vault)?;
     require_trade_price(vault, &band, now)?;
-    oracle::accept(vault, &band);
+    oracle::accept(vault, &band, now);
     let pricing = Pricing::for_vault(vault, now);
     valuation::remark(vault, book, slot, &band, &pricing)?;
 
@@ -513,7 +513,7 @@ pub fn settle_series(
             || *caller == vault.risk_admin,
         VaultError::SettlementWindowClosed
     );
-    oracle::accept(vault, &price);
+    oracle::accept(vault, &price, now);
 
     let per_unit = valuation::intrinsic_atoms_per_unit(
         s.kind()?,
@@ -612,7 +612,7 @@ pub fn plan_hedge(
 ) -> Result<HedgePlan> {
     vault.require_not_paused(pause::REBALANCE)?;
     let price = load_price(vault)?;
-    oracle::accept(vault, &price);
+    oracle::accept(vault, &price, now);
     let pricing = Pricing::for_vault(vault, now);
     let risk = hedging::book_risk(vault, book, &price, &pricing)?;
     let band = hedging::band(vault, &risk)?;
@@ -835,7 +835,7 @@ pub fn plan_liquidation(
     vault.require_not_paused(pause::LIQUIDATE)?;
     require!(vault.is_keeper(caller), VaultError::NotKeeper);
     let price = load_price(vault)?;
-    oracle::accept(vault, &price);
+    oracle::accept(vault, &price, now);
     let pricing = Pricing::for_vault(vault, now);
     // Locks and stressed values come from the marks, which must be fresh (the keeper
     // marks first after a large move).
@@ -1010,7 +1010,7 @@ pub fn mark_series(
         series_ids.len() <= mark_batch_limit(vault, book, &price)?,
         VaultError::MarkBatchTooLargeToRecenter
     );
-    oracle::accept(vault, &price);
+    oracle::accept(vault, &price, now);
     let pricing = Pricing::for_vault(vault, now);
     if valuation::needs_recenter(vault, book, &price)? {
         valuation::recenter(vault, book, &price, now)?;

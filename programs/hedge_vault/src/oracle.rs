@@ -241,8 +241,8 @@ fn settlement_checked(raw: Raw, vault: &Vault) -> Result<OraclePrice> {
 }
 
 /// Records an accepted reading so that older updates are refused from now on.
-pub fn accept(vault: &mut Vault, p: &OraclePrice) {
-    record_range(vault, p);
+pub fn accept(vault: &mut Vault, p: &OraclePrice, now: i64) {
+    record_range(vault, p, now);
     vault.last_price = p.price;
     vault.last_conf = p.conf;
     vault.last_expo = p.expo;
@@ -250,12 +250,14 @@ pub fn accept(vault: &mut Vault, p: &OraclePrice) {
 }
 
 /// Widens the recent range (see `Vault::range_bucket`) with `p`'s band. Buckets are
-/// `min_hold_s` of publish time, so the current and previous buckets together cover at
-/// least the last `min_hold_s`; a change of exponent or a gap of more than a bucket
-/// starts afresh.
-fn record_range(vault: &mut Vault, p: &OraclePrice) {
+/// `min_hold_s` of Clock time (not publish time: a trade's price may be older than the
+/// Clock, and keyed by publish time a band could leave the range sooner than
+/// `min_hold_s` after it was used), so the current and previous buckets together cover
+/// at least the last `min_hold_s` seconds; a change of exponent or a gap of more than a
+/// bucket starts afresh.
+fn record_range(vault: &mut Vault, p: &OraclePrice, now: i64) {
     let len = vault.risk.min_hold_s.max(1) as i64;
-    let bucket = p.publish_time.div_euclid(len);
+    let bucket = now.div_euclid(len);
     let low = p.price.saturating_sub(p.conf as i64);
     let high = p.price.saturating_add(p.conf as i64);
     let same_expo = vault.last_price > 0 && p.expo == vault.last_expo;

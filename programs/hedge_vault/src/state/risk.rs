@@ -61,12 +61,12 @@ macro_rules! risk_params {
                     self.max_mark_move_bps >= 2 * self.max_conf_bps,
                     VaultError::RiskParamOutOfBounds
                 );
-                // A trade's price is a fresh price; the hold must outlast the window in
-                // which a trader can choose between prices; and a loosening must wait at
+                // A trade's price is a fresh price; the hold must outlast twice the window
+                // in which a trader can choose between prices; and a loosening must wait at
                 // least as long as an LP's exit, so LPs who disagree can leave first.
                 require!(
                     self.trade_max_price_age_s <= self.oracle_max_age_s
-                        && self.min_hold_s >= self.trade_max_price_age_s
+                        && self.min_hold_s >= 2 * self.trade_max_price_age_s
                         && self.withdraw_delay_s <= self.timelock_s,
                     VaultError::RiskParamOutOfBounds
                 );
@@ -175,9 +175,10 @@ risk_params! {
     trade_max_price_age_s: u64 = 10, [2, 60], Lower;
     /// A buy-back within this many seconds of the position's last buy is paid at most
     /// what the buy was priced at (model value per unit), and trades within it after an
-    /// IV change use the worse of the old and new IV. Must cover the price age above, so
-    /// no choice of price inside it pays. 60 s: a minute of market risk for a round
-    /// trip, nothing for an honest holder.
+    /// IV change use the worse of the old and new IV, and trades price at the worst band
+    /// accepted within it. At least twice the price age above, so a price chosen from
+    /// that window is held at market risk longer than it was known in advance. 60 s: a
+    /// minute of market risk for a round trip, nothing for an honest holder.
     min_hold_s: u64 = 60, [10, 86_400], Higher;
     /// Largest IV change `set_series_iv` applies at once, bps of 1.00 (1,000 = 10 vol
     /// points); a larger one is proposed and waits for `timelock_s`, so LPs can leave.

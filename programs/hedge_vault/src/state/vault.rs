@@ -137,7 +137,7 @@ pub struct Vault {
     pub pending_iv_eta: i64,
 
     /// The accepted oracle band's extremes (price ∓ conf mantissas at `last_expo`) in the
-    /// current `min_hold_s`-long bucket of publish time and the one before it: trades
+    /// current `min_hold_s`-long bucket of Clock time and the one before it: trades
     /// price at the worst of them, so buying at one accepted price and selling at another
     /// (from any wallet) within the hold pays nothing (`ledger::trade_spot`).
     pub range_bucket: i64,
