@@ -67,6 +67,20 @@ async function waitFor(check, what, ms = 90_000) {
 
 const amount = (text) => Number(String(text).replace(/,/g, ""));
 
+/** A full-page screenshot, patient with a loaded machine: Chromium waits for a stable
+ *  frame, which a busy 2-core CI runner (sandbox, keeper and browser together) can delay
+ *  past Playwright's 30 s default; one retry after a pause. */
+async function shot(page, name) {
+  const options = { path: join(artifacts, name), fullPage: true, animations: "disabled", timeout: 90_000 };
+  try {
+    await page.screenshot(options);
+  } catch (e) {
+    console.error(`e2e: screenshot ${name} failed once (${e.message.split("\n")[0]}), retrying`);
+    await new Promise((r) => setTimeout(r, 2_000));
+    await page.screenshot(options);
+  }
+}
+
 async function main() {
   if (!existsSync(join(dist, "index.html"))) fail("app/dist is missing: run `npm run build` first");
   if (!existsSync(keeperBin)) fail(`${keeperBin} is missing: run \`cargo build -p hedge-keeper\` first`);
@@ -118,7 +132,7 @@ async function main() {
     await page.getByRole("button", { name: /select wallet/i }).click();
     await page.getByRole("button", { name: /Sandbox keypair \(dev\)/ }).first().click();
     await page.getByTestId("my-shares").waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(artifacts, "overview.png"), fullPage: true });
+    await shot(page, "overview.png");
     const shares0 = amount(await page.getByTestId("my-shares").textContent());
     const quote0 = amount(await page.getByTestId("my-quote").textContent());
     const nav0 = await page.getByTestId("ov-nav-per-share").textContent();
@@ -162,11 +176,11 @@ async function main() {
     await page.getByTestId("deposit-amount").fill(String(Math.ceil(quote2) + 1_000_000));
     await waitFor(async () => /more than your wallet balance/.test(await page.getByTestId("deposit-help").textContent()), "the over-balance message");
     if (await page.getByTestId("deposit-amount").getAttribute("aria-invalid") !== "true") fail("the field is not marked invalid");
-    await page.screenshot({ path: join(artifacts, "deposit-error.png"), fullPage: true });
+    await shot(page, "deposit-error.png");
 
     // A phone-width view stays usable.
     await page.setViewportSize({ width: 390, height: 1600 });
-    await page.screenshot({ path: join(artifacts, "phone.png"), fullPage: true });
+    await shot(page, "phone.png");
     console.log(`e2e journey: ok (shares ${shares0} → ${shares1}; quote ${quote0} → ${quote1} → ${quote2}); screenshots in ${artifacts}`);
   } catch (e) {
     // Say what the page said (a failed transaction names the program's error) and keep a picture.
