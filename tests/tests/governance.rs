@@ -133,6 +133,17 @@ async fn risk_params_tighten_now_loosen_after_timelock() {
     assert_eq!(v.risk, tighter);
     assert_eq!(v.pending_risk, proposal);
     assert_eq!(v.pending_risk_eta, f.now + current.timelock_s as i64);
+    // A no-op proposal (the current parameters) neither cancels the pending change nor
+    // retires the marks, from either role.
+    let before = f.snapshot(&[]).await;
+    for who in [&authority, &guardian] {
+        assert_vault_error(
+            &f.govern(who, hi::ProposeRiskParams { params: tighter })
+                .await,
+            VaultError::RiskParamsUnchanged,
+        );
+    }
+    assert_eq!(f.snapshot(&[]).await, before);
     f.advance(current.timelock_s as i64 - 1).await;
     let before = f.snapshot(&[]).await;
     assert_vault_error(

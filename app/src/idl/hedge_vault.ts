@@ -537,6 +537,11 @@ export type HedgeVault = {
       "code": 6092,
       "msg": "Underlying token vault does not match the vault",
       "name": "invalidUnderlyingVault"
+    },
+    {
+      "code": 6093,
+      "msg": "The proposed risk parameters equal the current ones",
+      "name": "riskParamsUnchanged"
     }
   ],
   "events": [

@@ -193,6 +193,8 @@ pub enum VaultError {
     InvalidUnderlyingMint, // 6091
     #[msg("Underlying token vault does not match the vault")]
     InvalidUnderlyingVault, // 6092
+    #[msg("The proposed risk parameters equal the current ones")]
+    RiskParamsUnchanged, // 6093
 }
 
 impl From<MathError> for VaultError {

@@ -17,6 +17,9 @@ pub fn handler(ctx: Context<Govern>, params: RiskParams) -> Result<()> {
     let is_authority = signer == vault.authority;
     let is_guardian = signer == vault.guardian && signer != Pubkey::default();
     require!(is_authority || is_guardian, VaultError::Unauthorized);
+    // A no-op would count as a tightening: it would drop a pending loosening without
+    // changing anything and retire every mark (a new risk epoch). A real change only.
+    require!(params != vault.risk, VaultError::RiskParamsUnchanged);
     let tightening = params.only_tightens(&vault.risk);
     let (applied, eta) = if tightening {
         vault.risk = params;
