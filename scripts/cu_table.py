@@ -49,11 +49,11 @@ OTHER_SUMS = 3_000  # NAV/stress/delta arithmetic from the sums besides `liabili
 
 def spec(accounts, token_accounts, oracle=True, marks=0, prices=0, shares=0,
          liabilities=0, scans=0, cpis=(), pda_tries=0, creates=0, swap=False,
-         recentre=False):
+         recentre=False, sizers=0):
     return dict(accounts=accounts, token_accounts=token_accounts, oracle=oracle,
                 marks=marks, prices=prices, shares=shares, liabilities=liabilities,
                 scans=scans, cpis=cpis, pda_tries=pda_tries, creates=creates, swap=swap,
-                recentre=recentre)
+                recentre=recentre, sizers=sizers)
 
 
 # Accounts include the event authority and the program (emit_cpi!). PDA tries: a
@@ -73,9 +73,9 @@ INSTRUCTIONS = [
                               creates=1)),
     ("cancel_withdraw", spec(6, 3, oracle=False, cpis=("transfer",), pda_tries=1)),
     ("claim_withdraw", spec(7, 5, liabilities=1, cpis=("burn", "transfer"), pda_tries=1)),
-    ("rebalance", spec(13, 7, cpis=("transfer",), pda_tries=1, swap=True)),
+    ("rebalance", spec(13, 7, cpis=("transfer",), pda_tries=1, swap=True, sizers=1)),
     ("liquidate", spec(13, 7, prices=1, shares=1, scans=1, cpis=("transfer",),
-                       pda_tries=1, swap=True)),
+                       pda_tries=1, swap=True, sizers=1)),
     ("settle_series", spec(5, 0, shares=1, scans=1)),
     ("exercise", spec(8, 3, oracle=False, cpis=("transfer",), pda_tries=1)),
     ("set_series_iv", spec(5, 0, oracle=False, shares=2, scans=1)),
@@ -89,7 +89,8 @@ def read_report(path):
         f = line.split()
         if len(f) >= 5 and f[0] == "cu":
             cu[f[1]] = {"min": int(f[2]), "median": int(f[3]), "max": int(f[4])}
-    need = ["cu_mark", "cu_price", "cu_share", "cu_recenter", "cu_liabilities"]
+    need = ["cu_mark", "cu_price", "cu_share", "cu_recenter", "cu_liabilities",
+            "cu_buy_at_limit", "cu_sell_at_limit"]
     missing = [n for n in need if n not in cu]
     if missing:
         sys.exit(f"cu_table.py: {path} lacks {', '.join(missing)}")
@@ -103,7 +104,9 @@ def costs(s, n, cu):
     recentre = hi["cu_recenter"] * n / 32 if s["recentre"] else 0
     math = (s["marks"] * hi["cu_mark"] + s["prices"] * hi["cu_price"]
             + s["shares"] * hi["cu_share"] + s["liabilities"] * hi["cu_liabilities"]
-            + recentre + (OTHER_SUMS if s["oracle"] else 0))
+            + recentre + (OTHER_SUMS if s["oracle"] else 0)
+            # The hedge size at the slippage limit: the costlier of the two sizers.
+            + s["sizers"] * max(hi["cu_buy_at_limit"], hi["cu_sell_at_limit"]))
     non_math = (DISPATCH + SYSVAR + 3 * LOG + EVENT
                 + s["accounts"] * ACCOUNT + s["token_accounts"] * TOKEN_ACCOUNT
                 + (ORACLE if s["oracle"] else 0)

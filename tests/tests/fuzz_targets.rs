@@ -485,6 +485,26 @@ fn math_target(input: &MathInput) -> Result<(), String> {
             }
             let _ = dex::max_buy_within(a, x, y, fee_rate, unit);
             let _ = dex::max_sell_within(a, x, y, fee_rate, unit);
+            // The at-limit sizes land: cost within the limit, proceeds at or above it.
+            let limit = a.max(1);
+            if let Ok(out) = dex::max_buy_at_limit(u64::MAX, limit, x, y, fee_rate, unit) {
+                if out > 0 {
+                    let cost = dex::quote_in_for_out(out, x, y, fee_rate)
+                        .map_err(|e| format!("buy size {out} has no cost: {e:?}"))?;
+                    if cost as u128 * unit as u128 > out as u128 * limit as u128 {
+                        return Err(format!("buy {out} costs {cost} > limit {limit}"));
+                    }
+                }
+            }
+            if let Ok(size) = dex::max_sell_at_limit(u64::MAX, limit, x, y, fee_rate, unit) {
+                if size > 0 {
+                    let out = dex::quote_out(size, x, y, fee_rate)
+                        .map_err(|e| format!("sell size {size} has no proceeds: {e:?}"))?;
+                    if (out as u128) * (unit as u128) < size as u128 * limit as u128 {
+                        return Err(format!("sell {size} yields {out} < limit {limit}"));
+                    }
+                }
+            }
             let _ = dex::pool_price(x, y, unit);
         }
         MathInput::QuoteAmount(per_unit, size, qd, ud) => {

@@ -681,7 +681,7 @@ impl World {
                     &mut self.book,
                     now,
                     &keeper,
-                    self.pool_underlying,
+                    w.pool(),
                     |v| w.price(v),
                 )
                 .map_err(e)?;
@@ -1078,7 +1078,7 @@ fn a_full_cycle_succeeds_step_by_step() {
         &mut w.book.clone(),
         w.now,
         &w.keeper,
-        w.pool_underlying,
+        w.pool(),
         |v| w.price(v),
     )
     .unwrap_err();

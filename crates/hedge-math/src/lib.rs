@@ -15,10 +15,12 @@
 //! - [`bsm`]: Black-Scholes-Merton, one shared [`bsm::Evaluation`] per option.
 //! - [`marks`]: a series' cached mark (five evaluations) and the book's aggregates.
 //! - [`money`]: token amounts from model values, LP share math.
+//! - [`cpmm`]: the DEX pool's constant-product quotes and the hedge sizes that land.
 //! - [`tables`]: generated constants (`tools/gen_tables.py`).
 #![no_std]
 
 pub mod bsm;
+pub mod cpmm;
 pub mod error;
 pub mod fixed_point;
 pub mod marks;

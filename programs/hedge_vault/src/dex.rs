@@ -9,6 +9,7 @@ use anchor_lang::solana_program::program::invoke_signed;
 use anchor_lang::solana_program::pubkey;
 
 use crate::error::VaultError;
+use crate::math::cpmm::{self, PoolError};
 
 /// Raydium CPMM program (mainnet build).
 pub const RAYDIUM_CPMM_PROGRAM: Pubkey = pubkey!("CPMMoo8L3F4NbTegBCKVNunggL7H1ZpdTHKxQB5qKP1C");
@@ -20,7 +21,7 @@ pub const AMM_CONFIG_DISCRIMINATOR: [u8; 8] = [218, 244, 33, 104, 203, 203, 43, 
 /// Raydium's authority PDA seed.
 pub const AUTH_SEED: &[u8] = b"vault_and_lp_mint_auth_seed";
 /// Fee rates are parts per million.
-pub const FEE_RATE_DENOMINATOR: u128 = 1_000_000;
+pub use crate::math::cpmm::FEE_RATE_DENOMINATOR;
 /// Pool status bit that disables swaps.
 pub const STATUS_DISABLE_SWAP: u8 = 4;
 
@@ -87,95 +88,69 @@ pub fn read_trade_fee_rate(data: &[u8]) -> Result<u64> {
         VaultError::DexAccountMismatch
     );
     let rate = u64_at(data, 12);
-    require_fee_rate(rate)?;
+    require!(
+        (rate as u128) < FEE_RATE_DENOMINATOR,
+        VaultError::DexAccountMismatch
+    );
     Ok(rate)
 }
 
-/// A fee rate the quotes can use: below 100% (otherwise nothing comes out of a swap).
-fn require_fee_rate(fee_rate: u64) -> Result<u128> {
-    require!(
-        (fee_rate as u128) < FEE_RATE_DENOMINATOR,
-        VaultError::DexAccountMismatch
-    );
-    Ok(FEE_RATE_DENOMINATOR - fee_rate as u128)
+/// The pool math's errors as the vault names them.
+fn pool_err(e: PoolError) -> Error {
+    match e {
+        PoolError::Overflow => error!(VaultError::MathOverflow),
+        PoolError::InvalidPool => error!(VaultError::DexAccountMismatch),
+        PoolError::OutExceedsReserve => error!(VaultError::HedgeSizeTooLarge),
+    }
 }
 
-/// Output of `amount_in` against reserves (x in, y out) after the trade fee (rounded up
-/// and kept by the pool): ⌊a'·y / (x + a')⌋ with a' = a − ⌈a·t/R⌉. The vault's own
-/// estimate; the pool's result is measured after the swap.
+/// [`cpmm::quote_out`]: the pool's output for `amount_in` (x in, y out).
 pub fn quote_out(amount_in: u64, x: u64, y: u64, fee_rate: u64) -> Result<u64> {
-    require_fee_rate(fee_rate)?;
-    let a = amount_in as u128;
-    let fee = (a * fee_rate as u128).div_ceil(FEE_RATE_DENOMINATOR);
-    let net = a.saturating_sub(fee);
-    let den = (x as u128)
-        .checked_add(net)
-        .ok_or(VaultError::MathOverflow)?;
-    require!(den > 0, VaultError::DexAccountMismatch);
-    Ok(u64::try_from(net * y as u128 / den).map_err(|_| VaultError::MathOverflow)?)
+    cpmm::quote_out(amount_in, x, y, fee_rate).map_err(pool_err)
 }
 
-/// Smallest `amount_in` that buys at least `out` from reserves (x in, y out), rounded
-/// up at each step (the vault pays enough, never too little).
+/// [`cpmm::quote_in_for_out`]: the smallest input that buys `out`.
 pub fn quote_in_for_out(out: u64, x: u64, y: u64, fee_rate: u64) -> Result<u64> {
-    require!(out < y, VaultError::HedgeSizeTooLarge);
-    let keep = require_fee_rate(fee_rate)?;
-    let net = (x as u128 * out as u128).div_ceil(y as u128 - out as u128);
-    // gross − ⌈gross·t/R⌉ ≥ net ⇐ gross = ⌈net·R/(R − t)⌉ + 1
-    let gross = net
-        .checked_mul(FEE_RATE_DENOMINATOR)
-        .ok_or(VaultError::MathOverflow)?
-        .div_ceil(keep)
-        + 1;
-    Ok(u64::try_from(gross).map_err(|_| VaultError::MathOverflow)?)
+    cpmm::quote_in_for_out(out, x, y, fee_rate).map_err(pool_err)
 }
 
-/// Largest underlying `out` whose average cost stays within `limit` quote atoms per
-/// underlying unit (`unit` atoms): from cost ≈ x·out/((y − out)(1 − t)),
-/// out ≤ y − x·unit·R / (limit·(R − t)). Rounded down.
-pub fn max_buy_within(
+/// [`cpmm::max_buy_within`]: the continuous bound of a buy at `limit`.
+pub fn max_buy_within(limit: u64, x: u64, y: u64, fee_rate: u64, unit: u64) -> Result<u64> {
+    cpmm::max_buy_within(limit, x, y, fee_rate, unit).map_err(pool_err)
+}
+
+/// [`cpmm::max_sell_within`]: the continuous bound of a sale at `limit`.
+pub fn max_sell_within(limit: u64, x: u64, y: u64, fee_rate: u64, unit: u64) -> Result<u64> {
+    cpmm::max_sell_within(limit, x, y, fee_rate, unit).map_err(pool_err)
+}
+
+/// [`cpmm::max_buy_at_limit`]: the largest buy ≤ `cap` that lands within `limit`.
+pub fn max_buy_at_limit(
+    cap: u64,
     limit: u64,
     x_quote: u64,
     y_underlying: u64,
     fee_rate: u64,
     unit: u64,
 ) -> Result<u64> {
-    let keep = require_fee_rate(fee_rate)?;
-    let need = (x_quote as u128 * unit as u128)
-        .checked_mul(FEE_RATE_DENOMINATOR)
-        .ok_or(VaultError::MathOverflow)?
-        .div_ceil((limit.max(1) as u128) * keep);
-    Ok(u64::try_from((y_underlying as u128).saturating_sub(need))
-        .map_err(|_| VaultError::MathOverflow)?)
+    cpmm::max_buy_at_limit(cap, limit, x_quote, y_underlying, fee_rate, unit).map_err(pool_err)
 }
 
-/// Largest underlying `size` whose average proceeds stay at or above `limit` quote atoms
-/// per unit: from proceeds = y·a'/(x + a') with a' = size·(1 − t),
-/// size ≤ (y·unit/limit − x) · R/(R − t). Rounded down.
-pub fn max_sell_within(
+/// [`cpmm::max_sell_at_limit`]: the largest sale ≤ `cap` that lands at `limit` or better.
+pub fn max_sell_at_limit(
+    cap: u64,
     limit: u64,
     x_underlying: u64,
     y_quote: u64,
     fee_rate: u64,
     unit: u64,
 ) -> Result<u64> {
-    let keep = require_fee_rate(fee_rate)?;
-    let room = (y_quote as u128 * unit as u128 / limit.max(1) as u128)
-        .saturating_sub(x_underlying as u128);
-    let size = room
-        .checked_mul(FEE_RATE_DENOMINATOR)
-        .ok_or(VaultError::MathOverflow)?
-        / keep;
-    Ok(u64::try_from(size).map_err(|_| VaultError::MathOverflow)?)
+    cpmm::max_sell_at_limit(cap, limit, x_underlying, y_quote, fee_rate, unit).map_err(pool_err)
 }
 
-/// The pool's mid price in quote atoms per underlying unit, rounded down.
+/// [`cpmm::pool_price`]: the pool's mid, quote atoms per underlying unit, rounded down.
 pub fn pool_price(x_quote: u64, y_underlying: u64, unit: u64) -> Result<u64> {
-    require!(y_underlying > 0, VaultError::DexAccountMismatch);
-    Ok(
-        u64::try_from(x_quote as u128 * unit as u128 / y_underlying as u128)
-            .map_err(|_| VaultError::MathOverflow)?,
-    )
+    cpmm::pool_price(x_quote, y_underlying, unit).map_err(pool_err)
 }
 
 /// The accounts of one `swap_base_input`, in Raydium's order.
@@ -256,21 +231,4 @@ pub fn swap_base_input(
         &[signer_seeds],
     )?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_match_the_interface_vector() {
-        // X = 1e9, Y = 2e9, t = 2500, a = 1,000,000 → 1,993,011.
-        assert_eq!(
-            quote_out(1_000_000, 1_000_000_000, 2_000_000_000, 2_500).unwrap(),
-            1_993_011
-        );
-        let need = quote_in_for_out(1_993_011, 1_000_000_000, 2_000_000_000, 2_500).unwrap();
-        assert!(quote_out(need, 1_000_000_000, 2_000_000_000, 2_500).unwrap() >= 1_993_011);
-        assert!(need <= 1_000_002);
-    }
 }

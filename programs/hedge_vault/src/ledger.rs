@@ -634,10 +634,8 @@ pub fn plan_hedge(
     let slip = vault.risk.max_slippage_bps;
     // The pool must sit near the oracle before we trade on it: a pool pushed away
     // (e.g. to sandwich the hedge) is refused instead of traded against.
-    let mid = atoms_per_unit(price.mid(), vault.quote_decimals, false)?;
-    let pool_mid = dex::pool_price(reserve_quote, reserve_underlying, unit)?;
     require!(
-        (pool_mid.abs_diff(mid) as u128) * BPS as u128 <= (mid as u128) * slip as u128,
+        pool_near_oracle(vault, &price, &pool)?,
         VaultError::FillOutsideSlippage
     );
     let depth = mul_div(
@@ -659,11 +657,16 @@ pub fn plan_hedge(
             Rounding::Up,
         )
         .vault_err()?;
-        let within = dex::max_buy_within(limit, reserve_quote, reserve_underlying, fee_rate, unit)?;
-        let size = want
-            .min(vault.risk.max_hedge_per_call)
-            .min(depth)
-            .min(within);
+        // The largest size whose exact cost (with the swap's roundings) is within the
+        // limit, so the minimum out below never exceeds what the pool delivers.
+        let size = dex::max_buy_at_limit(
+            want.min(vault.risk.max_hedge_per_call).min(depth),
+            limit,
+            reserve_quote,
+            reserve_underlying,
+            fee_rate,
+            unit,
+        )?;
         require!(size > 0, VaultError::HedgeSizeTooLarge);
         let amount_in = dex::quote_in_for_out(size, reserve_quote, reserve_underlying, fee_rate)?;
         require!(
@@ -687,13 +690,16 @@ pub fn plan_hedge(
         )
         .vault_err()?;
         require!(limit > 0, VaultError::FillOutsideSlippage);
-        let within =
-            dex::max_sell_within(limit, reserve_underlying, reserve_quote, fee_rate, unit)?;
-        let size = want
-            .min(vault.risk.max_hedge_per_call)
-            .min(depth)
-            .min(within)
-            .min(vault.underlying_assets);
+        let size = dex::max_sell_at_limit(
+            want.min(vault.risk.max_hedge_per_call)
+                .min(depth)
+                .min(vault.underlying_assets),
+            limit,
+            reserve_underlying,
+            reserve_quote,
+            fee_rate,
+            unit,
+        )?;
         require!(size > 0, VaultError::HedgeSizeTooLarge);
         let floor_out = mul_div(size, limit, unit, Rounding::Up).vault_err()?;
         (false, size, floor_out.max(min_out), limit)
@@ -708,6 +714,16 @@ pub fn plan_hedge(
         minimum_out,
         limit,
     })
+}
+
+/// The pool's mid within `max_slippage_bps` of the oracle's mid (exact, cross-multiplied):
+/// the condition for trading on it at all, for hedges and liquidation sales alike.
+pub fn pool_near_oracle(vault: &Vault, price: &OraclePrice, pool: &PoolSnapshot) -> Result<bool> {
+    let unit = POW10[vault.underlying_decimals as usize] as u64;
+    let mid = atoms_per_unit(price.mid(), vault.quote_decimals, false)?;
+    let pool_mid = dex::pool_price(pool.reserve_quote, pool.reserve_underlying, unit)?;
+    Ok((pool_mid.abs_diff(mid) as u128) * BPS as u128
+        <= (mid as u128) * vault.risk.max_slippage_bps as u128)
 }
 
 /// A hedge after the swap.
@@ -829,7 +845,7 @@ pub fn plan_liquidation(
     book: &mut OptionBook,
     now: i64,
     caller: &Pubkey,
-    reserve_underlying: u64,
+    pool: PoolSnapshot,
     load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
 ) -> Result<LiquidationPlan> {
     vault.require_not_paused(pause::LIQUIDATE)?;
@@ -873,13 +889,15 @@ pub fn plan_liquidation(
         closed = Some((s.series_id, done.payout_per_unit, done.owed, done.haircut));
     }
 
-    // Quote short of what is locked and owed: sell underlying, bounded like a hedge.
+    // Quote short of what is locked and owed: sell underlying, bounded like a hedge
+    // (pool near the oracle, depth, per-call cap, a size that lands at the limit). A
+    // pool pushed off the oracle only postpones the sale: the settlement above stands.
     let need = vault
         .locked_quote
         .saturating_add(vault.settled_payouts_owed)
         .saturating_sub(vault.quote_assets);
     let mut sell = None;
-    if need > 0 && vault.underlying_assets > 0 {
+    if need > 0 && vault.underlying_assets > 0 && pool_near_oracle(vault, &price, &pool)? {
         let low = atoms_per_unit(price.low(), vault.quote_decimals, false)?.max(1);
         let slip = vault.risk.max_slippage_bps.min(BPS);
         let limit = mul_div(low, BPS - slip, BPS, Rounding::Down)
@@ -887,16 +905,23 @@ pub fn plan_liquidation(
             .max(1);
         let wanted = mul_div(need, unit, limit, Rounding::Up).vault_err()?;
         let depth = mul_div(
-            reserve_underlying,
+            pool.reserve_underlying,
             vault.risk.max_impact_bps,
             BPS,
             Rounding::Down,
         )
         .vault_err()?;
-        let size = wanted
-            .min(vault.underlying_assets)
-            .min(vault.risk.max_hedge_per_call)
-            .min(depth);
+        let size = dex::max_sell_at_limit(
+            wanted
+                .min(vault.underlying_assets)
+                .min(vault.risk.max_hedge_per_call)
+                .min(depth),
+            limit,
+            pool.reserve_underlying,
+            pool.reserve_quote,
+            pool.fee_rate,
+            unit,
+        )?;
         if size > 0 {
             sell = Some((
                 size,

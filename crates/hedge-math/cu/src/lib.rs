@@ -21,6 +21,7 @@
 #![no_std]
 
 use hedge_math::bsm::{BsmInputs, Evaluation, OptionKind};
+use hedge_math::cpmm;
 use hedge_math::marks::{self, Aggregates, MarkRequest, MarkValues, Reference};
 use hedge_math::money::{quote_for_underlying, Rounding};
 use hedge_math::transcendental::{cdf, exp, ln, pdf, sqrt};
@@ -47,7 +48,13 @@ pub const FUNCTIONS: &[(&str, usize)] = &[
     ("cu_liabilities", 8 + 2 * 16),
     ("cu_share", 8 + 16 * 16),
     ("cu_recenter", 8 + 16 * 16),
+    ("cu_buy_at_limit", 8 + 8),
+    ("cu_sell_at_limit", 8 + 8),
 ];
+
+/// `cu_buy_at_limit`/`cu_sell_at_limit`'s input: cap, limit, x, y, fee rate, unit (six
+/// u64), the arguments of `cpmm::max_buy_at_limit`/`max_sell_at_limit` in order.
+pub const SIZER_INPUT_LEN: usize = 6 * 8;
 
 /// One series in `cu_share`/`cu_recenter`'s input: its mark (ten `Fx`: spot, value,
 /// delta, Γ·S, vega, theta, bound up, bound down, stress down, stress up), IV (`Fx`),
@@ -570,6 +577,46 @@ pub unsafe extern "C" fn cu_liabilities(input: *const u8, output: *mut u8) {
 }
 
 /// Looks a function up by name (the host runner's dispatch).
+/// Runs a hedge sizer: status (0, or 1 + the `PoolError`'s index) and the size.
+///
+/// # Safety
+/// `SIZER_INPUT_LEN` bytes in, 16 bytes out.
+unsafe fn run_sizer(
+    input: *const u8,
+    output: *mut u8,
+    f: fn(u64, u64, u64, u64, u64, u64) -> cpmm::PoolResult<u64>,
+) {
+    let b = core::slice::from_raw_parts(input, SIZER_INPUT_LEN);
+    let a = |k: usize| u64::from_le_bytes(rd(b, 8 * k));
+    let (status, size) = match f(a(0), a(1), a(2), a(3), a(4), a(5)) {
+        Ok(v) => (0, v),
+        Err(cpmm::PoolError::Overflow) => (1, 0),
+        Err(cpmm::PoolError::InvalidPool) => (2, 0),
+        Err(cpmm::PoolError::OutExceedsReserve) => (3, 0),
+    };
+    let buf = core::slice::from_raw_parts_mut(output, 16);
+    buf[0..8].copy_from_slice(&(status as u64).to_le_bytes());
+    buf[8..16].copy_from_slice(&size.to_le_bytes());
+}
+
+/// The hedge buy's size at the slippage limit (`rebalance`, short delta).
+///
+/// # Safety
+/// `SIZER_INPUT_LEN` bytes in, 16 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_buy_at_limit(input: *const u8, output: *mut u8) {
+    run_sizer(input, output, cpmm::max_buy_at_limit)
+}
+
+/// The hedge or unwind sale's size at the slippage limit (`rebalance`, `liquidate`).
+///
+/// # Safety
+/// `SIZER_INPUT_LEN` bytes in, 16 bytes out.
+#[no_mangle]
+pub unsafe extern "C" fn cu_sell_at_limit(input: *const u8, output: *mut u8) {
+    run_sizer(input, output, cpmm::max_sell_at_limit)
+}
+
 pub fn function(name: &str) -> Option<unsafe extern "C" fn(*const u8, *mut u8)> {
     Some(match name {
         "cu_greeks" => cu_greeks,
@@ -588,6 +635,8 @@ pub fn function(name: &str) -> Option<unsafe extern "C" fn(*const u8, *mut u8)> 
         "cu_liabilities" => cu_liabilities,
         "cu_share" => cu_share,
         "cu_recenter" => cu_recenter,
+        "cu_buy_at_limit" => cu_buy_at_limit,
+        "cu_sell_at_limit" => cu_sell_at_limit,
         _ => return None,
     })
 }

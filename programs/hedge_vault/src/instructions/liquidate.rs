@@ -28,14 +28,9 @@ pub fn handler(ctx: Context<Rebalance>) -> Result<()> {
     let (plan, seeds) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
         let mut book = ctx.accounts.book.load_mut()?;
-        let plan = ledger::plan_liquidation(
-            &mut vault,
-            &mut book,
-            now,
-            &caller,
-            pool.reserve_underlying,
-            |v| oracle::load_checked(&ctx.accounts.oracle, v, now),
-        )?;
+        let plan = ledger::plan_liquidation(&mut vault, &mut book, now, &caller, pool, |v| {
+            oracle::load_checked(&ctx.accounts.oracle, v, now)
+        })?;
         (plan, vault.seeds())
     };
 

@@ -21,7 +21,7 @@ use hedge_math::{DecimalPrice, Fx};
 use hedge_math_cu::{
     aggregate_fields, encode_option, encode_share, function, mark_request, share_reference,
     OptionRecord, FUNCTIONS, LIABILITIES_INPUT_LEN, OPTION_INPUT_LEN, RECENTER_SERIES,
-    SHARE_HEADER_LEN, SHARE_RECORD_LEN,
+    SHARE_HEADER_LEN, SHARE_RECORD_LEN, SIZER_INPUT_LEN,
 };
 use serde_json::{json, Value};
 
@@ -337,6 +337,33 @@ fn inputs(csv: &str) -> Result<bool, String> {
         let one = [&header[..], &records[..SHARE_RECORD_LEN]].concat();
         batch.push("book", "cu_share", &one);
         batch.push("book", "cu_recenter", &[&header[..], &records[..]].concat());
+    }
+    // Hedge sizes at the slippage limit: pools from 1 to 10M units a side (9 and 6
+    // decimals, fees 0.01% to 1%), limits from 1% inside to 3% outside the pool's mid,
+    // caps from one atom to unbounded.
+    for units in [1u64, 7, 650, 6_500, 65_000, 10_000_000] {
+        for (unit, fee) in [
+            (1_000_000_000u64, 2_500u64),
+            (1_000_000, 100),
+            (1_000_000_000, 10_000),
+        ] {
+            let (q, u) = (units * 100_000_000, units * unit);
+            for off_bps in [-100i64, 0, 40, 60, 100, 150, 300] {
+                for cap in [1u64, u / 100, u64::MAX] {
+                    let buy_limit = (100_000_000 * (10_000 + off_bps) / 10_000) as u64;
+                    let sell_limit = (100_000_000 * (10_000 - off_bps) / 10_000) as u64;
+                    let rec = |limit: u64, x: u64, y: u64| {
+                        let mut b = Vec::with_capacity(SIZER_INPUT_LEN);
+                        for v in [cap, limit, x, y, fee, unit] {
+                            b.extend_from_slice(&v.to_le_bytes());
+                        }
+                        b
+                    };
+                    batch.push("pool", "cu_buy_at_limit", &rec(buy_limit, q, u));
+                    batch.push("pool", "cu_sell_at_limit", &rec(sell_limit, u, q));
+                }
+            }
+        }
     }
     // Scalars.
     for i in 0..40 {
