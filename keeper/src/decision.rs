@@ -116,21 +116,21 @@ pub fn decide(
     now: i64,
     keeper: &Pubkey,
 ) -> (Action, Assessment) {
-    // Settlement reads the oracle without the age rule (its window replaces it).
+    // Settlement reads the oracle without the age rule: it needs the update that
+    // straddles expiry (the program's own `ledger::settlement_price`).
     for s in book
         .series
         .iter()
         .filter(|s| s.status() == SeriesStatus::Active)
     {
         if now >= s.expiry {
-            let window_end = s.expiry.saturating_add(vault.risk.settle_window_s as i64);
             if let Ok(p) = oracle::load_for_settlement_data(
                 oracle_account.key,
                 oracle_account.owner,
                 oracle_account.data,
                 vault,
             ) {
-                if p.publish_time >= s.expiry && p.publish_time <= window_end {
+                if ledger::settlement_price(s.expiry, &p).is_ok() {
                     return (
                         Action::Settle {
                             series_id: s.series_id,
@@ -303,6 +303,7 @@ mod tests {
                 conf: px(0.05) as u64,
                 expo: EXPO,
                 publish_time: T0,
+                prev_publish_time: T0 - 1,
                 trading: true,
                 fully_verified: true,
                 feed_id: FEED_ID,
@@ -408,11 +409,19 @@ mod tests {
             run(&w, T0 + 200, &w.keeper),
             Action::Mark { count: 2, .. }
         ));
-        // Settlement still comes first.
+        // Settlement still comes first, at the update that straddles expiry.
         w.book.series[2] = series(3, true, 100.0, T0 + 300, 1);
+        w.oracle.prev_publish_time = T0 + 290;
         w.oracle.publish_time = T0 + 310;
         assert_eq!(
             run(&w, T0 + 310, &w.keeper),
+            Action::Settle { series_id: 3 }
+        );
+        // The next update no longer straddles it: nothing to settle with.
+        w.oracle.prev_publish_time = T0 + 310;
+        w.oracle.publish_time = T0 + 311;
+        assert_ne!(
+            run(&w, T0 + 311, &w.keeper),
             Action::Settle { series_id: 3 }
         );
     }
@@ -498,11 +507,17 @@ mod tests {
     }
 
     #[test]
-    fn settle_an_expired_series_in_its_window() {
+    fn settle_an_expired_series_at_the_straddling_update() {
         let mut w = world();
         w.book.series[3] = series(9, false, 100.0, T0 - 30, 1);
+        // The update at T0 whose previous one came before expiry: settle.
+        w.oracle.prev_publish_time = T0 - 40;
         assert_eq!(run(&w, T0, &w.keeper), Action::Settle { series_id: 9 });
-        // A price from before expiry cannot settle it.
+        // A later update (its previous one after expiry) cannot settle it.
+        w.oracle.prev_publish_time = T0 - 20;
+        assert_ne!(run(&w, T0, &w.keeper), Action::Settle { series_id: 9 });
+        // Nor a price from before expiry.
+        w.oracle.prev_publish_time = T0 - 40;
         w.oracle.publish_time = T0 - 31;
         assert_ne!(run(&w, T0, &w.keeper), Action::Settle { series_id: 9 });
     }

@@ -48,9 +48,22 @@ pub struct OracleState {
     pub conf: u64,
     pub expo: i32,
     pub publish_time: i64,
+    /// The previous update's publish time (written as at most `publish_time − 1`).
+    pub prev_publish_time: i64,
     pub trading: bool,
     pub fully_verified: bool,
     pub feed_id: [u8; 32],
+}
+
+impl OracleState {
+    /// A new update at `t`: the current one becomes the previous (so settlement can find
+    /// the update that straddles an expiry, as on a real feed).
+    pub fn publish_at(&mut self, t: i64) {
+        if t > self.publish_time {
+            self.prev_publish_time = self.publish_time;
+        }
+        self.publish_time = t;
+    }
 }
 
 pub fn legacy_account_data(o: &OracleState) -> Vec<u8> {
@@ -62,6 +75,7 @@ pub fn legacy_account_data(o: &OracleState) -> Vec<u8> {
         ptype: PriceType::Price,
         expo: o.expo,
         timestamp: o.publish_time,
+        prev_timestamp: o.prev_publish_time.min(o.publish_time - 1),
         agg: PriceInfo {
             price: o.price,
             conf: o.conf,
@@ -91,7 +105,7 @@ pub fn pull_v2_account_data(o: &OracleState) -> Vec<u8> {
             conf: o.conf,
             exponent: o.expo,
             publish_time: o.publish_time,
-            prev_publish_time: o.publish_time - 1,
+            prev_publish_time: o.prev_publish_time.min(o.publish_time - 1),
             ema_price: o.price,
             ema_conf: o.conf,
         },
@@ -252,6 +266,7 @@ impl VaultFixture {
                 conf: px(0.05) as u64,
                 expo: EXPO,
                 publish_time: T0,
+                prev_publish_time: T0 - 1,
                 trading: true,
                 fully_verified: true,
                 feed_id: FEED_ID,
@@ -416,7 +431,7 @@ impl VaultFixture {
     /// Publishes a fresh price at the current time.
     pub async fn set_price(&mut self, price: i64) {
         self.oracle_state.price = price;
-        self.oracle_state.publish_time = self.now;
+        self.oracle_state.publish_at(self.now);
         self.write_oracle().await;
     }
 
@@ -815,18 +830,33 @@ impl VaultFixture {
 
     pub async fn settle(&mut self, series_id: u64) -> TxResult {
         let payer = self.env.payer();
-        let ix = anchor_ix(
+        let ix = self.settle_ix(&payer.pubkey(), series_id, self.oracle);
+        self.env.send(&[ix], &[]).await
+    }
+
+    /// `settle_series` by `caller` reading `oracle` (a pull-oracle vault accepts any
+    /// update account of its feed).
+    pub fn settle_ix(&self, caller: &Pubkey, series_id: u64, oracle: Pubkey) -> Instruction {
+        anchor_ix(
             ha::SettleSeries {
-                caller: payer.pubkey(),
+                caller: *caller,
                 vault: self.vault,
                 book: self.book,
-                oracle: self.oracle,
+                oracle,
                 event_authority: event_authority(),
                 program: hedge_vault::ID,
             },
             hi::SettleSeries { series_id },
-        );
-        self.env.send(&[ix], &[]).await
+        )
+    }
+
+    /// Posts `state` as a verified `PriceUpdateV2` into a fresh account (what anyone can
+    /// do with any update from Pyth's history) and returns its address.
+    pub async fn post_update(&mut self, state: OracleState) -> Pubkey {
+        let key = Pubkey::new_unique();
+        self.write_account(key, pull_v2_account_data(&state), PYTH_RECEIVER_PROGRAM)
+            .await;
+        key
     }
 
     pub fn exercise_ix(&self, holder: &User, series_id: u64) -> Instruction {

@@ -3,10 +3,13 @@
 //! honest position that the fix does not touch, in the same state) and after it.
 
 use hedge_vault::error::VaultError;
+use hedge_vault::events::SeriesSettled;
 use hedge_vault::instructions::ListSeriesArgs;
 use hedge_vault::state::{OracleKind, RiskParams};
 use hedge_vault_tests::fixture::*;
 use hedge_vault_tests::*;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::Signer;
 
 async fn funded(kind: OracleKind) -> (VaultFixture, User) {
     let mut f = VaultFixture::new(kind, TokenKind::Spl).await;
@@ -364,4 +367,234 @@ async fn the_range_outlasts_a_jump_in_publish_time() {
     let got = f.balance(second.quote).await - s0;
     println!("bucket edge: paid {paid}, the second wallet's sale {got}");
     assert!(got < paid, "paid {paid}, second wallet got {got}");
+}
+
+/// Medium: the settler chose the settlement price. Before the fix any update published in
+/// [expiry, expiry + window] and newer than the last settled, so a holder of calls could
+/// push a verified update of their choice (110 here: 10 quote a unit) or, after the
+/// window, the authority could settle at any price. Now only the update that straddles
+/// expiry settles (here 100.5: 0.5 a unit), whoever sends it and whenever; a pull-oracle
+/// vault takes it from any account of its feed, so it can always be posted again.
+#[tokio::test]
+async fn the_settler_cannot_choose_the_price() {
+    let (mut f, _lp) = funded(OracleKind::PythPullV2).await;
+    let call = f.list_series(true, 100.0, 1, 500_000).await;
+    let expiry = f.now + 86_400;
+    let holder = f.user(1_000_000 * ONE_QUOTE).await;
+    f.buy(&holder, call, 10 * ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    // The feed: 100 before expiry, 100.5 two seconds after (the straddling update),
+    // 98 at +30 (the vault's sponsored account now holds this one, and a deposit has
+    // had the vault accept it).
+    f.set_time(expiry - 100).await;
+    f.set_price(px(100.0)).await;
+    f.set_time(expiry + 2).await;
+    f.set_price(px(100.5)).await;
+    let straddle = f.oracle_state;
+    f.set_time(expiry + 30).await;
+    f.set_price(px(98.0)).await;
+    f.mark_all().await;
+    let lp2 = f.user(ONE_QUOTE).await;
+    f.deposit(&lp2, ONE_QUOTE).await.unwrap();
+    let accepted = f.vault_state().await.last_publish_time;
+    assert_eq!(accepted, expiry + 30);
+
+    let attacker = f.user(0).await;
+    let before = f.snapshot(&[]).await;
+    let settle_with = |f: &VaultFixture, oracle| f.settle_ix(&attacker.key(), call, oracle);
+    // A verified update of the holder's choosing, published after expiry.
+    let chosen = f
+        .post_update(OracleState {
+            price: px(110.0),
+            prev_publish_time: expiry + 35,
+            publish_time: expiry + 40,
+            ..straddle
+        })
+        .await;
+    let ix = settle_with(&f, chosen);
+    assert_vault_error(
+        &f.env.send(&[ix], &[&attacker.kp]).await,
+        VaultError::SettlementPriceNotFirstAfterExpiry,
+    );
+    // The vault's own account (now at +30, its previous update at +2).
+    let ix = settle_with(&f, f.oracle);
+    assert_vault_error(
+        &f.env.send(&[ix], &[&attacker.kp]).await,
+        VaultError::SettlementPriceNotFirstAfterExpiry,
+    );
+    // An update from before expiry.
+    let early = f
+        .post_update(OracleState {
+            price: px(110.0),
+            prev_publish_time: expiry - 10,
+            publish_time: expiry - 5,
+            ..straddle
+        })
+        .await;
+    let ix = settle_with(&f, early);
+    assert_vault_error(
+        &f.env.send(&[ix], &[&attacker.kp]).await,
+        VaultError::SettlementPriceTooEarly,
+    );
+    // The straddle of another feed, or unverified, or an account the receiver does not own.
+    let other_feed = f
+        .post_update(OracleState {
+            feed_id: [8; 32],
+            ..straddle
+        })
+        .await;
+    let ix = settle_with(&f, other_feed);
+    assert_vault_error(
+        &f.env.send(&[ix], &[&attacker.kp]).await,
+        VaultError::OracleFeedIdMismatch,
+    );
+    let partial = f
+        .post_update(OracleState {
+            fully_verified: false,
+            ..straddle
+        })
+        .await;
+    let ix = settle_with(&f, partial);
+    assert_vault_error(
+        &f.env.send(&[ix], &[&attacker.kp]).await,
+        VaultError::OracleNotFullyVerified,
+    );
+    let forged = Pubkey::new_unique();
+    f.write_account(
+        forged,
+        pull_v2_account_data(&straddle),
+        Pubkey::new_unique(),
+    )
+    .await;
+    let ix = settle_with(&f, forged);
+    assert_vault_error(
+        &f.env.send(&[ix], &[&attacker.kp]).await,
+        VaultError::OracleInvalidOwner,
+    );
+    // The authority, late, at the price of its choice: refused the same way.
+    f.set_time(expiry + 7_200).await;
+    let authority = f.authority.insecure_clone();
+    let ix = f.settle_ix(&authority.pubkey(), call, chosen);
+    assert_vault_error(
+        &f.env.send(&[ix], &[&authority]).await,
+        VaultError::SettlementPriceNotFirstAfterExpiry,
+    );
+    assert_eq!(f.snapshot(&[]).await, before);
+
+    // Anyone re-posts the straddling update from Pyth's history and settles at it, two
+    // hours late, without moving the vault's accepted publish time backwards.
+    let pinned = f.post_update(straddle).await;
+    let ix = settle_with(&f, pinned);
+    let events = f
+        .env
+        .send_with_events(&[ix], &[&attacker.kp])
+        .await
+        .unwrap();
+    let e: SeriesSettled = find_event(&events).unwrap();
+    assert_eq!(
+        (e.settlement_price, e.publish_time),
+        (px(100.5), expiry + 2)
+    );
+    assert_eq!(e.payout_per_unit, ONE_QUOTE / 2);
+    assert_eq!(f.vault_state().await.last_publish_time, accepted);
+}
+
+/// Medium: the stale-exit fallback paid leaving LPs on an old price. A hedged call book
+/// (inventory ≈ 535 units) and a 15% crash whose update is too uncertain to accept
+/// (conf 1.5% > 1%): before the fix, the exit used the last calm price (100 ± the
+/// haircut), overstating the exiting LP's NAV by the inventory's fall, at the staying LPs'
+/// cost. Now the newer readable price is used with its own confidence plus the haircut;
+/// a 25% crash leaves the band outside what the marks' stressed values cover, so exits
+/// wait (`MarksStale`) instead of being priced wrong.
+#[tokio::test]
+async fn exits_in_a_crash_with_wide_confidence_follow_the_market() {
+    let risk = RiskParams {
+        max_hedge_per_call: 5_000 * ONE_UNDERLYING,
+        ..test_risk()
+    };
+    let mut f = VaultFixture::uninitialized_with_pool(
+        OracleKind::PythPullV2,
+        TokenKind::Spl,
+        (100_000_000 * ONE_QUOTE, 1_000_000 * ONE_UNDERLYING),
+        POOL_FEE_RATE,
+    )
+    .await;
+    f.initialize(0, risk).await.unwrap();
+    let leaving = f.user(500_000 * ONE_QUOTE).await;
+    let staying = f.user(500_000 * ONE_QUOTE).await;
+    f.deposit(&leaving, 500_000 * ONE_QUOTE).await.unwrap();
+    f.deposit(&staying, 500_000 * ONE_QUOTE).await.unwrap();
+    let trader = f.user(1_000_000 * ONE_QUOTE).await;
+    let call = f.list_series(true, 100.0, 30, 500_000).await;
+    f.buy(&trader, call, 1_000 * ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    let keeper = solana_sdk::signature::Keypair::new();
+    f.env.airdrop(&keeper.pubkey(), 1_000_000_000).await;
+    f.add_keeper(&keeper.pubkey()).await;
+    f.rebalance(&keeper, None).await.unwrap();
+    let inventory = f.vault_state().await.underlying_assets;
+    assert!(inventory > 450 * ONE_UNDERLYING, "{inventory}");
+
+    // The crash: 85, conf 1.5% (refused as too uncertain for trading and marks).
+    f.advance(30).await;
+    f.oracle_state.conf = px(85.0 * 0.015) as u64;
+    f.set_price(px(85.0)).await;
+    f.arb_pool_to(85.0).await;
+    let shares = f.balance(leaving.shares).await;
+    let v = f.vault_state().await;
+    let book = f.book_state().await;
+    let pricing = hedge_vault::valuation::Pricing::for_vault(&v, f.now);
+    let haircut = |p: i64| (p as u128 * v.risk.stale_haircut_bps as u128).div_ceil(10_000) as u64;
+    let old_band = hedge_vault::oracle::OraclePrice {
+        price: v.last_price,
+        conf: v.last_conf + haircut(v.last_price),
+        expo: v.last_expo,
+        publish_time: v.last_publish_time,
+    };
+    let new_band = hedge_vault::oracle::OraclePrice {
+        price: px(85.0),
+        conf: f.oracle_state.conf + haircut(px(85.0)),
+        expo: f.oracle_state.expo,
+        publish_time: f.now,
+    };
+    let nav = |band| {
+        hedge_vault::valuation::nav_for_exit(&v, &book, &band, false, &pricing)
+            .unwrap()
+            .nav()
+    };
+    let (old_nav, new_nav) = (nav(old_band), nav(new_band));
+    let overstated = (old_nav - new_nav) as f64 / new_nav as f64;
+    println!(
+        "exit NAV at the last calm price {:.2}, at the crash price {:.2}: overstated by {:.3}%",
+        old_nav as f64 / ONE_QUOTE as f64,
+        new_nav as f64 / ONE_QUOTE as f64,
+        overstated * 100.0
+    );
+    assert!(overstated > 0.005, "{overstated}");
+
+    let ix = f.request_withdraw_ix(&leaving, shares);
+    let events = f
+        .env
+        .send_with_events(&[ix], &[&leaving.kp])
+        .await
+        .unwrap();
+    let e: hedge_vault::events::WithdrawRequested = find_event(&events).unwrap();
+    assert_eq!(
+        e.nav_plus_virtual,
+        new_nav + hedge_vault::math::money::VIRTUAL_ASSETS
+    );
+
+    // 25% down: the band leaves the stressed range of the marks: exits wait, by name.
+    f.advance(30).await;
+    f.oracle_state.conf = px(75.0 * 0.015) as u64;
+    f.set_price(px(75.0)).await;
+    let shares = f.balance(staying.shares).await;
+    let snap = f.snapshot(&[staying.shares]).await;
+    assert_vault_error(
+        &f.request_withdraw(&staying, shares).await,
+        VaultError::MarksStale,
+    );
+    assert_eq!(f.snapshot(&[staying.shares]).await, snap);
 }

@@ -116,6 +116,7 @@ fn valid_oracle(rng: &mut TestRng) -> (Vec<u8>, u8) {
         conf: rng.random(),
         expo: rng.random_range(-20..5),
         publish_time: T0 + rng.random_range(-1_000..1_000),
+        prev_publish_time: T0 + rng.random_range(-2_000..1_000),
         trading: rng.random_bool(0.8),
         fully_verified: rng.random_bool(0.8),
         feed_id: if rng.random_bool(0.9) {

@@ -203,6 +203,7 @@ impl World {
                 conf: 5 * 10u64.pow((-EXPO) as u32) / 100,
                 expo: EXPO,
                 publish_time: T0,
+                prev_publish_time: T0 - 1,
                 trading: true,
                 fully_verified: true,
                 feed_id: FEED_ID,
@@ -582,6 +583,9 @@ impl World {
                 let unit = 10i128.pow((-EXPO) as u32);
                 self.oracle.price = price.clamp(unit, 100_000 * unit) as i64;
                 self.oracle.conf = (self.oracle.price as u128 * conf_bps as u128 / 10_000) as u64;
+                if now > self.oracle.publish_time {
+                    self.oracle.prev_publish_time = self.oracle.publish_time;
+                }
                 self.oracle.publish_time = now;
                 if arbitraged {
                     self.arbitrage();
@@ -601,7 +605,8 @@ impl World {
                     }
                 }
                 self.now = to;
-                if publish {
+                if publish && self.now > self.oracle.publish_time {
+                    self.oracle.prev_publish_time = self.oracle.publish_time;
                     self.oracle.publish_time = self.now;
                 }
             }
@@ -640,22 +645,16 @@ impl World {
                     .unwrap_or(series);
                 let id = self.series_ids[pick];
                 let w = self.clone();
-                let (price, done) = ledger::settle_series(
-                    &mut self.vault,
-                    &mut self.book,
-                    now,
-                    id,
-                    &self.outsider,
-                    |v| {
+                let (price, done) =
+                    ledger::settle_series(&mut self.vault, &mut self.book, now, id, |v| {
                         oracle::load_for_settlement_data(
                             &w.oracle_key,
                             &PYTH_LEGACY_PROGRAM_MAINNET,
                             &w.oracle_bytes(),
                             v,
                         )
-                    },
-                )
-                .map_err(e)?;
+                    })
+                    .map_err(e)?;
                 self.owed_within_assets(&price)?;
                 self.haircuts += u64::from(done.haircut);
             }

@@ -202,17 +202,27 @@ async fn settlement_and_exercise_errors() {
 
     // After expiry, a price from before expiry cannot settle.
     f.set_time(expiry + 10).await;
+    f.oracle_state.prev_publish_time = expiry - 3;
     f.oracle_state.publish_time = expiry - 1;
     f.oracle_state.price = px(80.0);
     f.write_oracle().await;
+    let before = f.snapshot(&[]).await;
     assert_vault_error(&f.settle(put).await, VaultError::SettlementPriceTooEarly);
-    // Nor one published after the window.
+    // Nor a later one: its previous update was already after expiry.
     f.set_time(expiry + 7_200).await;
+    f.oracle_state.prev_publish_time = expiry + 1;
     f.oracle_state.publish_time = expiry + 3_601;
+    f.oracle_state.price = px(70.0);
     f.write_oracle().await;
-    assert_vault_error(&f.settle(put).await, VaultError::SettlementWindowClosed);
-    // A price inside the window settles, once.
-    f.oracle_state.publish_time = expiry + 30;
+    assert_vault_error(
+        &f.settle(put).await,
+        VaultError::SettlementPriceNotFirstAfterExpiry,
+    );
+    assert_eq!(f.snapshot(&[]).await, before);
+    // The update that straddles expiry settles (late, by anyone), once.
+    f.oracle_state.prev_publish_time = expiry - 1;
+    f.oracle_state.publish_time = expiry + 1;
+    f.oracle_state.price = px(80.0);
     f.write_oracle().await;
     f.settle(put).await.unwrap();
     assert_vault_error(&f.settle(put).await, VaultError::SeriesNotActive);
@@ -373,7 +383,7 @@ async fn series_admin_errors() {
 }
 
 #[tokio::test]
-async fn no_trading_in_the_last_minutes_and_late_settlement_by_authority() {
+async fn no_trading_in_the_last_minutes_and_late_settlement_at_the_pinned_price() {
     let (mut f, trader) = funded(test_risk()).await;
     let call = f.list_series(true, 100.0, 1, 500_000).await;
     let expiry = f.now + 86_400;
@@ -394,13 +404,14 @@ async fn no_trading_in_the_last_minutes_and_late_settlement_by_authority() {
     );
     assert_eq!(f.snapshot(&[trader.quote]).await, before);
 
-    // Nobody settled in the window: only the authority may settle now, with a valid
-    // oracle price.
+    // Nobody settled while the account held the update that straddled expiry; two hours
+    // on, not even the authority may settle at the price of its choice.
+    f.set_time(expiry + 5).await;
+    f.set_price(px(101.0)).await;
     f.set_time(expiry + 7_200).await;
     f.set_price(px(103.0)).await;
-    assert_vault_error(&f.settle(call).await, VaultError::SettlementWindowClosed);
     let authority = f.authority.insecure_clone();
-    let ix = anchor_ix(
+    let settle_as_authority = anchor_ix(
         hedge_vault::accounts::SettleSeries {
             caller: solana_sdk::signature::Signer::pubkey(&authority),
             vault: f.vault,
@@ -411,7 +422,17 @@ async fn no_trading_in_the_last_minutes_and_late_settlement_by_authority() {
         },
         hedge_vault::instruction::SettleSeries { series_id: call },
     );
-    f.env.send(&[ix], &[&authority]).await.unwrap();
+    assert_vault_error(
+        &f.env.send(&[settle_as_authority], &[&authority]).await,
+        VaultError::SettlementPriceNotFirstAfterExpiry,
+    );
+    // The pinned update (101, the first after expiry) settles, whoever sends it: here
+    // the account as it read while it held that update.
+    f.oracle_state.price = px(101.0);
+    f.oracle_state.prev_publish_time = expiry - 100;
+    f.oracle_state.publish_time = expiry + 5;
+    f.write_oracle().await;
+    f.settle(call).await.unwrap();
 
     // Anyone may exercise on the holder's behalf: the holder is paid.
     let keeper = f.user(0).await;
@@ -420,7 +441,7 @@ async fn no_trading_in_the_last_minutes_and_late_settlement_by_authority() {
     ix.accounts[0].pubkey = keeper.key();
     ix.accounts[0].is_signer = true;
     f.env.send(&[ix], &[&keeper.kp]).await.unwrap();
-    assert_eq!(f.balance(trader.quote).await - before, 3 * ONE_QUOTE);
+    assert_eq!(f.balance(trader.quote).await - before, ONE_QUOTE);
     // The payout can only go to the position's owner.
     assert!(f
         .env

@@ -542,6 +542,11 @@ export type HedgeVault = {
       "code": 6093,
       "msg": "The proposed risk parameters equal the current ones",
       "name": "riskParamsUnchanged"
+    },
+    {
+      "code": 6094,
+      "msg": "The settlement price must be the first update at or after expiry (its previous update published before expiry)",
+      "name": "settlementPriceNotFirstAfterExpiry"
     }
   ],
   "events": [
@@ -3197,6 +3202,9 @@ export type HedgeVault = {
           "writable": true
         },
         {
+          "docs": [
+            "pull-oracle vault any `PriceUpdateV2` of its feed (owner, feed id, verification)."
+          ],
           "name": "oracle"
         },
         {
@@ -3249,9 +3257,9 @@ export type HedgeVault = {
         125
       ],
       "docs": [
-        "Settles an expired series at the first accepted price at or after expiry (anyone).",
+        "Settles an expired series at the update that straddles expiry (anyone, any time).",
         "#### Special Errors",
-        "- `SeriesNotExpired`, `SettlementPriceTooEarly`, `SettlementWindowClosed`."
+        "- `SeriesNotExpired`, `SettlementPriceTooEarly`, `SettlementPriceNotFirstAfterExpiry`."
       ],
       "name": "settleSeries"
     }
@@ -4345,9 +4353,8 @@ export type HedgeVault = {
           },
           {
             "docs": [
-              "Seconds after expiry during which a published price can settle a series. Short,",
-              "so the settler cannot pick among many prices; after it only the authority or",
-              "risk admin can settle (with a valid oracle price)."
+              "Unused since settlement pins the update that straddles expiry (nobody picks a",
+              "price, so no window is needed); kept, bounded, so the layout does not move."
             ],
             "name": "settleWindowS",
             "type": "u64"

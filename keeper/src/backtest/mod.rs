@@ -262,7 +262,7 @@ impl Bench {
         let mut o = self.f.oracle_state;
         o.price = px(price);
         o.conf = (o.price as u64 / 1_000_000).max(1);
-        o.publish_time = self.now;
+        o.publish_at(self.now);
         self.f.oracle_state = o;
         let data = legacy_account_data(&o);
         let mut acc =
@@ -502,10 +502,13 @@ impl Bench {
             self.publish(spot).await?;
         }
 
-        // Expiry: settle with a price published inside the window, then exercise.
+        // Expiry: settle at the update that straddles it (the path's last step usually
+        // publishes at expiry itself; otherwise the first update after it), then exercise.
         let expiry = t0 + maturity_s;
         self.set_time(expiry + 1).await?;
-        self.publish(spot).await?;
+        if self.f.oracle_state.publish_time < expiry {
+            self.publish(spot).await?;
+        }
         let vault = self.vault().await;
         let settle = crate::builders::settle(payer.pubkey(), self.f.vault, &vault, series_id);
         self.send(&[settle], &[])

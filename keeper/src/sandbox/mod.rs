@@ -309,7 +309,7 @@ async fn build_world(args: &SandboxArgs) -> Result<World, String> {
     let mut f = VaultFixture::uninitialized(oracle_kind, TokenKind::Spl).await;
     let now = wall_time();
     f.set_time(now).await;
-    f.oracle_state.publish_time = now;
+    f.oracle_state.publish_at(now);
     f.write_oracle().await;
     if (args.start_price - 100.0).abs() > 1e-9 {
         f.arb_pool_to(args.start_price).await;
@@ -795,7 +795,7 @@ async fn market_loop(
         price = source.next(price, dt_years).clamp(0.01, 1e9);
         m.oracle_state.price = (price * scale).round() as i64;
         m.oracle_state.conf = (price * scale * 0.0005).round() as u64;
-        m.oracle_state.publish_time = wall_time();
+        m.oracle_state.publish_at(wall_time());
         let slot = chain.slot();
         let (own, other) = match m.oracle_kind {
             OracleKind::PythLegacy => (

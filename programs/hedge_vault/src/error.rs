@@ -103,6 +103,8 @@ pub enum VaultError {
     SeriesNotSettled, // 6046
     #[msg("The price was published before expiry")]
     SettlementPriceTooEarly, // 6047
+    /// No longer raised: settlement pins the update that straddles expiry (kept so the
+    /// codes after it do not move).
     #[msg("The price was published after the settlement window")]
     SettlementWindowClosed, // 6048
     #[msg("Premium above the trader's maximum or proceeds below the minimum")]
@@ -195,6 +197,8 @@ pub enum VaultError {
     InvalidUnderlyingVault, // 6092
     #[msg("The proposed risk parameters equal the current ones")]
     RiskParamsUnchanged, // 6093
+    #[msg("The settlement price must be the first update at or after expiry (its previous update published before expiry)")]
+    SettlementPriceNotFirstAfterExpiry, // 6094
 }
 
 impl From<MathError> for VaultError {

@@ -21,7 +21,7 @@ use crate::math::money::{
     min_fraction, mul_div, quote_for_shares, share_price, shares_for_deposit, Rounding,
 };
 use crate::math::{DecimalPrice, Fx, OptionKind};
-use crate::oracle::{self, OraclePrice};
+use crate::oracle::{self, OraclePrice, SettlementPrice};
 use crate::state::{pause, OptionBook, Series, SeriesStatus, Settlement, Vault};
 use crate::valuation::{self, fx_u64, NavBreakdown, Pricing};
 
@@ -484,8 +484,7 @@ pub fn settle_series(
     book: &mut OptionBook,
     now: i64,
     series_id: u64,
-    caller: &Pubkey,
-    load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
+    load_price: impl FnOnce(&Vault) -> Result<SettlementPrice>,
 ) -> Result<(OraclePrice, Settlement)> {
     vault.require_not_paused(pause::SETTLE_SERIES)?;
     let slot = book.find(series_id)?;
@@ -495,25 +494,15 @@ pub fn settle_series(
         VaultError::SeriesNotActive
     );
     require!(now >= s.expiry, VaultError::SeriesNotExpired);
-    let price = load_price(vault)?;
-    require!(
-        price.publish_time >= s.expiry,
-        VaultError::SettlementPriceTooEarly
-    );
-    let window_end = s
-        .expiry
-        .checked_add(vault.risk.settle_window_s as i64)
-        .ok_or(VaultError::MathOverflow)?;
-    // After the window a price is no longer "the first at or after expiry"; anyone
-    // settling then could pick among many. Only the authority or risk admin may settle
-    // late (still with a fully checked oracle price), so no series is stuck forever.
-    require!(
-        price.publish_time <= window_end
-            || *caller == vault.authority
-            || *caller == vault.risk_admin,
-        VaultError::SettlementWindowClosed
-    );
-    oracle::accept(vault, &price, now);
+    let reading = load_price(vault)?;
+    settlement_price(s.expiry, &reading)?;
+    let price = reading.price;
+    // The pinned update may be older than prices the vault has accepted since expiry
+    // (hedges and marks of other series go on): record it only if it is the newest, so
+    // the monotonic rule never moves backwards.
+    if price.publish_time >= vault.last_publish_time {
+        oracle::accept(vault, &price, now);
+    }
 
     let per_unit = valuation::intrinsic_atoms_per_unit(
         s.kind()?,
@@ -527,6 +516,22 @@ pub fn settle_series(
     let done = book.series[slot].settle(vault, per_unit, price.price, price.expo, inventory)?;
     valuation::refresh_summary(book);
     Ok((price, done))
+}
+
+/// The settlement price is the one update that straddles expiry: published at or after
+/// it (`SettlementPriceTooEarly`) with its previous update published before it
+/// (`SettlementPriceNotFirstAfterExpiry`). Unique per feed, so whoever settles, and
+/// whenever, nobody chooses the price. The keeper asks the same question.
+pub fn settlement_price(expiry: i64, reading: &SettlementPrice) -> Result<()> {
+    require!(
+        reading.price.publish_time >= expiry,
+        VaultError::SettlementPriceTooEarly
+    );
+    require!(
+        reading.prev_publish_time < expiry,
+        VaultError::SettlementPriceNotFirstAfterExpiry
+    );
+    Ok(())
 }
 
 /// Pays a settled position of `size`: size × payout_per_unit / 10^underlying_decimals,
@@ -869,12 +874,14 @@ pub fn plan_liquidation(
     let recovered = vault.unwind == 0;
     let unit = POW10[vault.underlying_decimals as usize] as u64;
 
-    // The series with the largest stressed liability (its lock).
+    // The unexpired series with the largest stressed liability (its lock). An expired
+    // one settles at the update that straddled its expiry (`settle_series`), never at
+    // today's price.
     let target = book
         .series
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.is_open())
+        .filter(|(_, s)| s.is_open() && s.expiry > now)
         .max_by_key(|(_, s)| s.locked_quote)
         .map(|(i, _)| i);
     let mut closed = None;

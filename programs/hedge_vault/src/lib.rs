@@ -149,9 +149,9 @@ pub mod hedge_vault {
         instructions::mark_series::handler(ctx, series_ids)
     }
 
-    /// Settles an expired series at the first accepted price at or after expiry (anyone).
+    /// Settles an expired series at the update that straddles expiry (anyone, any time).
     /// #### Special Errors
-    /// - `SeriesNotExpired`, `SettlementPriceTooEarly`, `SettlementWindowClosed`.
+    /// - `SeriesNotExpired`, `SettlementPriceTooEarly`, `SettlementPriceNotFirstAfterExpiry`.
     pub fn settle_series(ctx: Context<SettleSeries>, series_id: u64) -> Result<()> {
         instructions::settle_series::handler(ctx, series_id)
     }

@@ -71,13 +71,26 @@ struct Raw {
     conf: u64,
     expo: i32,
     publish_time: i64,
+    /// When the update before this one was published (settlement pins the update whose
+    /// previous one came before expiry).
+    prev_publish_time: i64,
+    /// Why the right account's price is unusable as it stands (non-positive, not
+    /// trading, not fully verified), if it is: checked before every use.
+    fault: Option<VaultError>,
+}
+
+/// A settlement reading: the checked price and when the update before it was published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SettlementPrice {
+    pub price: OraclePrice,
+    pub prev_publish_time: i64,
 }
 
 /// Parses a legacy Pyth price account. Never panics on arbitrary bytes: the size,
 /// alignment and enum bytes are checked before the SDK casts the data.
 // `is_multiple_of` is newer than the Rust of Solana's platform tools; keep `%`.
 #[allow(clippy::manual_is_multiple_of)]
-pub fn parse_legacy(data: &[u8]) -> Result<(PriceStatus, i64, u64, i32, i64)> {
+pub fn parse_legacy(data: &[u8]) -> Result<(PriceStatus, i64, u64, i32, i64, i64)> {
     let size = core::mem::size_of::<SolanaPriceAccount>();
     require!(data.len() >= size, VaultError::OracleInvalidData);
     require!(
@@ -104,6 +117,7 @@ pub fn parse_legacy(data: &[u8]) -> Result<(PriceStatus, i64, u64, i32, i64)> {
         account.agg.conf,
         account.expo,
         account.timestamp,
+        account.prev_timestamp,
     ))
 }
 
@@ -122,18 +136,31 @@ fn read(ai: &AccountInfo, vault: &Vault) -> Result<Raw> {
 /// run them on fetched data).
 fn read_data(key: &Pubkey, owner: &Pubkey, data: &[u8], vault: &Vault) -> Result<Raw> {
     require_keys_eq!(*key, vault.oracle, VaultError::OracleMismatch);
+    read_any(owner, data, vault)
+}
+
+/// Every check but the account's address: the owner of the vault's kind, the feed id
+/// (pull), status or verification, a positive price.
+fn read_any(owner: &Pubkey, data: &[u8], vault: &Vault) -> Result<Raw> {
     let kind = kind_of_owner(owner)?;
     require!(kind == vault.oracle_kind()?, VaultError::OracleInvalidOwner);
     match kind {
         OracleKind::PythLegacy => {
-            let (status, price, conf, expo, publish_time) = parse_legacy(data)?;
-            require!(price > 0, VaultError::OracleNonPositivePrice);
-            require!(status == PriceStatus::Trading, VaultError::OracleNotTrading);
+            let (status, price, conf, expo, publish_time, prev_publish_time) = parse_legacy(data)?;
+            let fault = if price <= 0 {
+                Some(VaultError::OracleNonPositivePrice)
+            } else if status != PriceStatus::Trading {
+                Some(VaultError::OracleNotTrading)
+            } else {
+                None
+            };
             Ok(Raw {
                 price,
                 conf,
                 expo,
                 publish_time,
+                prev_publish_time,
+                fault,
             })
         }
         OracleKind::PythPullV2 => {
@@ -143,16 +170,20 @@ fn read_data(key: &Pubkey, owner: &Pubkey, data: &[u8], vault: &Vault) -> Result
                 msg.feed_id == vault.oracle_feed_id,
                 VaultError::OracleFeedIdMismatch
             );
-            require!(msg.price > 0, VaultError::OracleNonPositivePrice);
-            require!(
-                update.verification_level == VerificationLevel::Full,
-                VaultError::OracleNotFullyVerified
-            );
+            let fault = if msg.price <= 0 {
+                Some(VaultError::OracleNonPositivePrice)
+            } else if update.verification_level != VerificationLevel::Full {
+                Some(VaultError::OracleNotFullyVerified)
+            } else {
+                None
+            };
             Ok(Raw {
                 price: msg.price,
                 conf: msg.conf,
                 expo: msg.exponent,
                 publish_time: msg.publish_time,
+                prev_publish_time: msg.prev_publish_time,
+                fault,
             })
         }
     }
@@ -192,6 +223,9 @@ pub fn load_checked_data(
 }
 
 fn checked(raw: Raw, vault: &Vault, now: i64) -> Result<OraclePrice> {
+    if let Some(fault) = raw.fault {
+        return Err(error!(fault));
+    }
     require!(
         raw.publish_time >= vault.last_publish_time,
         VaultError::OracleNotMonotonic
@@ -210,10 +244,16 @@ fn checked(raw: Raw, vault: &Vault, now: i64) -> Result<OraclePrice> {
     })
 }
 
-/// Loads a price for settlement: every check of [`load_checked`] except the age, which
-/// settlement replaces with its window around expiry.
-pub fn load_for_settlement(ai: &AccountInfo, vault: &Vault) -> Result<OraclePrice> {
-    settlement_checked(read(ai, vault)?, vault)
+/// Loads a settlement reading: every check of [`load_checked`] except the age and the
+/// monotonic rule (settlement pins one past update instead: `ledger::settlement_price`).
+/// A pull-oracle vault accepts **any** `PriceUpdateV2` account owned by the Pyth
+/// receiver with the vault's feed id, fully verified: the update that straddles expiry
+/// can then always be posted from Pyth's history (Hermes) into a fresh account, even
+/// after the vault's own (e.g. sponsored) account has moved on. A legacy vault reads its
+/// own account, which holds the update only while it is the latest.
+pub fn load_for_settlement(ai: &AccountInfo, vault: &Vault) -> Result<SettlementPrice> {
+    let data = ai.try_borrow_data()?;
+    load_for_settlement_data(ai.key, ai.owner, &data, vault)
 }
 
 /// [`load_for_settlement`] on fetched account data (for the keeper).
@@ -222,21 +262,23 @@ pub fn load_for_settlement_data(
     owner: &Pubkey,
     data: &[u8],
     vault: &Vault,
-) -> Result<OraclePrice> {
-    settlement_checked(read_data(key, owner, data, vault)?, vault)
-}
-
-fn settlement_checked(raw: Raw, vault: &Vault) -> Result<OraclePrice> {
-    require!(
-        raw.publish_time >= vault.last_publish_time,
-        VaultError::OracleNotMonotonic
-    );
+) -> Result<SettlementPrice> {
+    if vault.oracle_kind()? == OracleKind::PythLegacy {
+        require_keys_eq!(*key, vault.oracle, VaultError::OracleMismatch);
+    }
+    let raw = read_any(owner, data, vault)?;
+    if let Some(fault) = raw.fault {
+        return Err(error!(fault));
+    }
     check_confidence(&raw, vault.risk.max_conf_bps)?;
-    Ok(OraclePrice {
-        price: raw.price,
-        conf: raw.conf,
-        expo: raw.expo,
-        publish_time: raw.publish_time,
+    Ok(SettlementPrice {
+        price: OraclePrice {
+            price: raw.price,
+            conf: raw.conf,
+            expo: raw.expo,
+            publish_time: raw.publish_time,
+        },
+        prev_publish_time: raw.prev_publish_time,
     })
 }
 
@@ -287,13 +329,18 @@ pub fn recent_range(vault: &Vault) -> Option<(i64, i64)> {
     })
 }
 
-/// A price for LP exits. A fresh oracle is used as is (and accepted). When its price is
-/// unusable (stale, halted, too uncertain, not fully verified), the last accepted price
-/// is used up to `exit_max_age_s`, with its band widened by `stale_haircut_bps` each
-/// way, so LPs can always leave at a conservative NAV.
-/// Returns the price and whether it is fresh.
+/// A price for LP exits. A fresh oracle is used as is (and accepted). When the account
+/// is the right one but its price fails a check:
+/// - a **newer readable price** (positive, trading, fully verified, published after the
+///   last accepted one, within `exit_max_age_s`) that is only stale or too uncertain is
+///   used with its own confidence widened by `stale_haircut_bps`: in a crash with wide
+///   confidence the exit follows the market, not the last calm price;
+/// - otherwise the feed is **dead** (nothing newer is readable): the last accepted price
+///   up to `exit_max_age_s`, its band widened by the haircut.
+/// Exits on either path value liabilities at the locks, over a band the marks' stressed
+/// range must cover (`valuation::nav_for_exit`). Returns the price and whether it is fresh.
 pub fn load_for_exit(ai: &AccountInfo, vault: &Vault, now: i64) -> Result<(OraclePrice, bool)> {
-    exit_price(load_checked(ai, vault, now), vault, now)
+    exit_price(read(ai, vault), vault, now)
 }
 
 /// [`load_for_exit`] on fetched account data (for the keeper and the property tests).
@@ -304,19 +351,54 @@ pub fn load_for_exit_data(
     vault: &Vault,
     now: i64,
 ) -> Result<(OraclePrice, bool)> {
-    exit_price(load_checked_data(key, owner, data, vault, now), vault, now)
+    exit_price(read_data(key, owner, data, vault), vault, now)
 }
 
-fn exit_price(
-    checked: Result<OraclePrice>,
+/// `price` with `conf` widened by `stale_haircut_bps` of it (rounded up), kept below the
+/// price so the band's low stays positive.
+fn with_haircut(
     vault: &Vault,
-    now: i64,
-) -> Result<(OraclePrice, bool)> {
-    match checked {
+    price: i64,
+    conf: u64,
+    expo: i32,
+    publish_time: i64,
+) -> Result<OraclePrice> {
+    let haircut = (price as u128)
+        .checked_mul(vault.risk.stale_haircut_bps as u128)
+        .and_then(|v| v.checked_add(BPS - 1))
+        .map(|v| v / BPS)
+        .ok_or(VaultError::MathOverflow)?;
+    let conf = (conf as u128)
+        .checked_add(haircut)
+        .and_then(|v| u64::try_from(v).ok())
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(OraclePrice {
+        price,
+        conf: conf.min(price as u64 - 1),
+        expo,
+        publish_time,
+    })
+}
+
+fn exit_price(read: Result<Raw>, vault: &Vault, now: i64) -> Result<(OraclePrice, bool)> {
+    // Identity faults (wrong account, owner, feed or unparseable data) fail here.
+    let raw = read?;
+    let (price, conf, expo, publish_time, fault) =
+        (raw.price, raw.conf, raw.expo, raw.publish_time, raw.fault);
+    let exit_age = vault.risk.exit_max_age_s as i64;
+    match checked(raw, vault, now) {
         Ok(p) => Ok((p, true)),
-        // The account is the right one but its price is unusable right now: fall back
-        // to the last accepted price. Identity faults (wrong account, owner, feed or
-        // unparseable data) still fail.
+        Err(e)
+            if [VaultError::OracleStale, VaultError::OracleConfidenceTooWide]
+                .into_iter()
+                .any(|code| is_error(&e, code))
+                && fault.is_none()
+                && publish_time > vault.last_publish_time
+                && now.saturating_sub(publish_time) <= exit_age =>
+        {
+            // A newer readable price: the market's latest word, with its own conf.
+            Ok((with_haircut(vault, price, conf, expo, publish_time)?, false))
+        }
         Err(e)
             if [
                 VaultError::OracleStale,
@@ -329,30 +411,20 @@ fn exit_price(
             .into_iter()
             .any(|code| is_error(&e, code)) =>
         {
+            // A dead feed: nothing newer than the last accepted price is readable.
             let age = now.saturating_sub(vault.last_publish_time);
             require!(
-                vault.last_price > 0 && age <= vault.risk.exit_max_age_s as i64,
+                vault.last_price > 0 && age <= exit_age,
                 VaultError::OracleStale
             );
-            // Widen conf by the haircut: conf' = conf + price × haircut (rounded up).
-            let haircut = (vault.last_price as u128)
-                .checked_mul(vault.risk.stale_haircut_bps as u128)
-                .and_then(|v| v.checked_add(BPS - 1))
-                .map(|v| v / BPS)
-                .ok_or(VaultError::MathOverflow)?;
-            let conf = (vault.last_conf as u128)
-                .checked_add(haircut)
-                .and_then(|v| u64::try_from(v).ok())
-                .ok_or(VaultError::MathOverflow)?;
-            // Keep price − conf positive: the band never values assets below 1 unit.
-            let conf = conf.min(vault.last_price as u64 - 1);
             Ok((
-                OraclePrice {
-                    price: vault.last_price,
-                    conf,
-                    expo: vault.last_expo,
-                    publish_time: vault.last_publish_time,
-                },
+                with_haircut(
+                    vault,
+                    vault.last_price,
+                    vault.last_conf,
+                    vault.last_expo,
+                    vault.last_publish_time,
+                )?,
                 false,
             ))
         }

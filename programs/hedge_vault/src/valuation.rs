@@ -175,13 +175,15 @@ fn atoms(v: Fx, rounding: Rounding) -> Result<u64> {
 pub const MIN_MARK_LIFE_S: i64 = 60;
 
 /// The life of a mark taken at `time`: min(`max_mark_age_s`, max(a quarter of the time
-/// left to expiry, `MIN_MARK_LIFE_S`)), or `max_mark_age_s` once expired (the value is
-/// then intrinsic).
+/// left to expiry, `MIN_MARK_LIFE_S`), the time left), or `max_mark_age_s` once expired
+/// (the value is then intrinsic).
 fn mark_valid_until(vault: &Vault, series: &Series, time: i64) -> i64 {
     let max_age = vault.risk.max_mark_age_s as i64;
     let left = series.expiry.saturating_sub(time);
     let life = if left > 0 {
-        max_age.min((left / 4).max(MIN_MARK_LIFE_S))
+        // Never past expiry: the first mark after it drops the series from the hedging
+        // delta (see `share`), so a mark from before must not outlive it.
+        max_age.min((left / 4).max(MIN_MARK_LIFE_S)).min(left)
     } else {
         max_age
     };
@@ -196,7 +198,7 @@ fn share(vault: &Vault, book: &OptionBook, slot: usize) -> Result<Aggregates> {
     if !s.is_open() || s.mark.price <= 0 {
         return Ok(Aggregates::default());
     }
-    marks::contribution(
+    let mut share = marks::contribution(
         &s.mark_values(vault.quote_decimals)?,
         s.mark.time,
         Fx::from_ppm(s.iv_ppm).vault_err()?,
@@ -204,7 +206,20 @@ fn share(vault: &Vault, book: &OptionBook, slot: usize) -> Result<Aggregates> {
         vault.underlying_decimals,
         &book.summary.reference(),
     )
-    .vault_err()
+    .vault_err()?;
+    if s.mark.time >= s.expiry {
+        // Marked after expiry: the payout is fixed by the update that straddled expiry,
+        // so the series has no spot exposure left to hedge (at T = 0 its delta is a step
+        // of ±1 per unit at the strike that would churn hedges) and no vega. Its value
+        // and bounds stay in the NAV until it settles. Decided from stored fields only,
+        // so adding and later subtracting this share stays exact.
+        share.delta0 = Fx::ZERO;
+        share.delta1 = Fx::ZERO;
+        share.gamma_spot = Fx::ZERO;
+        share.gamma_vol = Fx::ZERO;
+        share.vega = Fx::ZERO;
+    }
+    Ok(share)
 }
 
 fn set_agg(book: &mut OptionBook, a: &Aggregates) {

@@ -14,14 +14,14 @@ pub struct SettleSeries<'info> {
     pub vault: AccountLoader<'info, Vault>,
     #[account(mut)]
     pub book: AccountLoader<'info, OptionBook>,
-    /// CHECK: checked by the oracle adapter (address, owner, data).
+    /// CHECK: checked by the oracle adapter: the vault's legacy account, or for a
+    /// pull-oracle vault any `PriceUpdateV2` of its feed (owner, feed id, verification).
     pub oracle: UncheckedAccount<'info>,
 }
 
-/// 1. After expiry, take the oracle price if it was published in
-///    [expiry, expiry + settle_window_s] (a short window, so the settler has little to
-///    choose from); publish times only move forward and the first such settlement is
-///    final. After the window only the authority or risk admin may settle.
+/// 1. After expiry, take the one update that straddles it: published at or after expiry,
+///    its previous update before (`ledger::settlement_price`). Nobody chooses the
+///    price, so anyone may settle, at any time; the first settlement is final.
 /// 2. Payout per underlying unit = intrinsic value in quote atoms, rounded down (the
 ///    same for every holder). The total owed is the series' open interest at that rate,
 ///    rounded down, which covers every holder's own rounded-down payout.
@@ -30,11 +30,10 @@ pub struct SettleSeries<'info> {
 /// 4. Release the series' lock; the payout becomes owed to holders.
 pub fn handler(ctx: Context<SettleSeries>, series_id: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let caller = ctx.accounts.caller.key();
     let (price, done) = {
         let mut vault = ctx.accounts.vault.load_mut()?;
         let mut book = ctx.accounts.book.load_mut()?;
-        ledger::settle_series(&mut vault, &mut book, now, series_id, &caller, |v| {
+        ledger::settle_series(&mut vault, &mut book, now, series_id, |v| {
             oracle::load_for_settlement(&ctx.accounts.oracle, v)
         })?
     };

@@ -131,9 +131,8 @@ risk_params! {
     div_yield_bps: i64 = 0, [-5_000, 10_000], Neither;
     /// Seconds a loosening proposal waits before it can be applied.
     timelock_s: u64 = 86_400, [60, 2_592_000], Higher;
-    /// Seconds after expiry during which a published price can settle a series. Short,
-    /// so the settler cannot pick among many prices; after it only the authority or
-    /// risk admin can settle (with a valid oracle price).
+    /// Unused since settlement pins the update that straddles expiry (nobody picks a
+    /// price, so no window is needed); kept, bounded, so the layout does not move.
     settle_window_s: u64 = 60, [10, 3_600], Neither;
     /// No sales or buy-backs in the last this-many seconds before expiry.
     trade_cutoff_s: u64 = 300, [0, 86_400], Higher;
