@@ -575,11 +575,7 @@ async fn exits_in_a_crash_with_wide_confidence_follow_the_market() {
     assert!(overstated > 0.005, "{overstated}");
 
     let ix = f.request_withdraw_ix(&leaving, shares);
-    let events = f
-        .env
-        .send_with_events(&[ix], &[&leaving.kp])
-        .await
-        .unwrap();
+    let events = f.env.send_with_events(&[ix], &[&leaving.kp]).await.unwrap();
     let e: hedge_vault::events::WithdrawRequested = find_event(&events).unwrap();
     assert_eq!(
         e.nav_plus_virtual,
