@@ -337,6 +337,7 @@ pub fn recent_range(vault: &Vault) -> Option<(i64, i64)> {
 ///   confidence the exit follows the market, not the last calm price;
 /// - otherwise the feed is **dead** (nothing newer is readable): the last accepted price
 ///   up to `exit_max_age_s`, its band widened by the haircut.
+///
 /// Exits on either path value liabilities at the locks, over a band the marks' stressed
 /// range must cover (`valuation::nav_for_exit`). Returns the price and whether it is fresh.
 pub fn load_for_exit(ai: &AccountInfo, vault: &Vault, now: i64) -> Result<(OraclePrice, bool)> {
