@@ -208,12 +208,14 @@ async fn settlement_and_exercise_errors() {
     f.write_oracle().await;
     let before = f.snapshot(&[]).await;
     assert_vault_error(&f.settle(put).await, VaultError::SettlementPriceTooEarly);
+    assert_eq!(f.snapshot(&[]).await, before);
     // Nor a later one: its previous update was already after expiry.
     f.set_time(expiry + 7_200).await;
     f.oracle_state.prev_publish_time = expiry + 1;
     f.oracle_state.publish_time = expiry + 3_601;
     f.oracle_state.price = px(70.0);
     f.write_oracle().await;
+    let before = f.snapshot(&[]).await;
     assert_vault_error(
         &f.settle(put).await,
         VaultError::SettlementPriceNotFirstAfterExpiry,
