@@ -274,7 +274,9 @@ export async function plan(
     const riskAdmin = v.riskAdmin ?? payer;
     const id = Buffer.alloc(2);
     id.writeUInt16LE(v.vaultId);
-    const vault = pda(Buffer.from("vault"), v.quoteMint.toBuffer(), v.underlyingMint.toBuffer(), id);
+    // The creator (this payer, who becomes the first authority) is a seed: nobody else
+    // can take this vault's address.
+    const vault = pda(Buffer.from("vault"), payer.toBuffer(), v.quoteMint.toBuffer(), v.underlyingMint.toBuffer(), id);
     const book = pda(Buffer.from("book"), vault.toBuffer());
 
     // What the vault points at must exist, whatever state the vault is in.

@@ -113,6 +113,7 @@ async fn deploy_script_plans_applies_is_idempotent_and_reports_mismatches() {
     let vault = Pubkey::find_program_address(
         &[
             b"vault",
+            deployer.pubkey().as_ref(),
             quote.as_ref(),
             underlying.as_ref(),
             &VAULT_ID.to_le_bytes(),

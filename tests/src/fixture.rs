@@ -242,6 +242,7 @@ impl VaultFixture {
         env.airdrop(&guardian.pubkey(), 1_000_000_000).await;
         let vault = pda(&[
             seeds::VAULT,
+            authority.pubkey().as_ref(),
             quote_mint.as_ref(),
             underlying_mint.as_ref(),
             &0u16.to_le_bytes(),
@@ -337,6 +338,7 @@ impl VaultFixture {
     pub fn vault_keys(&self, vault_id: u16) -> [Pubkey; 6] {
         let vault = pda(&[
             seeds::VAULT,
+            self.authority.pubkey().as_ref(),
             self.quote_mint.as_ref(),
             self.underlying_mint.as_ref(),
             &vault_id.to_le_bytes(),

@@ -594,3 +594,111 @@ async fn exits_in_a_crash_with_wide_confidence_follow_the_market() {
     );
     assert_eq!(f.snapshot(&[staying.shares]).await, snap);
 }
+
+/// Low: a "tightening" that hurts leaving LPs applied at once to pending requests: a
+/// longer withdrawal delay pushed their claim back, a larger stale haircut cut their
+/// claim. Now a request keeps the terms of its time (`claimable_at`, `exit_haircut_bps`):
+/// the authority raises the delay (1 h → 2 h) and the haircut (5% → 20%) right after a
+/// request; the request is claimable after 1 h, paid with the 5% haircut on a stale
+/// oracle, while a request made after the change waits 2 h.
+#[tokio::test]
+async fn governance_cannot_change_pending_exit_terms() {
+    let risk = RiskParams {
+        max_hedge_per_call: 5_000 * ONE_UNDERLYING,
+        ..test_risk()
+    };
+    let mut f = VaultFixture::uninitialized_with_pool(
+        OracleKind::PythLegacy,
+        TokenKind::Spl,
+        (100_000_000 * ONE_QUOTE, 1_000_000 * ONE_UNDERLYING),
+        POOL_FEE_RATE,
+    )
+    .await;
+    f.initialize(0, risk).await.unwrap();
+    let early = f.user(500_000 * ONE_QUOTE).await;
+    let late = f.user(500_000 * ONE_QUOTE).await;
+    f.deposit(&early, 500_000 * ONE_QUOTE).await.unwrap();
+    f.deposit(&late, 500_000 * ONE_QUOTE).await.unwrap();
+    // Inventory, so the haircut matters: a hedged call book.
+    let trader = f.user(1_000_000 * ONE_QUOTE).await;
+    let call = f.list_series(true, 100.0, 30, 500_000).await;
+    f.buy(&trader, call, 1_000 * ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    let keeper = solana_sdk::signature::Keypair::new();
+    f.env.airdrop(&keeper.pubkey(), 1_000_000_000).await;
+    f.add_keeper(&keeper.pubkey()).await;
+    f.rebalance(&keeper, None).await.unwrap();
+    assert!(f.vault_state().await.underlying_assets > 400 * ONE_UNDERLYING);
+
+    let shares = f.balance(early.shares).await / 2;
+    f.request_withdraw(&early, shares).await.unwrap();
+    let requested = f.now;
+    // The authority tightens both terms at once (they apply immediately).
+    let authority = f.authority.insecure_clone();
+    let tighter = RiskParams {
+        withdraw_delay_s: 7_200,
+        stale_haircut_bps: 2_000,
+        ..f.vault_state().await.risk
+    };
+    f.govern(
+        &authority,
+        hedge_vault::instruction::ProposeRiskParams { params: tighter },
+    )
+    .await
+    .unwrap();
+    assert_eq!(f.vault_state().await.risk, tighter);
+    // (A change retires every mark: the keeper re-marks while the oracle is fresh.)
+    f.mark_all().await;
+    let req = f.withdrawal_pda(&early.key());
+    let r: hedge_vault::state::WithdrawRequest = f.env.anchor_account(req).await;
+    assert_eq!(
+        (r.claimable_at, r.exit_haircut_bps),
+        (requested + 3_600, 500)
+    );
+    // A request after the change gets the new terms.
+    let late_shares = f.balance(late.shares).await / 2;
+    f.request_withdraw(&late, late_shares).await.unwrap();
+    let r: hedge_vault::state::WithdrawRequest =
+        f.env.anchor_account(f.withdrawal_pda(&late.key())).await;
+    assert_eq!((r.claimable_at, r.exit_haircut_bps), (f.now + 7_200, 2_000));
+
+    // One hour on, the oracle silent for 20 minutes (a stale exit): the early request is
+    // claimable, priced with its own 5% haircut; the late one is not ready.
+    f.advance(3_600 - 1_200).await;
+    f.publish().await;
+    f.mark_all().await;
+    f.advance(1_200).await;
+    let v = f.vault_state().await;
+    let book = f.book_state().await;
+    let pricing = hedge_vault::valuation::Pricing::for_vault(&v, f.now);
+    let band = |bps: u64| hedge_vault::oracle::OraclePrice {
+        price: v.last_price,
+        conf: v.last_conf + (v.last_price as u128 * bps as u128).div_ceil(10_000) as u64,
+        expo: v.last_expo,
+        publish_time: v.last_publish_time,
+    };
+    let supply = f.share_supply().await;
+    let paid_at = |bps: u64| {
+        let nav = hedge_vault::valuation::nav_for_exit(&v, &book, &band(bps), false, &pricing)
+            .unwrap()
+            .nav();
+        let price = hedge_vault::math::money::share_price(nav, supply).unwrap();
+        hedge_vault::math::money::quote_for_shares(shares, price).unwrap()
+    };
+    let (with_own, with_new) = (paid_at(500), paid_at(2_000));
+    let r: hedge_vault::state::WithdrawRequest = f.env.anchor_account(req).await;
+    let at_request =
+        hedge_vault::math::money::quote_for_shares(shares, (r.nav_at_request, r.supply_at_request))
+            .unwrap();
+    let before = f.balance(early.quote).await;
+    f.claim_withdraw(&early).await.unwrap();
+    let paid = f.balance(early.quote).await - before;
+    // Paid at the lower of the request's value and today's with its own 5% haircut;
+    // the new 20% would have cut it further.
+    assert_eq!(paid, at_request.min(with_own));
+    assert!(paid > with_new, "{paid} vs {with_new} with the new haircut");
+    let snap = f.snapshot(&[late.quote]).await;
+    assert_vault_error(&f.claim_withdraw(&late).await, VaultError::WithdrawNotReady);
+    assert_eq!(f.snapshot(&[late.quote]).await, snap);
+}

@@ -215,7 +215,14 @@ fn oracle_target(input: &OracleInput) -> Result<(), String> {
             return Err(format!("accepted a stale or older price {p:?}"));
         }
     }
-    if let Ok((p, _)) = oracle::load_for_exit_data(&key, &owner, data, &vault, input.now) {
+    if let Ok((p, _)) = oracle::load_for_exit_data(
+        &key,
+        &owner,
+        data,
+        &vault,
+        input.now,
+        vault.risk.stale_haircut_bps,
+    ) {
         if p.price <= 0 || p.price.saturating_sub(p.conf as i64) <= 0 {
             return Err(format!("exit price without a positive low side {p:?}"));
         }

@@ -168,7 +168,14 @@ async fn rejects_same_mint_and_wrong_token_program() {
     // that the mint constraint itself is what refuses it.
     let q = f.quote_mint;
     let pda = |seeds: &[&[u8]]| Pubkey::find_program_address(seeds, &hedge_vault::ID).0;
-    let vault = pda(&[b"vault", q.as_ref(), q.as_ref(), &0u16.to_le_bytes()]);
+    let creator = solana_sdk::signature::Signer::pubkey(&f.authority);
+    let vault = pda(&[
+        b"vault",
+        creator.as_ref(),
+        q.as_ref(),
+        q.as_ref(),
+        &0u16.to_le_bytes(),
+    ]);
     let mut ix = f.initialize_ix(test_risk());
     let [old_vault, old_book, old_share, old_qv, old_uv, old_escrow] = f.vault_keys(0);
     for m in ix.accounts.iter_mut() {
@@ -215,4 +222,72 @@ async fn rejects_same_mint_and_wrong_token_program() {
         "got {result:?}"
     );
     assert!(f.env.account(f.vault).await.is_none());
+}
+
+/// Issue 13, low: vault addresses could be squatted (anyone could create the vault of a
+/// pair and id first, with their own oracle, pool and roles). The creator is now a seed:
+/// an attacker who goes first gets a vault at their own address, cannot create one at
+/// the team's address (`ConstraintSeeds`), and the team's creation still succeeds.
+#[tokio::test]
+async fn vault_addresses_cannot_be_squatted() {
+    use solana_sdk::signature::{Keypair, Signer};
+    let mut f = VaultFixture::uninitialized(OracleKind::PythLegacy, TokenKind::Spl).await;
+    let team = f.authority.insecure_clone();
+    let team_keys = f.vault_keys(0);
+    // The attacker, first, with the team's mints and id.
+    let attacker = Keypair::new();
+    f.env.airdrop(&attacker.pubkey(), 10_000_000_000).await;
+    f.authority = attacker.insecure_clone();
+    let attacker_keys = f.vault_keys(0);
+    assert_ne!(attacker_keys[0], team_keys[0]);
+    // At the team's addresses: refused by the seeds.
+    let mut ix = f.initialize_ix(test_risk());
+    for m in ix.accounts.iter_mut() {
+        if let Some(i) = attacker_keys.iter().position(|k| *k == m.pubkey) {
+            m.pubkey = team_keys[i];
+        }
+    }
+    let r = f.send_initialize(0, ix).await;
+    assert_anchor_error(&r, anchor_lang::error::ErrorCode::ConstraintSeeds);
+    assert!(f.env.account(team_keys[0]).await.is_none());
+    // At their own address: a vault nobody else uses.
+    f.retarget(0);
+    f.initialize(0, test_risk()).await.unwrap();
+    assert_eq!(f.vault_state().await.creator, attacker.pubkey());
+    // The team creates its own, unhindered (with a fresh hedge-log account).
+    f.authority = team;
+    f.hedge_log_kps[0] = Keypair::new();
+    f.retarget(0);
+    f.initialize(0, test_risk()).await.unwrap();
+    assert_eq!(f.vault, team_keys[0]);
+    let v = f.vault_state().await;
+    assert_eq!(
+        (v.creator, v.authority),
+        (f.authority.pubkey(), f.authority.pubkey())
+    );
+}
+
+/// Issue 13: an 18-decimal underlying would cap every quantity at 9.2 units (2^63 atoms
+/// in the delta math); more than 12 decimals are refused, 12 accepted.
+#[tokio::test]
+async fn rejects_underlying_with_more_than_12_decimals() {
+    let mut f = VaultFixture::uninitialized(OracleKind::PythLegacy, TokenKind::Spl).await;
+    f.underlying_mint = f.env.create_mint(18, TokenKind::Spl).await;
+    let [vault, ..] = f.vault_keys(0);
+    let ix = f.initialize_ix(test_risk());
+    assert_vault_error(
+        &f.send_initialize(0, ix).await,
+        VaultError::InvalidMintDecimals,
+    );
+    assert!(f.env.account(vault).await.is_none());
+    f.underlying_mint = f.env.create_mint(13, TokenKind::Spl).await;
+    let ix = f.initialize_ix(test_risk());
+    assert_vault_error(
+        &f.send_initialize(0, ix).await,
+        VaultError::InvalidMintDecimals,
+    );
+    f.underlying_mint = f.env.create_mint(12, TokenKind::Spl).await;
+    f.retarget(0);
+    f.initialize(0, test_risk()).await.unwrap();
+    assert_eq!(f.vault_state().await.underlying_decimals, 12);
 }

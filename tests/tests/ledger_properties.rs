@@ -275,13 +275,15 @@ impl World {
         )
     }
 
-    fn exit_price(&self, v: &Vault) -> anchor_lang::Result<(OraclePrice, bool)> {
+    /// The exit price with `haircut_bps` (a request's: the vault's; a claim's: its own).
+    fn exit_price(&self, v: &Vault, haircut_bps: u64) -> anchor_lang::Result<(OraclePrice, bool)> {
         oracle::load_for_exit_data(
             &self.oracle_key,
             &PYTH_LEGACY_PROGRAM_MAINNET,
             &self.oracle_bytes(),
             v,
             self.now,
+            haircut_bps,
         )
     }
 
@@ -438,36 +440,37 @@ impl World {
                 }
                 let shares = (self.lp_shares[lp] as u128 * permille as u128 / 1000) as u64;
                 let w = self.clone();
-                let price = ledger::request_withdraw(
+                let terms = ledger::request_withdraw(
                     &mut self.vault,
                     &self.book,
                     now,
                     self.supply,
                     shares,
                     self.lp_shares[lp],
-                    |v| w.exit_price(v),
+                    |v| w.exit_price(v, v.risk.stale_haircut_bps),
                 )
                 .map_err(e)?;
                 self.lp_shares[lp] -= shares;
                 self.escrow += shares;
                 self.requests[lp] = Some(PendingWithdrawal {
                     shares,
-                    requested_at: now,
-                    price_at_request: price,
+                    claimable_at: terms.claimable_at,
+                    exit_haircut_bps: terms.exit_haircut_bps,
+                    price_at_request: terms.price,
                 });
             }
             Step::ClaimWithdraw { lp } => {
                 let lp = self.lp_where(lp, |w, i| w.requests[i].is_some());
                 let request = self.requests[lp].ok_or("no request")?;
                 let w = self.clone();
-                let band_before = self.exit_price(&self.vault).ok();
+                let band_before = self.exit_price(&self.vault, request.exit_haircut_bps).ok();
                 let payout = ledger::claim_withdraw(
                     &mut self.vault,
                     &self.book,
                     now,
                     self.supply,
                     &request,
-                    |v| w.exit_price(v),
+                    |v| w.exit_price(v, request.exit_haircut_bps),
                 )
                 .map_err(e)?;
                 let (nav_before, price_before) = match band_before {

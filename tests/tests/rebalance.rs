@@ -311,14 +311,41 @@ async fn keeper_fallback_before_and_after_the_grace_period() {
         VaultError::NotKeeper,
     );
     assert_eq!(h.f.snapshot(&[log, anyone.quote]).await, snap);
-    // After the grace period anyone may hedge, for a capped bounty.
+    // After the grace period anyone may hedge. While a keeper is registered the
+    // fallback pays no bounty: the keeper operator withholding hedges and calling from
+    // a second wallet (here `anyone`) earns nothing.
     h.f.advance(301).await;
     h.f.set_price(px(100.0)).await;
     h.f.mark_all().await;
     let v0 = h.f.vault_state().await;
     h.f.rebalance(&anyone.kp, Some(anyone.quote)).await.unwrap();
-    let bounty = h.f.balance(anyone.quote).await;
+    assert_eq!(h.f.balance(anyone.quote).await, 0);
     let r = h.f.hedge_log_state().await.records[0];
+    assert_eq!((r.fallback, r.bounty), (1, 0));
+    let v = h.f.vault_state().await;
+    assert_eq!(v.quote_assets, v0.quote_assets - r.quote_amount);
+
+    // The authority deregisters the silent keeper: the next lapse pays a capped bounty.
+    let authority = h.f.authority.insecure_clone();
+    h.f.govern(
+        &authority,
+        hedge_vault::instruction::SetKeeper {
+            keeper: h.keeper.pubkey(),
+            enabled: false,
+        },
+    )
+    .await
+    .unwrap();
+    h.f.buy(&h.trader, call, 40 * ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    h.f.advance(601).await;
+    h.f.set_price(px(100.0)).await;
+    h.f.mark_all().await;
+    let v0 = h.f.vault_state().await;
+    h.f.rebalance(&anyone.kp, Some(anyone.quote)).await.unwrap();
+    let bounty = h.f.balance(anyone.quote).await;
+    let r = h.f.hedge_log_state().await.records[1];
     assert_eq!((r.fallback, r.bounty), (1, bounty));
     let cap = (r.quote_amount * v0.risk.bounty_bps / 10_000).min(v0.risk.max_bounty);
     assert_eq!(bounty, cap);

@@ -315,6 +315,24 @@ async fn series_admin_errors() {
             },
             VaultError::InvalidStrike,
         ),
+        // Issue 13: exponents outside [-18, 12] and strikes above 10^15 quote atoms per
+        // unit (here 2·10^10 quote units: its settlement could overflow) are refused.
+        (
+            ListSeriesArgs {
+                strike: 1_000_000_000_000_000_000,
+                strike_expo: -19,
+                ..good
+            },
+            VaultError::InvalidStrike,
+        ),
+        (
+            ListSeriesArgs {
+                strike: 2,
+                strike_expo: 10,
+                ..good
+            },
+            VaultError::InvalidStrike,
+        ),
         (
             ListSeriesArgs { kind: 2, ..good },
             VaultError::InvalidSeries,

@@ -150,7 +150,8 @@ export function MyPosition({ d, rpc, refresh }: { d: VaultData; rpc: string; ref
   const qd = Number(v.quoteDecimals);
   const shares = w.shares?.amount ?? 0n;
   const req = w.request;
-  const claimAt = req ? Number(big(req.requestedAt)) + Number(big(v.risk.withdrawDelayS)) : 0;
+  // The request's own terms: a later governance change does not move its claim time.
+  const claimAt = req ? Number(big(req.claimableAt)) : 0;
   const reqValue = req
     ? (big(req.shares) * big(req.navAtRequest)) / big(req.supplyAtRequest)
     : 0n;

@@ -547,6 +547,16 @@ export type HedgeVault = {
       "code": 6094,
       "msg": "The settlement price must be the first update at or after expiry (its previous update published before expiry)",
       "name": "settlementPriceNotFirstAfterExpiry"
+    },
+    {
+      "code": 6095,
+      "msg": "The mint has a Token-2022 extension the vault cannot hold safely (permanent delegate, transfer hook, pausable, transfer fee, non-transferable, frozen by default)",
+      "name": "unsupportedMintExtension"
+    },
+    {
+      "code": 6096,
+      "msg": "The mint account is malformed",
+      "name": "invalidMint"
     }
   ],
   "events": [
@@ -1682,6 +1692,10 @@ export type HedgeVault = {
                   108,
                   116
                 ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
               },
               {
                 "kind": "account",
@@ -5492,13 +5506,20 @@ export type HedgeVault = {
           },
           {
             "docs": [
+              "Who created the vault (its first authority): a PDA seed, never changes."
+            ],
+            "name": "creator",
+            "type": "pubkey"
+          },
+          {
+            "docs": [
               "Space for fields added by later versions. Always zero."
             ],
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                824
+                792
               ]
             }
           }
@@ -5629,7 +5650,7 @@ export type HedgeVault = {
           },
           {
             "docs": [
-              "Unix time of the request; claimable from `requested_at + withdraw_delay_s`."
+              "Unix time of the request."
             ],
             "name": "requestedAt",
             "type": "i64"
@@ -5637,6 +5658,22 @@ export type HedgeVault = {
           {
             "name": "bump",
             "type": "u8"
+          },
+          {
+            "docs": [
+              "The exit's terms, fixed at request so a later governance change (even a",
+              "\"tightening\" such as a longer delay or a larger haircut) never reaches it:",
+              "claimable from this time (`requested_at + withdraw_delay_s` then) ..."
+            ],
+            "name": "claimableAt",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "... and with this stale-price haircut (`stale_haircut_bps` then)."
+            ],
+            "name": "exitHaircutBps",
+            "type": "u64"
           }
         ],
         "kind": "struct"

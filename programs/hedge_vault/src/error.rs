@@ -199,6 +199,10 @@ pub enum VaultError {
     RiskParamsUnchanged, // 6093
     #[msg("The settlement price must be the first update at or after expiry (its previous update published before expiry)")]
     SettlementPriceNotFirstAfterExpiry, // 6094
+    #[msg("The mint has a Token-2022 extension the vault cannot hold safely (permanent delegate, transfer hook, pausable, transfer fee, non-transferable, frozen by default)")]
+    UnsupportedMintExtension, // 6095
+    #[msg("The mint account is malformed")]
+    InvalidMint, // 6096
 }
 
 impl From<MathError> for VaultError {

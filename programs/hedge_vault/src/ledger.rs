@@ -87,8 +87,19 @@ pub fn credit_deposit(vault: &mut Vault, received: u64, nav: u64, supply: u64) -
     Ok(shares)
 }
 
-/// Moves `shares` (of the LP's `held`) into escrow and returns the value-per-share
-/// fraction recorded in the request (at the conservative NAV).
+/// What a new withdrawal request records: its value per share (at the conservative NAV)
+/// and its terms, fixed now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestTerms {
+    /// (NAV + virtual assets, supply + virtual shares).
+    pub price: (u64, u64),
+    /// `now + withdraw_delay_s`.
+    pub claimable_at: i64,
+    /// `stale_haircut_bps`.
+    pub exit_haircut_bps: u64,
+}
+
+/// Moves `shares` (of the LP's `held`) into escrow and returns what the request records.
 pub fn request_withdraw(
     vault: &mut Vault,
     book: &OptionBook,
@@ -97,7 +108,7 @@ pub fn request_withdraw(
     shares: u64,
     held: u64,
     load_price: impl FnOnce(&Vault) -> Result<(OraclePrice, bool)>,
-) -> Result<(u64, u64)> {
+) -> Result<RequestTerms> {
     require!(shares > 0, VaultError::ZeroAmount);
     require!(held >= shares, VaultError::InsufficientShares);
     vault.require_not_paused(pause::REQUEST_WITHDRAW)?;
@@ -115,14 +126,22 @@ pub fn request_withdraw(
         .escrowed_shares
         .checked_add(shares)
         .ok_or(VaultError::MathOverflow)?;
-    Ok(price)
+    Ok(RequestTerms {
+        price,
+        claimable_at: now
+            .checked_add(vault.risk.withdraw_delay_s as i64)
+            .ok_or(VaultError::MathOverflow)?,
+        exit_haircut_bps: vault.risk.stale_haircut_bps,
+    })
 }
 
 /// What a withdrawal request recorded.
 #[derive(Clone, Copy, Debug)]
 pub struct PendingWithdrawal {
     pub shares: u64,
-    pub requested_at: i64,
+    /// The request's terms (see [`RequestTerms`]).
+    pub claimable_at: i64,
+    pub exit_haircut_bps: u64,
     /// Value per share at request: (NAV + virtual assets, supply + virtual shares).
     pub price_at_request: (u64, u64),
 }
@@ -140,11 +159,7 @@ pub fn claim_withdraw(
 ) -> Result<u64> {
     vault.require_not_paused(pause::CLAIM_WITHDRAW)?;
     require!(vault.unwind == 0, VaultError::VaultInUnwind);
-    let ready_at = request
-        .requested_at
-        .checked_add(vault.risk.withdraw_delay_s as i64)
-        .ok_or(VaultError::MathOverflow)?;
-    require!(now >= ready_at, VaultError::WithdrawNotReady);
+    require!(now >= request.claimable_at, VaultError::WithdrawNotReady);
     let (band, fresh) = load_price(vault)?;
     if fresh {
         oracle::accept(vault, &band, now);
@@ -809,8 +824,12 @@ pub fn apply_hedge_fill(
         VaultError::HedgeOvershoot
     );
 
-    // Bounty for a permissionless caller: min(max_bounty, notional × bounty_bps).
-    let bounty = if plan.is_keeper {
+    // Bounty for a permissionless caller: min(max_bounty, notional × bounty_bps), and
+    // only while the vault has no registered keeper. A keeper operator who withheld
+    // hedges to collect it from another wallet would earn nothing; with keepers
+    // registered, the fallback is for liveness (LPs, anyone) and the authority can
+    // deregister keepers that stopped, which turns the bounty back on.
+    let bounty = if plan.is_keeper || vault.has_keepers() {
         0
     } else {
         mul_div(quote_moved, vault.risk.bounty_bps, BPS, Rounding::Down)

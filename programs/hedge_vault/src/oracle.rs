@@ -340,8 +340,16 @@ pub fn recent_range(vault: &Vault) -> Option<(i64, i64)> {
 ///
 /// Exits on either path value liabilities at the locks, over a band the marks' stressed
 /// range must cover (`valuation::nav_for_exit`). Returns the price and whether it is fresh.
-pub fn load_for_exit(ai: &AccountInfo, vault: &Vault, now: i64) -> Result<(OraclePrice, bool)> {
-    exit_price(read(ai, vault), vault, now)
+///
+/// `haircut_bps` is the exit's own term: the vault's `stale_haircut_bps` for a request,
+/// the one recorded in the request for its claim (a later change never reaches it).
+pub fn load_for_exit(
+    ai: &AccountInfo,
+    vault: &Vault,
+    now: i64,
+    haircut_bps: u64,
+) -> Result<(OraclePrice, bool)> {
+    exit_price(read(ai, vault), vault, now, haircut_bps)
 }
 
 /// [`load_for_exit`] on fetched account data (for the keeper and the property tests).
@@ -351,21 +359,22 @@ pub fn load_for_exit_data(
     data: &[u8],
     vault: &Vault,
     now: i64,
+    haircut_bps: u64,
 ) -> Result<(OraclePrice, bool)> {
-    exit_price(read_data(key, owner, data, vault), vault, now)
+    exit_price(read_data(key, owner, data, vault), vault, now, haircut_bps)
 }
 
-/// `price` with `conf` widened by `stale_haircut_bps` of it (rounded up), kept below the
+/// `price` with `conf` widened by `haircut_bps` of it (rounded up), kept below the
 /// price so the band's low stays positive.
 fn with_haircut(
-    vault: &Vault,
+    haircut_bps: u64,
     price: i64,
     conf: u64,
     expo: i32,
     publish_time: i64,
 ) -> Result<OraclePrice> {
     let haircut = (price as u128)
-        .checked_mul(vault.risk.stale_haircut_bps as u128)
+        .checked_mul(haircut_bps as u128)
         .and_then(|v| v.checked_add(BPS - 1))
         .map(|v| v / BPS)
         .ok_or(VaultError::MathOverflow)?;
@@ -381,7 +390,12 @@ fn with_haircut(
     })
 }
 
-fn exit_price(read: Result<Raw>, vault: &Vault, now: i64) -> Result<(OraclePrice, bool)> {
+fn exit_price(
+    read: Result<Raw>,
+    vault: &Vault,
+    now: i64,
+    haircut_bps: u64,
+) -> Result<(OraclePrice, bool)> {
     // Identity faults (wrong account, owner, feed or unparseable data) fail here.
     let raw = read?;
     let (price, conf, expo, publish_time, fault) =
@@ -398,7 +412,10 @@ fn exit_price(read: Result<Raw>, vault: &Vault, now: i64) -> Result<(OraclePrice
                 && now.saturating_sub(publish_time) <= exit_age =>
         {
             // A newer readable price: the market's latest word, with its own conf.
-            Ok((with_haircut(vault, price, conf, expo, publish_time)?, false))
+            Ok((
+                with_haircut(haircut_bps, price, conf, expo, publish_time)?,
+                false,
+            ))
         }
         Err(e)
             if [
@@ -420,7 +437,7 @@ fn exit_price(read: Result<Raw>, vault: &Vault, now: i64) -> Result<(OraclePrice
             );
             Ok((
                 with_haircut(
-                    vault,
+                    haircut_bps,
                     vault.last_price,
                     vault.last_conf,
                     vault.last_expo,

@@ -67,7 +67,8 @@ pub fn handler(ctx: Context<ClaimWithdraw>) -> Result<()> {
     let supply = ctx.accounts.share_mint.supply;
     let request = PendingWithdrawal {
         shares: ctx.accounts.request.shares,
-        requested_at: ctx.accounts.request.requested_at,
+        claimable_at: ctx.accounts.request.claimable_at,
+        exit_haircut_bps: ctx.accounts.request.exit_haircut_bps,
         price_at_request: (
             ctx.accounts.request.nav_at_request,
             ctx.accounts.request.supply_at_request,
@@ -77,7 +78,7 @@ pub fn handler(ctx: Context<ClaimWithdraw>) -> Result<()> {
         let mut vault = ctx.accounts.vault.load_mut()?;
         let book = ctx.accounts.book.load()?;
         let payout = ledger::claim_withdraw(&mut vault, &book, now, supply, &request, |v| {
-            oracle::load_for_exit(&ctx.accounts.oracle, v, now)
+            oracle::load_for_exit(&ctx.accounts.oracle, v, now, request.exit_haircut_bps)
         })?;
         (payout, vault.quote_assets, vault.seeds())
     };

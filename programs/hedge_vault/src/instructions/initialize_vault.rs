@@ -8,11 +8,15 @@ use crate::oracle::kind_of_owner;
 use crate::state::seeds;
 use crate::state::vault::VAULT_VERSION;
 use crate::state::{HedgeLog, OptionBook, OracleKind, RiskParams, Vault};
+use crate::token;
 
 /// Quote mints with more decimals are refused (shares add three more).
 pub const MAX_QUOTE_DECIMALS: u8 = 12;
-/// Underlying mints with more decimals are refused (10^decimals must fit a u64).
-pub const MAX_UNDERLYING_DECIMALS: u8 = 18;
+/// Underlying mints with more decimals are refused. Every underlying quantity (open
+/// interest, inventory, delta) is a Q64.64 `Fx` of atoms, so at most 2^63 atoms: with
+/// 12 decimals that is 9.2 million units; with 18 it would be 9.2 units, and the delta
+/// math of a larger book would overflow and stop hedging.
+pub const MAX_UNDERLYING_DECIMALS: u8 = 12;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeVaultArgs {
@@ -39,7 +43,7 @@ pub struct InitializeVault<'info> {
         init,
         payer = authority,
         space = Vault::SPACE,
-        seeds = [seeds::VAULT, quote_mint.key().as_ref(), underlying_mint.key().as_ref(), &args.vault_id.to_le_bytes()],
+        seeds = [seeds::VAULT, authority.key().as_ref(), quote_mint.key().as_ref(), underlying_mint.key().as_ref(), &args.vault_id.to_le_bytes()],
         bump,
     )]
     pub vault: AccountLoader<'info, Vault>,
@@ -127,13 +131,16 @@ pub struct InitializeVault<'info> {
     pub system_program: Program<'info, System>,
 }
 
-/// 1. Validate the risk parameters against their hard bounds and the oracle's owner
-///    against the requested kind.
+/// 1. Validate the risk parameters against their hard bounds, both mints' Token-2022
+///    extensions (`token::require_supported_mint`) and the oracle's owner against the
+///    requested kind.
 /// 2. Create the vault PDA, its book, LP share mint, share escrow and two token
 ///    accounts (CPIs to the mints' token programs, SPL Token or Token-2022).
 /// 3. Record everything and emit `VaultInitialized`.
 pub fn handler(ctx: Context<InitializeVault>, args: InitializeVaultArgs) -> Result<()> {
     args.risk.validate()?;
+    token::require_supported_mint(&ctx.accounts.quote_mint.to_account_info())?;
+    token::require_supported_mint(&ctx.accounts.underlying_mint.to_account_info())?;
     require!(
         kind_of_owner(ctx.accounts.oracle.owner)? == args.oracle_kind,
         VaultError::OracleInvalidOwner
@@ -153,6 +160,7 @@ pub fn handler(ctx: Context<InitializeVault>, args: InitializeVaultArgs) -> Resu
 
     let mut vault = ctx.accounts.vault.load_init()?;
     vault.authority = ctx.accounts.authority.key();
+    vault.creator = ctx.accounts.authority.key();
     vault.guardian = args.guardian;
     vault.risk_admin = args.risk_admin;
     vault.quote_mint = ctx.accounts.quote_mint.key();

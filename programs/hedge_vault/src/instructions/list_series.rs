@@ -4,8 +4,9 @@ use crate::error::VaultError;
 use crate::events::SeriesListed;
 use crate::math::bsm::{MAX_PRICE_DECADE, MIN_PRICE_DECADE};
 use crate::math::fixed_point::decimal_digits;
-use crate::math::OptionKind;
+use crate::math::{DecimalPrice, OptionKind};
 use crate::state::{OptionBook, SeriesStatus, Vault};
+use crate::valuation;
 
 /// IV bounds for a listed series, parts per million: 1% and 500%.
 pub const IV_MIN_PPM: u64 = 10_000;
@@ -98,6 +99,7 @@ pub fn handler(ctx: Context<ManageSeries>, args: ListSeriesArgs) -> Result<()> {
     );
     require_iv(args.iv_ppm)?;
     let mut vault = ctx.accounts.vault.load_mut()?;
+    require_settleable_strike(&vault, args.strike, args.strike_expo)?;
     require_oi_cap(&vault, args.max_open_interest)?;
     require_min_trade(args.min_trade_size, args.max_open_interest)?;
 
@@ -135,5 +137,36 @@ pub fn handler(ctx: Context<ManageSeries>, args: ListSeriesArgs) -> Result<()> {
         max_open_interest: args.max_open_interest,
         min_trade_size: args.min_trade_size,
     });
+    Ok(())
+}
+
+/// Exponents a strike may carry: the math core's range for prices.
+pub const MIN_STRIKE_EXPO: i32 = -18;
+pub const MAX_STRIKE_EXPO: i32 = 12;
+/// Largest strike in quote atoms per underlying unit: payouts per unit stay far inside a
+/// u64 (a put pays at most its strike; a call's payout is bounded the same way at
+/// settlement only by the oracle, so the strike leaves room for it).
+pub const MAX_STRIKE_ATOMS: u64 = 1_000_000_000_000_000;
+
+/// A strike the series can always settle: its exponent in [`MIN_STRIKE_EXPO`,
+/// `MAX_STRIKE_EXPO`] and its value in quote atoms at most [`MAX_STRIKE_ATOMS`]
+/// (`InvalidStrike`). Outside them the settlement's intrinsic value could overflow and
+/// the series could never settle.
+pub fn require_settleable_strike(vault: &Vault, strike: i64, strike_expo: i32) -> Result<()> {
+    require!(
+        (MIN_STRIKE_EXPO..=MAX_STRIKE_EXPO).contains(&strike_expo),
+        VaultError::InvalidStrike
+    );
+    let atoms = valuation::intrinsic_atoms_per_unit(
+        OptionKind::Put,
+        DecimalPrice::new(0, strike_expo),
+        DecimalPrice::new(strike, strike_expo),
+        vault.quote_decimals,
+    )
+    .map_err(|_| error!(VaultError::InvalidStrike))?;
+    require!(
+        atoms > 0 && atoms <= MAX_STRIKE_ATOMS,
+        VaultError::InvalidStrike
+    );
     Ok(())
 }

@@ -51,18 +51,20 @@ pub struct RequestWithdraw<'info> {
 
 /// 1. Value per share now, from a fresh oracle or, while it is stale, the last accepted
 ///    price with a haircut (LPs can always leave).
-/// 2. Move the shares into the vault's escrow and record the request with that value.
+/// 2. Move the shares into the vault's escrow and record the request with that value
+///    and its terms (claimable time, haircut), which later governance cannot change.
 pub fn handler(ctx: Context<RequestWithdraw>, shares: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let supply = ctx.accounts.share_mint.supply;
-    let price = {
+    let terms = {
         let mut vault = ctx.accounts.vault.load_mut()?;
         let book = ctx.accounts.book.load()?;
         let held = ctx.accounts.lp_shares.amount;
         ledger::request_withdraw(&mut vault, &book, now, supply, shares, held, |v| {
-            oracle::load_for_exit(&ctx.accounts.oracle, v, now)
+            oracle::load_for_exit(&ctx.accounts.oracle, v, now, v.risk.stale_haircut_bps)
         })?
     };
+    let price = terms.price;
 
     token::transfer_from_user(
         &ctx.accounts.token_program.to_account_info(),
@@ -82,6 +84,8 @@ pub fn handler(ctx: Context<RequestWithdraw>, shares: u64) -> Result<()> {
     request.supply_at_request = price.1;
     request.requested_at = now;
     request.bump = ctx.bumps.request;
+    request.claimable_at = terms.claimable_at;
+    request.exit_haircut_bps = terms.exit_haircut_bps;
     emit_cpi!(WithdrawRequested {
         vault: request.vault,
         lp: request.owner,

@@ -79,7 +79,13 @@ pub struct WithdrawRequest {
     /// (share supply + virtual shares), both at request time.
     pub nav_at_request: u64,
     pub supply_at_request: u64,
-    /// Unix time of the request; claimable from `requested_at + withdraw_delay_s`.
+    /// Unix time of the request.
     pub requested_at: i64,
     pub bump: u8,
+    /// The exit's terms, fixed at request so a later governance change (even a
+    /// "tightening" such as a longer delay or a larger haircut) never reaches it:
+    /// claimable from this time (`requested_at + withdraw_delay_s` then) ...
+    pub claimable_at: i64,
+    /// ... and with this stale-price haircut (`stale_haircut_bps` then).
+    pub exit_haircut_bps: u64,
 }

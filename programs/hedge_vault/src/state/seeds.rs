@@ -1,6 +1,8 @@
 //! PDA seeds, in one place. Integers are encoded little-endian.
 
-/// Vault: `["vault", quote_mint, underlying_mint, vault_id (u16 LE)]`.
+/// Vault: `["vault", creator, quote_mint, underlying_mint, vault_id (u16 LE)]`. The
+/// creator (the signer of `initialize_vault`, its first authority) is in the seeds so no
+/// one can take another team's address for a pair by creating it first.
 pub const VAULT: &[u8] = b"vault";
 /// LP share mint: `["share_mint", vault]`.
 pub const SHARE_MINT: &[u8] = b"share_mint";

@@ -38,6 +38,7 @@ pub mod pause {
 
 /// Owned copy of a vault's signer seeds.
 pub struct VaultSeeds {
+    creator: Pubkey,
     quote_mint: Pubkey,
     underlying_mint: Pubkey,
     vault_id: [u8; 2],
@@ -45,9 +46,10 @@ pub struct VaultSeeds {
 }
 
 impl VaultSeeds {
-    pub fn as_slices(&self) -> [&[u8]; 5] {
+    pub fn as_slices(&self) -> [&[u8]; 6] {
         [
             seeds::VAULT,
+            self.creator.as_ref(),
             self.quote_mint.as_ref(),
             self.underlying_mint.as_ref(),
             &self.vault_id,
@@ -168,11 +170,13 @@ pub struct Vault {
     pub unwind: u8,
     /// Explicit padding to the next 8-byte boundary.
     pub _pad0: [u8; 3],
+    /// Who created the vault (its first authority): a PDA seed, never changes.
+    pub creator: Pubkey,
     /// Space for fields added by later versions. Always zero.
-    pub reserved: [u8; 824],
+    pub reserved: [u8; 792],
 }
 
-// 14 keys + feed id + dex pool + 8 keepers; 15 u64/i64; two RiskParams; the pending IV
+// 14 keys + feed id + dex pool + 8 keepers + creator; 15 u64/i64; two RiskParams; the pending IV
 // (3 × 8); the recent price range (5 × 8); i32 + u32; u16 + 11 single bytes + 3
 // padding; reserved.
 const_assert_eq!(
@@ -186,7 +190,8 @@ const_assert_eq!(
         + 40
         + 8
         + 16
-        + 824
+        + 32
+        + 792
 );
 // Nothing is deployed yet, so version 1 is this layout (marks added fields in place).
 // From the first deployment on, new fields come out of `reserved`, at the end, and the
@@ -202,6 +207,7 @@ impl Vault {
     /// CPI that the vault signs.
     pub fn seeds(&self) -> VaultSeeds {
         VaultSeeds {
+            creator: self.creator,
             quote_mint: self.quote_mint,
             underlying_mint: self.underlying_mint,
             vault_id: self.vault_id.to_le_bytes(),
@@ -221,6 +227,11 @@ impl Vault {
     pub fn require_not_paused(&self, flag: u32) -> Result<()> {
         require!(self.paused & flag == 0, VaultError::InstructionPaused);
         Ok(())
+    }
+
+    /// True when at least one keeper is registered.
+    pub fn has_keepers(&self) -> bool {
+        self.keepers.iter().any(|k| *k != Pubkey::default())
     }
 
     pub fn is_keeper(&self, key: &Pubkey) -> bool {
