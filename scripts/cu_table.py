@@ -79,7 +79,8 @@ INSTRUCTIONS = [
     ("settle_series", spec(5, 0, shares=1, scans=1)),
     ("exercise", spec(8, 3, oracle=False, cpis=("transfer",), pda_tries=1)),
     ("set_series_iv", spec(5, 0, oracle=False, shares=2, scans=1)),
-    ("list_series, set_series_limits, delist_series, governance", spec(5, 0, oracle=False)),
+    ("list_series, set_series_limits, delist_series, governance (incl. propose_venue, apply_venue)",
+     spec(5, 0, oracle=False)),
 ]
 
 

@@ -130,7 +130,7 @@ pub fn decide(
                 oracle_account.data,
                 vault,
             ) {
-                if ledger::settlement_price(s.expiry, &p).is_ok() {
+                if ledger::settlement_price(vault, s.expiry, &p).is_ok() {
                     return (
                         Action::Settle {
                             series_id: s.series_id,
@@ -417,11 +417,12 @@ mod tests {
             run(&w, T0 + 310, &w.keeper),
             Action::Settle { series_id: 3 }
         );
-        // The next update no longer straddles it: nothing to settle with.
-        w.oracle.prev_publish_time = T0 + 310;
-        w.oracle.publish_time = T0 + 311;
+        // A later update that neither straddles it nor falls in the legacy window
+        // (`settle_window_s` after expiry): nothing to settle with.
+        w.oracle.prev_publish_time = T0 + 360;
+        w.oracle.publish_time = T0 + 361;
         assert_ne!(
-            run(&w, T0 + 311, &w.keeper),
+            run(&w, T0 + 361, &w.keeper),
             Action::Settle { series_id: 3 }
         );
     }
@@ -509,16 +510,21 @@ mod tests {
     #[test]
     fn settle_an_expired_series_at_the_straddling_update() {
         let mut w = world();
-        w.book.series[3] = series(9, false, 100.0, T0 - 30, 1);
+        w.book.series[3] = series(9, false, 100.0, T0 - 90, 1);
         // The update at T0 whose previous one came before expiry: settle.
-        w.oracle.prev_publish_time = T0 - 40;
+        w.oracle.prev_publish_time = T0 - 100;
         assert_eq!(run(&w, T0, &w.keeper), Action::Settle { series_id: 9 });
-        // A later update (its previous one after expiry) cannot settle it.
+        // A later update (its previous one after expiry), outside the legacy window
+        // (60 s after expiry), cannot settle it.
         w.oracle.prev_publish_time = T0 - 20;
         assert_ne!(run(&w, T0, &w.keeper), Action::Settle { series_id: 9 });
+        // Inside the window it can (a legacy account shows each update for a slot).
+        w.oracle.publish_time = T0 - 40;
+        w.oracle.prev_publish_time = T0 - 45;
+        assert_eq!(run(&w, T0, &w.keeper), Action::Settle { series_id: 9 });
         // Nor a price from before expiry.
-        w.oracle.prev_publish_time = T0 - 40;
-        w.oracle.publish_time = T0 - 31;
+        w.oracle.prev_publish_time = T0 - 100;
+        w.oracle.publish_time = T0 - 91;
         assert_ne!(run(&w, T0, &w.keeper), Action::Settle { series_id: 9 });
     }
 

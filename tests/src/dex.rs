@@ -102,12 +102,24 @@ impl TestEnv {
     /// `unix_timestamp ≥ open_time` (= now + 1).
     pub async fn create_pool(
         &mut self,
+        a: (Pubkey, TokenKind, u64),
+        b: (Pubkey, TokenKind, u64),
+        trade_fee_rate: u64,
+    ) -> Pool {
+        self.create_pool_at(0, a, b, trade_fee_rate).await
+    }
+
+    /// [`create_pool`](Self::create_pool) under `AmmConfig` number `index` (a fee tier):
+    /// another pool of the same pair for each index.
+    pub async fn create_pool_at(
+        &mut self,
+        index: u16,
         (mint_a, kind_a, amount_a): (Pubkey, TokenKind, u64),
         (mint_b, kind_b, amount_b): (Pubkey, TokenKind, u64),
         trade_fee_rate: u64,
     ) -> Pool {
-        let (config, bump) = amm_config_pda(&PROGRAM, 0);
-        let data = layout::amm_config_data(bump, 0, trade_fee_rate, 120_000, 40_000);
+        let (config, bump) = amm_config_pda(&PROGRAM, index);
+        let data = layout::amm_config_data(bump, index, trade_fee_rate, 120_000, 40_000);
         let mut acc =
             solana_sdk::account::AccountSharedData::new(1_000_000_000, data.len(), &PROGRAM);
         acc.set_data_from_slice(&data);

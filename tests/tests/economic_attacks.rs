@@ -385,8 +385,8 @@ async fn the_settler_cannot_choose_the_price() {
         .await
         .unwrap();
     // The feed: 100 before expiry, 100.5 two seconds after (the straddling update),
-    // 98 at +30 (the vault's sponsored account now holds this one, and a deposit has
-    // had the vault accept it).
+    // 98 at +30 (the vault's sponsored account now holds this one, and a mark has had
+    // the vault accept it).
     f.set_time(expiry - 100).await;
     f.set_price(px(100.0)).await;
     f.set_time(expiry + 2).await;
@@ -395,8 +395,6 @@ async fn the_settler_cannot_choose_the_price() {
     f.set_time(expiry + 30).await;
     f.set_price(px(98.0)).await;
     f.mark_all().await;
-    let lp2 = f.user(ONE_QUOTE).await;
-    f.deposit(&lp2, ONE_QUOTE).await.unwrap();
     let accepted = f.vault_state().await.last_publish_time;
     assert_eq!(accepted, expiry + 30);
 
@@ -553,9 +551,14 @@ async fn exits_in_a_crash_with_wide_confidence_follow_the_market() {
         expo: v.last_expo,
         publish_time: v.last_publish_time,
     };
+    // The newer price with its conf and the haircut, widened to cover the last accepted
+    // band too (its high only: the low is the crash's): [low, high] as centre ± conf.
+    let low = px(85.0) - (f.oracle_state.conf + haircut(px(85.0))) as i64;
+    let high = old_band.price + old_band.conf as i64;
+    let centre = low + (high - low) / 2;
     let new_band = hedge_vault::oracle::OraclePrice {
-        price: px(85.0),
-        conf: f.oracle_state.conf + haircut(px(85.0)),
+        price: centre,
+        conf: (high - centre) as u64,
         expo: f.oracle_state.expo,
         publish_time: f.now,
     };

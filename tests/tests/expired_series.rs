@@ -83,12 +83,39 @@ async fn an_expired_series_leaves_the_hedging_delta() {
     let nav = valuation::nav(&v, &book, &price, &pricing).unwrap();
     assert!(nav.liabilities >= 40 * 5 * ONE_QUOTE, "{nav:?}");
 
+    // Review M1: with the series valued at today's spot but paid at the straddling
+    // update, depositing and then settling (permissionless) in one transaction would
+    // move value between LPs: deposits (and claims) wait for the settlement, by name.
+    let depositor = f.user(10_000 * ONE_QUOTE).await;
+    let payer = f.env.payer().pubkey();
+    let attempt = [
+        f.deposit_ix(&depositor, 10_000 * ONE_QUOTE),
+        f.settle_ix(&payer, call, f.oracle),
+    ];
+    let snap = f.snapshot(&[depositor.quote, depositor.shares]).await;
+    assert_vault_error(
+        &f.env.send(&attempt, &[&depositor.kp]).await,
+        VaultError::SeriesAwaitingSettlement,
+    );
+    assert_eq!(f.snapshot(&[depositor.quote, depositor.shares]).await, snap);
+
     // So the keeper sells the now unneeded inventory instead of holding it.
     let ix = f.rebalance_ix(&keeper.pubkey(), None, 0);
     let events = f.env.send_with_events(&[ix], &[&keeper]).await.unwrap();
     let e: Rebalanced = find_event(&events).unwrap();
     assert_eq!(e.record.side, 1);
     assert!(f.vault_state().await.underlying_assets < inventory);
+
+    // Settled (first, in the same transaction), the deposit goes through.
+    let settle_then_deposit = [
+        f.settle_ix(&payer, call, f.oracle),
+        f.deposit_ix(&depositor, 10_000 * ONE_QUOTE),
+    ];
+    f.env
+        .send(&settle_then_deposit, &[&depositor.kp])
+        .await
+        .unwrap();
+    assert!(f.balance(depositor.shares).await > 0);
 }
 
 #[tokio::test]

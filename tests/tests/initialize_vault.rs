@@ -287,6 +287,16 @@ async fn rejects_underlying_with_more_than_12_decimals() {
         VaultError::InvalidMintDecimals,
     );
     f.underlying_mint = f.env.create_mint(12, TokenKind::Spl).await;
+    // The vault's pool must be of its pair (validated at creation).
+    let (q, u) = (f.quote_mint, f.underlying_mint);
+    f.pool = f
+        .env
+        .create_pool(
+            (q, TokenKind::Spl, POOL_QUOTE),
+            (u, TokenKind::Spl, 10_000 * 1_000_000_000_000),
+            POOL_FEE_RATE,
+        )
+        .await;
     f.retarget(0);
     f.initialize(0, test_risk()).await.unwrap();
     assert_eq!(f.vault_state().await.underlying_decimals, 12);

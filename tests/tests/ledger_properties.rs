@@ -683,7 +683,7 @@ impl World {
                     &mut self.book,
                     now,
                     &keeper,
-                    w.pool(),
+                    Some(w.pool()),
                     |v| w.price(v),
                 )
                 .map_err(e)?;
@@ -1080,7 +1080,7 @@ fn a_full_cycle_succeeds_step_by_step() {
         &mut w.book.clone(),
         w.now,
         &w.keeper,
-        w.pool(),
+        Some(w.pool()),
         |v| w.price(v),
     )
     .unwrap_err();

@@ -197,6 +197,16 @@ async fn mints_with_harmless_extensions_are_accepted() {
     for ext in [Ext::CloseAuthority, Ext::InterestBearing] {
         let mut f = VaultFixture::uninitialized(OracleKind::PythLegacy, TokenKind::Token2022).await;
         f.quote_mint = mint_with(&mut f, ext, 6).await;
+        // The vault's pool must be of its pair (validated at creation).
+        let (q, u) = (f.quote_mint, f.underlying_mint);
+        f.pool = f
+            .env
+            .create_pool(
+                (q, TokenKind::Token2022, POOL_QUOTE),
+                (u, TokenKind::Spl, POOL_UNDERLYING),
+                POOL_FEE_RATE,
+            )
+            .await;
         f.retarget(0);
         f.initialize(0, test_risk())
             .await

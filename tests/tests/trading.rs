@@ -221,10 +221,12 @@ async fn settlement_and_exercise_errors() {
         VaultError::SettlementPriceNotFirstAfterExpiry,
     );
     assert_eq!(f.snapshot(&[]).await, before);
-    // The update that straddles expiry settles (late, by anyone), once.
+    // The update that straddles expiry settles (late, by anyone), once, at its mid even
+    // with a confidence wider than trades accept (3% > 1%): nothing else could settle.
     f.oracle_state.prev_publish_time = expiry - 1;
     f.oracle_state.publish_time = expiry + 1;
     f.oracle_state.price = px(80.0);
+    f.oracle_state.conf = px(2.4) as u64;
     f.write_oracle().await;
     f.settle(put).await.unwrap();
     assert_vault_error(&f.settle(put).await, VaultError::SeriesNotActive);

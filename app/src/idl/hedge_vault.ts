@@ -557,6 +557,21 @@ export type HedgeVault = {
       "code": 6096,
       "msg": "The mint account is malformed",
       "name": "invalidMint"
+    },
+    {
+      "code": 6097,
+      "msg": "The proposed oracle and pool equal the current ones",
+      "name": "venueUnchanged"
+    },
+    {
+      "code": 6098,
+      "msg": "No oracle or pool change is pending",
+      "name": "noPendingVenue"
+    },
+    {
+      "code": 6099,
+      "msg": "An expired series awaits settlement: settle it first",
+      "name": "seriesAwaitingSettlement"
     }
   ],
   "events": [
@@ -809,6 +824,32 @@ export type HedgeVault = {
     },
     {
       "discriminator": [
+        51,
+        70,
+        79,
+        18,
+        227,
+        238,
+        177,
+        75
+      ],
+      "name": "venueChangeProposed"
+    },
+    {
+      "discriminator": [
+        76,
+        206,
+        184,
+        123,
+        245,
+        208,
+        230,
+        42
+      ],
+      "name": "venueChanged"
+    },
+    {
+      "discriminator": [
         162,
         153,
         181,
@@ -965,6 +1006,68 @@ export type HedgeVault = {
         "Applies pending risk parameters after their timelock (authority)."
       ],
       "name": "applyRiskParams"
+    },
+    {
+      "accounts": [
+        {
+          "name": "signer",
+          "signer": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program"
+        }
+      ],
+      "args": [],
+      "discriminator": [
+        215,
+        42,
+        159,
+        27,
+        27,
+        46,
+        224,
+        126
+      ],
+      "docs": [
+        "Applies the pending oracle and pool after their timelock (authority); retires",
+        "every mark.",
+        "#### Special Errors",
+        "- `Unauthorized`, `NoPendingVenue`, `TimelockNotElapsed`."
+      ],
+      "name": "applyVenue"
     },
     {
       "accounts": [
@@ -1877,6 +1980,12 @@ export type HedgeVault = {
           "name": "oracle"
         },
         {
+          "docs": [
+            "the two mints (`dex::require_pool_of`)."
+          ],
+          "name": "dexPool"
+        },
+        {
           "name": "quoteTokenProgram"
         },
         {
@@ -2403,6 +2512,99 @@ export type HedgeVault = {
         "Proposes risk parameters: tightening applies now, loosening after the timelock."
       ],
       "name": "proposeRiskParams"
+    },
+    {
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "docs": [
+            "oracle adapter checks its data on every use once applied."
+          ],
+          "name": "oracle"
+        },
+        {
+          "docs": [
+            "(`dex::require_pool_of`)."
+          ],
+          "name": "dexPool"
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program"
+        }
+      ],
+      "args": [
+        {
+          "name": "oracleKind",
+          "type": {
+            "defined": {
+              "name": "oracleKind"
+            }
+          }
+        },
+        {
+          "name": "oracleFeedId",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        }
+      ],
+      "discriminator": [
+        127,
+        247,
+        135,
+        201,
+        103,
+        49,
+        122,
+        74
+      ],
+      "docs": [
+        "Proposes a new oracle (account, kind, feed id) and DEX pool, validated like at",
+        "creation; applied by `apply_venue` after `timelock_s` (authority).",
+        "#### Special Errors",
+        "- `Unauthorized`, `OracleInvalidOwner`, `InvalidOracleConfig`, `InvalidDexPool`,",
+        "`VenueUnchanged`."
+      ],
+      "name": "proposeVenue"
     },
     {
       "accounts": [
@@ -3544,13 +3746,6 @@ export type HedgeVault = {
                 32
               ]
             }
-          },
-          {
-            "docs": [
-              "The DEX pool hedges will go through."
-            ],
-            "name": "dexPool",
-            "type": "pubkey"
           },
           {
             "name": "guardian",
@@ -5513,13 +5708,51 @@ export type HedgeVault = {
           },
           {
             "docs": [
+              "A proposed oracle and pool (`propose_venue`), applied by `apply_venue` from",
+              "`pending_venue_eta` (0: none pending)."
+            ],
+            "name": "pendingOracle",
+            "type": "pubkey"
+          },
+          {
+            "name": "pendingDexPool",
+            "type": "pubkey"
+          },
+          {
+            "name": "pendingOracleFeedId",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "pendingVenueEta",
+            "type": "i64"
+          },
+          {
+            "name": "pendingOracleKind",
+            "type": "u8"
+          },
+          {
+            "name": "pad1",
+            "type": {
+              "array": [
+                "u8",
+                7
+              ]
+            }
+          },
+          {
+            "docs": [
               "Space for fields added by later versions. Always zero."
             ],
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                792
+                680
               ]
             }
           }
@@ -5558,6 +5791,82 @@ export type HedgeVault = {
           {
             "name": "vaultId",
             "type": "u16"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "A new oracle and pool were proposed; `apply_venue` may apply them from `eta`."
+      ],
+      "name": "venueChangeProposed",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "oracle",
+            "type": "pubkey"
+          },
+          {
+            "name": "oracleKind",
+            "type": "u8"
+          },
+          {
+            "name": "oracleFeedId",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "dexPool",
+            "type": "pubkey"
+          },
+          {
+            "name": "eta",
+            "type": "i64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "The vault now prices against `oracle` and hedges on `dex_pool`."
+      ],
+      "name": "venueChanged",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "oracle",
+            "type": "pubkey"
+          },
+          {
+            "name": "oracleKind",
+            "type": "u8"
+          },
+          {
+            "name": "oracleFeedId",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "dexPool",
+            "type": "pubkey"
           }
         ],
         "kind": "struct"

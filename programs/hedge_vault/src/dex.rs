@@ -40,6 +40,9 @@ pub struct PoolView {
     /// Fees accrued per side (protocol + fund + creator): not part of the reserves.
     pub fees_0: u64,
     pub fees_1: u64,
+    /// `enable_creator_fee`: a pool made by `initialize_with_permission` may charge a
+    /// creator fee on top of the trade fee, which the vault's quotes do not model.
+    pub creator_fee: bool,
 }
 
 fn key_at(d: &[u8], at: usize) -> Pubkey {
@@ -77,7 +80,31 @@ pub fn read_pool(data: &[u8]) -> Result<PoolView> {
         status: data[329],
         fees_0: fee(341, 357, 397)?,
         fees_1: fee(349, 365, 405)?,
+        creator_fee: data[390] != 0,
     })
+}
+
+/// A Raydium CPMM pool of the vault's two mints (either order), owned by Raydium, with
+/// no creator fee: `InvalidDexPool` otherwise. What `initialize_vault` and `propose_venue` accept.
+pub fn require_pool_of(
+    pool: &AccountInfo,
+    quote_mint: &Pubkey,
+    underlying_mint: &Pubkey,
+) -> Result<()> {
+    require_keys_eq!(
+        *pool.owner,
+        RAYDIUM_CPMM_PROGRAM,
+        VaultError::InvalidDexPool
+    );
+    let p = read_pool(&pool.try_borrow_data()?)?;
+    require!(
+        (p.mint_0 == *quote_mint && p.mint_1 == *underlying_mint)
+            || (p.mint_1 == *quote_mint && p.mint_0 == *underlying_mint),
+        VaultError::InvalidDexPool
+    );
+    // The sizes that land at the slippage limit model the trade fee only.
+    require!(!p.creator_fee, VaultError::InvalidDexPool);
+    Ok(())
 }
 
 /// Trade fee rate (ppm) from an `AmmConfig` (236 bytes); below 100%, as Raydium

@@ -203,6 +203,12 @@ pub enum VaultError {
     UnsupportedMintExtension, // 6095
     #[msg("The mint account is malformed")]
     InvalidMint, // 6096
+    #[msg("The proposed oracle and pool equal the current ones")]
+    VenueUnchanged, // 6097
+    #[msg("No oracle or pool change is pending")]
+    NoPendingVenue, // 6098
+    #[msg("An expired series awaits settlement: settle it first")]
+    SeriesAwaitingSettlement, // 6099
 }
 
 impl From<MathError> for VaultError {

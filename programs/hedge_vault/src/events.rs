@@ -228,3 +228,24 @@ pub struct Liquidated {
     /// Still unwinding after this call.
     pub unwind: bool,
 }
+
+/// A new oracle and pool were proposed; `apply_venue` may apply them from `eta`.
+#[event]
+pub struct VenueChangeProposed {
+    pub vault: Pubkey,
+    pub oracle: Pubkey,
+    pub oracle_kind: u8,
+    pub oracle_feed_id: [u8; 32],
+    pub dex_pool: Pubkey,
+    pub eta: i64,
+}
+
+/// The vault now prices against `oracle` and hedges on `dex_pool`.
+#[event]
+pub struct VenueChanged {
+    pub vault: Pubkey,
+    pub oracle: Pubkey,
+    pub oracle_kind: u8,
+    pub oracle_feed_id: [u8; 32],
+    pub dex_pool: Pubkey,
+}

@@ -22,7 +22,7 @@ use crate::math::money::{
 };
 use crate::math::{DecimalPrice, Fx, OptionKind};
 use crate::oracle::{self, OraclePrice, SettlementPrice};
-use crate::state::{pause, OptionBook, Series, SeriesStatus, Settlement, Vault};
+use crate::state::{pause, OptionBook, OracleKind, Series, SeriesStatus, Settlement, Vault};
 use crate::valuation::{self, fx_u64, NavBreakdown, Pricing};
 
 const BPS: u64 = 10_000;
@@ -40,6 +40,7 @@ pub fn deposit_nav(
     require!(amount > 0, VaultError::ZeroAmount);
     vault.require_not_paused(pause::DEPOSIT)?;
     let band = load_price(vault)?;
+    require_no_expired_unsettled(book, now)?;
     require_trade_price(vault, &band, now)?;
     oracle::accept(vault, &band, now);
     let pricing = Pricing::for_vault(vault, now);
@@ -85,6 +86,21 @@ pub fn credit_deposit(vault: &mut Vault, received: u64, nav: u64, supply: u64) -
         .checked_add(received)
         .ok_or(VaultError::MathOverflow)?;
     Ok(shares)
+}
+
+/// Deposits and claims wait while an open series has expired but is not settled
+/// (`SeriesAwaitingSettlement`): its payout is already fixed by the update that
+/// straddled expiry, while its mark still values it at today's spot, so a deposit
+/// followed by the (permissionless) settlement, or a claim timed on today's spot, could
+/// move value between LPs. Anyone can settle first, in the same transaction.
+pub fn require_no_expired_unsettled(book: &OptionBook, now: i64) -> Result<()> {
+    require!(
+        !book
+            .active()
+            .any(|s| s.open_interest > 0 && s.expiry <= now),
+        VaultError::SeriesAwaitingSettlement
+    );
+    Ok(())
 }
 
 /// What a new withdrawal request records: its value per share (at the conservative NAV)
@@ -161,6 +177,7 @@ pub fn claim_withdraw(
     require!(vault.unwind == 0, VaultError::VaultInUnwind);
     require!(now >= request.claimable_at, VaultError::WithdrawNotReady);
     let (band, fresh) = load_price(vault)?;
+    require_no_expired_unsettled(book, now)?;
     if fresh {
         oracle::accept(vault, &band, now);
     }
@@ -510,14 +527,10 @@ pub fn settle_series(
     );
     require!(now >= s.expiry, VaultError::SeriesNotExpired);
     let reading = load_price(vault)?;
-    settlement_price(s.expiry, &reading)?;
+    settlement_price(vault, s.expiry, &reading)?;
     let price = reading.price;
-    // The pinned update may be older than prices the vault has accepted since expiry
-    // (hedges and marks of other series go on): record it only if it is the newest, so
-    // the monotonic rule never moves backwards.
-    if price.publish_time >= vault.last_publish_time {
-        oracle::accept(vault, &price, now);
-    }
+    // The settlement price is not "accepted": it may be older than prices the vault
+    // has taken since, or come from another account of the feed than the vault's own.
 
     let per_unit = valuation::intrinsic_atoms_per_unit(
         s.kind()?,
@@ -537,13 +550,21 @@ pub fn settle_series(
 /// it (`SettlementPriceTooEarly`) with its previous update published before it
 /// (`SettlementPriceNotFirstAfterExpiry`). Unique per feed, so whoever settles, and
 /// whenever, nobody chooses the price. The keeper asks the same question.
-pub fn settlement_price(expiry: i64, reading: &SettlementPrice) -> Result<()> {
+///
+/// A legacy account shows an update only until the next one (about a slot), so a legacy
+/// vault also settles at an update of its own account published within
+/// `settle_window_s` of expiry: the settler, who cannot write that account, can only
+/// pick among the window's updates. (A pull-oracle vault has no such window: its
+/// straddling update can always be posted again.)
+pub fn settlement_price(vault: &Vault, expiry: i64, reading: &SettlementPrice) -> Result<()> {
     require!(
         reading.price.publish_time >= expiry,
         VaultError::SettlementPriceTooEarly
     );
+    let in_legacy_window = vault.oracle_kind()? == OracleKind::PythLegacy
+        && reading.price.publish_time - expiry <= vault.risk.settle_window_s as i64;
     require!(
-        reading.prev_publish_time < expiry,
+        reading.prev_publish_time < expiry || in_legacy_window,
         VaultError::SettlementPriceNotFirstAfterExpiry
     );
     Ok(())
@@ -869,7 +890,7 @@ pub fn plan_liquidation(
     book: &mut OptionBook,
     now: i64,
     caller: &Pubkey,
-    pool: PoolSnapshot,
+    pool: Option<PoolSnapshot>,
     load_price: impl FnOnce(&Vault) -> Result<OraclePrice>,
 ) -> Result<LiquidationPlan> {
     vault.require_not_paused(pause::LIQUIDATE)?;
@@ -923,7 +944,15 @@ pub fn plan_liquidation(
         .saturating_add(vault.settled_payouts_owed)
         .saturating_sub(vault.quote_assets);
     let mut sell = None;
-    if need > 0 && vault.underlying_assets > 0 && pool_near_oracle(vault, &price, &pool)? {
+    let pool = match pool {
+        Some(p)
+            if need > 0 && vault.underlying_assets > 0 && pool_near_oracle(vault, &price, &p)? =>
+        {
+            Some(p)
+        }
+        _ => None,
+    };
+    if let Some(pool) = pool {
         let low = atoms_per_unit(price.low(), vault.quote_decimals, false)?.max(1);
         let slip = vault.risk.max_slippage_bps.min(BPS);
         let limit = mul_div(low, BPS - slip, BPS, Rounding::Down)
@@ -1009,7 +1038,8 @@ pub fn finish_liquidation(
     let after = valuation::stressed(vault, book, &plan.price, &pricing)?;
     // Back above target, or nothing left to unwind (what remains is owed payouts, which
     // no further call can change): leave unwind mode.
-    let open = book.active().any(|s| s.open_interest > 0);
+    // Expired series are not the unwind's to close (they settle at their own price).
+    let open = book.active().any(|s| s.open_interest > 0 && s.expiry > now);
     if valuation::meets_ratio(&after, vault.risk.target_margin_bps) || !open {
         vault.unwind = 0;
     }

@@ -23,7 +23,7 @@ pub mod token;
 pub mod valuation;
 
 use instructions::*;
-use state::RiskParams;
+use state::{OracleKind, RiskParams};
 
 declare_id!("CPdvMY94H7DpNoTrNmByJ7m12w7C5hdZE926djWNP8Bd");
 
@@ -183,6 +183,27 @@ pub mod hedge_vault {
     /// Proposes risk parameters: tightening applies now, loosening after the timelock.
     pub fn propose_risk_params(ctx: Context<Govern>, params: RiskParams) -> Result<()> {
         instructions::propose_risk_params::handler(ctx, params)
+    }
+
+    /// Proposes a new oracle (account, kind, feed id) and DEX pool, validated like at
+    /// creation; applied by `apply_venue` after `timelock_s` (authority).
+    /// #### Special Errors
+    /// - `Unauthorized`, `OracleInvalidOwner`, `InvalidOracleConfig`, `InvalidDexPool`,
+    ///   `VenueUnchanged`.
+    pub fn propose_venue(
+        ctx: Context<ProposeVenue>,
+        oracle_kind: OracleKind,
+        oracle_feed_id: [u8; 32],
+    ) -> Result<()> {
+        instructions::propose_venue::handler(ctx, oracle_kind, oracle_feed_id)
+    }
+
+    /// Applies the pending oracle and pool after their timelock (authority); retires
+    /// every mark.
+    /// #### Special Errors
+    /// - `Unauthorized`, `NoPendingVenue`, `TimelockNotElapsed`.
+    pub fn apply_venue(ctx: Context<Govern>) -> Result<()> {
+        instructions::apply_venue::handler(ctx)
     }
 
     /// Applies pending risk parameters after their timelock (authority).

@@ -244,8 +244,9 @@ fn checked(raw: Raw, vault: &Vault, now: i64) -> Result<OraclePrice> {
     })
 }
 
-/// Loads a settlement reading: every check of [`load_checked`] except the age and the
-/// monotonic rule (settlement pins one past update instead: `ledger::settlement_price`).
+/// Loads a settlement reading: every check of [`load_checked`] except the age, the
+/// monotonic rule and the confidence bound (settlement pins one past update instead and
+/// uses its mid: `ledger::settlement_price`).
 /// A pull-oracle vault accepts **any** `PriceUpdateV2` account owned by the Pyth
 /// receiver with the vault's feed id, fully verified: the update that straddles expiry
 /// can then always be posted from Pyth's history (Hermes) into a fresh account, even
@@ -270,7 +271,9 @@ pub fn load_for_settlement_data(
     if let Some(fault) = raw.fault {
         return Err(error!(fault));
     }
-    check_confidence(&raw, vault.risk.max_conf_bps)?;
+    // No confidence bound: the pinned update is the only one that can settle, and the
+    // series settles at its mid; refusing it for a wide band would leave the series
+    // (its lock, its holders) stuck for good.
     Ok(SettlementPrice {
         price: OraclePrice {
             price: raw.price,
@@ -411,11 +414,27 @@ fn exit_price(
                 && publish_time > vault.last_publish_time
                 && now.saturating_sub(publish_time) <= exit_age =>
         {
-            // A newer readable price: the market's latest word, with its own conf.
-            Ok((
-                with_haircut(haircut_bps, price, conf, expo, publish_time)?,
-                false,
-            ))
+            // A newer readable price: the market's latest word, with its own conf, and
+            // at least as wide as the last accepted band (with the haircut) when the
+            // exponents agree, so an exiter who picks among updates anyone can post
+            // (a sponsored account) gets no better low than the dead-feed path.
+            let mut band = with_haircut(haircut_bps, price, conf, expo, publish_time)?;
+            if expo == vault.last_expo && vault.last_price > 0 {
+                let last = with_haircut(
+                    haircut_bps,
+                    vault.last_price,
+                    vault.last_conf,
+                    vault.last_expo,
+                    vault.last_publish_time,
+                )?;
+                // The band [min of the lows, max of the highs], as a centre ± conf (the
+                // low is what exits value assets at; the high only bounds coverage).
+                let low = band.low().mantissa.min(last.low().mantissa).max(1);
+                let high = band.high().mantissa.max(last.high().mantissa);
+                band.price = low + (high - low) / 2;
+                band.conf = ((high - band.price) as u64).min(band.price as u64 - 1);
+            }
+            Ok((band, false))
         }
         Err(e)
             if [

@@ -175,15 +175,15 @@ fn atoms(v: Fx, rounding: Rounding) -> Result<u64> {
 pub const MIN_MARK_LIFE_S: i64 = 60;
 
 /// The life of a mark taken at `time`: min(`max_mark_age_s`, max(a quarter of the time
-/// left to expiry, `MIN_MARK_LIFE_S`), the time left), or `max_mark_age_s` once expired
-/// (the value is then intrinsic).
+/// left to expiry, `MIN_MARK_LIFE_S`), the time left − 1 s: never fresh at expiry), or
+/// `max_mark_age_s` once expired (the value is then intrinsic).
 fn mark_valid_until(vault: &Vault, series: &Series, time: i64) -> i64 {
     let max_age = vault.risk.max_mark_age_s as i64;
     let left = series.expiry.saturating_sub(time);
     let life = if left > 0 {
         // Never past expiry: the first mark after it drops the series from the hedging
         // delta (see `share`), so a mark from before must not outlive it.
-        max_age.min((left / 4).max(MIN_MARK_LIFE_S)).min(left)
+        max_age.min((left / 4).max(MIN_MARK_LIFE_S)).min(left - 1)
     } else {
         max_age
     };

@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
+use crate::dex;
 use crate::error::VaultError;
 use crate::events::VaultInitialized;
 use crate::math::money::SHARE_DECIMALS_OFFSET;
@@ -25,8 +26,6 @@ pub struct InitializeVaultArgs {
     pub oracle_kind: OracleKind,
     /// Pyth feed id; required (non-zero) for `PythPullV2`.
     pub oracle_feed_id: [u8; 32],
-    /// The DEX pool hedges will go through.
-    pub dex_pool: Pubkey,
     pub guardian: Pubkey,
     pub risk_admin: Pubkey,
     pub risk: RiskParams,
@@ -126,6 +125,10 @@ pub struct InitializeVault<'info> {
     /// the oracle adapter checks the data on every use.
     pub oracle: UncheckedAccount<'info>,
 
+    /// CHECK: the DEX pool hedges will go through, validated as a Raydium CPMM pool of
+    /// the two mints (`dex::require_pool_of`).
+    pub dex_pool: UncheckedAccount<'info>,
+
     pub quote_token_program: Interface<'info, TokenInterface>,
     pub underlying_token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
@@ -141,6 +144,11 @@ pub fn handler(ctx: Context<InitializeVault>, args: InitializeVaultArgs) -> Resu
     args.risk.validate()?;
     token::require_supported_mint(&ctx.accounts.quote_mint.to_account_info())?;
     token::require_supported_mint(&ctx.accounts.underlying_mint.to_account_info())?;
+    dex::require_pool_of(
+        &ctx.accounts.dex_pool,
+        &ctx.accounts.quote_mint.key(),
+        &ctx.accounts.underlying_mint.key(),
+    )?;
     require!(
         kind_of_owner(ctx.accounts.oracle.owner)? == args.oracle_kind,
         VaultError::OracleInvalidOwner
@@ -174,7 +182,7 @@ pub fn handler(ctx: Context<InitializeVault>, args: InitializeVaultArgs) -> Resu
     vault.oracle = ctx.accounts.oracle.key();
     vault.oracle_kind = args.oracle_kind as u8;
     vault.oracle_feed_id = args.oracle_feed_id;
-    vault.dex_pool = args.dex_pool;
+    vault.dex_pool = ctx.accounts.dex_pool.key();
     vault.risk = args.risk;
     vault.created_at = now;
     vault.next_series_id = 1;

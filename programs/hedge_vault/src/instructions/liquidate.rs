@@ -23,7 +23,15 @@ use crate::{ledger, oracle};
 pub fn handler(ctx: Context<Rebalance>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let caller = ctx.accounts.caller.key();
-    let pool = ctx.accounts.pool_snapshot()?;
+    // A pool that cannot trade (disabled, or its accounts no longer match) only means
+    // no sale in this call: settlement of the riskiest series goes on without it.
+    let pool = match ctx.accounts.pool_snapshot() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            msg!("liquidate: no sale, the pool is unusable: {}", e);
+            None
+        }
+    };
 
     let (plan, seeds) = {
         let mut vault = ctx.accounts.vault.load_mut()?;

@@ -10,6 +10,7 @@
 
 pub mod accept_authority;
 pub mod apply_risk_params;
+pub mod apply_venue;
 pub mod buy_option;
 pub mod cancel_withdraw;
 pub mod claim_withdraw;
@@ -23,6 +24,7 @@ pub mod list_series;
 pub mod mark_series;
 pub mod propose_authority;
 pub mod propose_risk_params;
+pub mod propose_venue;
 pub mod rebalance;
 pub mod request_withdraw;
 pub mod sell_option;
@@ -45,6 +47,7 @@ pub use governance::*;
 pub use initialize_vault::*;
 pub use list_series::*;
 pub use mark_series::*;
+pub use propose_venue::*;
 pub use rebalance::*;
 pub use request_withdraw::*;
 pub use sell_option::*;

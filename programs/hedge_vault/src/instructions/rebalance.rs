@@ -140,6 +140,9 @@ impl<'info> Rebalance<'info> {
             pool.status & STATUS_DISABLE_SWAP == 0,
             VaultError::DexSwapDisabled
         );
+        // The quotes model the trade fee only (pools with a creator fee are refused
+        // when configured; a pool cannot turn it on later, this only double-checks).
+        require!(!pool.creator_fee, VaultError::DexAccountMismatch);
         Ok(PoolSnapshot {
             fee_rate: dex::read_trade_fee_rate(&self.amm_config.try_borrow_data()?)?,
             reserve_quote: self

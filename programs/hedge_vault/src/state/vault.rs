@@ -172,11 +172,19 @@ pub struct Vault {
     pub _pad0: [u8; 3],
     /// Who created the vault (its first authority): a PDA seed, never changes.
     pub creator: Pubkey,
+    /// A proposed oracle and pool (`propose_venue`), applied by `apply_venue` from
+    /// `pending_venue_eta` (0: none pending).
+    pub pending_oracle: Pubkey,
+    pub pending_dex_pool: Pubkey,
+    pub pending_oracle_feed_id: [u8; 32],
+    pub pending_venue_eta: i64,
+    pub pending_oracle_kind: u8,
+    pub _pad1: [u8; 7],
     /// Space for fields added by later versions. Always zero.
-    pub reserved: [u8; 792],
+    pub reserved: [u8; 680],
 }
 
-// 14 keys + feed id + dex pool + 8 keepers + creator; 15 u64/i64; two RiskParams; the pending IV
+// 14 keys + feed id + dex pool + 8 keepers + creator; the pending venue (112); 15 u64/i64; two RiskParams; the pending IV
 // (3 × 8); the recent price range (5 × 8); i32 + u32; u16 + 11 single bytes + 3
 // padding; reserved.
 const_assert_eq!(
@@ -191,7 +199,8 @@ const_assert_eq!(
         + 8
         + 16
         + 32
-        + 792
+        + 112
+        + 680
 );
 // Nothing is deployed yet, so version 1 is this layout (marks added fields in place).
 // From the first deployment on, new fields come out of `reserved`, at the end, and the
