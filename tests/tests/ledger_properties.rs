@@ -463,7 +463,13 @@ impl World {
                 let lp = self.lp_where(lp, |w, i| w.requests[i].is_some());
                 let request = self.requests[lp].ok_or("no request")?;
                 let w = self.clone();
-                let band_before = self.exit_price(&self.vault, request.exit_haircut_bps).ok();
+                // The exit's basis before the claim: a band (fresh or stale), or a feed
+                // dead for good (free quote only, `ledger::dead_feed_nav`).
+                let basis = match self.exit_price(&self.vault, request.exit_haircut_bps) {
+                    Ok(b) => Some(Some(b)),
+                    Err(err) if ledger::dead_for_good(&self.vault, &err, now) => Some(None),
+                    Err(_) => None,
+                };
                 let payout = ledger::claim_withdraw(
                     &mut self.vault,
                     &self.book,
@@ -473,17 +479,23 @@ impl World {
                     |v| w.exit_price(v, request.exit_haircut_bps),
                 )
                 .map_err(e)?;
-                let (nav_before, price_before) = match band_before {
-                    Some((band, fresh)) => {
-                        let pricing = Pricing::for_vault(&w.vault, now);
-                        let nav =
-                            valuation::nav_for_exit(&w.vault, &w.book, &band, fresh, &pricing)
-                                .map_err(|_| "INVARIANT: a claim succeeded without an exit NAV")?
-                                .nav();
-                        (nav, share_price(nav, w.supply).unwrap())
+                let exit_nav = |v: &Vault,
+                                book: &OptionBook,
+                                basis: Option<(OraclePrice, bool)>| {
+                    match basis {
+                        Some((band, fresh)) => {
+                            let pricing = Pricing::for_vault(v, now);
+                            valuation::nav_for_exit(v, book, &band, fresh, &pricing)
+                                .map(|n| n.nav())
+                                .map_err(|_| "INVARIANT: a claim succeeded without an exit NAV")
+                        }
+                        None => ledger::dead_feed_nav(v, request.exit_haircut_bps)
+                            .map_err(|_| "INVARIANT: no dead-feed NAV"),
                     }
-                    None => return Err("INVARIANT: a claim succeeded without an exit price".into()),
                 };
+                let basis = basis.ok_or("INVARIANT: a claim succeeded without an exit price")?;
+                let nav_before = exit_nav(&w.vault, &w.book, basis)?;
+                let price_before = share_price(nav_before, w.supply).unwrap();
                 self.supply -= request.shares;
                 self.escrow -= request.shares;
                 self.requests[lp] = None;
@@ -507,12 +519,8 @@ impl World {
                     ));
                 }
                 // The remaining shares are worth no less (same price, same time).
-                let (band, fresh) = band_before.unwrap();
-                let pricing = Pricing::for_vault(&self.vault, now);
-                let nav_after =
-                    valuation::nav_for_exit(&self.vault, &self.book, &band, fresh, &pricing)
-                        .map_err(|_| "INVARIANT: no exit NAV right after a claim")?
-                        .nav();
+                let nav_after = exit_nav(&self.vault, &self.book, basis)
+                    .map_err(|_| "INVARIANT: no exit NAV right after a claim")?;
                 let price_after = share_price(nav_after, self.supply).unwrap();
                 let _ = nav_before;
                 check_not_lower(

@@ -45,6 +45,19 @@ fn propose_ix(
     )
 }
 
+fn apply_ix(f: &VaultFixture, signer: &Pubkey) -> Instruction {
+    anchor_ix(
+        hedge_vault::accounts::ApplyVenue {
+            authority: *signer,
+            vault: f.vault,
+            book: f.book,
+            event_authority: event_authority(),
+            program: hedge_vault::ID,
+        },
+        hedge_vault::instruction::ApplyVenue {},
+    )
+}
+
 #[tokio::test]
 async fn initialize_validates_its_pool() {
     let mut f = VaultFixture::uninitialized(OracleKind::PythLegacy, TokenKind::Spl).await;
@@ -165,6 +178,25 @@ async fn a_dead_oracle_and_a_disabled_pool_are_replaced_after_the_timelock() {
         &f.env.send(&[ix], &[&authority]).await,
         VaultError::OracleInvalidOwner,
     );
+    // A verified update account of another feed (it would freeze every price once
+    // applied): refused at the proposal.
+    let other_feed = f
+        .post_update(OracleState {
+            feed_id: [9; 32],
+            ..state
+        })
+        .await;
+    let ix = propose_ix(
+        &f,
+        &authority.pubkey(),
+        other_feed,
+        OracleKind::PythPullV2,
+        new_pool.state,
+    );
+    assert_vault_error(
+        &f.env.send(&[ix], &[&authority]).await,
+        VaultError::OracleFeedIdMismatch,
+    );
     let other = f.env.create_mint(9, TokenKind::Spl).await;
     let q = f.quote_mint;
     let wrong = f
@@ -198,9 +230,9 @@ async fn a_dead_oracle_and_a_disabled_pool_are_replaced_after_the_timelock() {
         &f.env.send(&[ix], &[&authority]).await,
         VaultError::VenueUnchanged,
     );
+    let ix = apply_ix(&f, &authority.pubkey());
     assert_vault_error(
-        &f.govern(&authority, hedge_vault::instruction::ApplyVenue {})
-            .await,
+        &f.env.send(&[ix], &[&authority]).await,
         VaultError::NoPendingVenue,
     );
     assert_eq!(f.snapshot(&[]).await, before);
@@ -221,16 +253,13 @@ async fn a_dead_oracle_and_a_disabled_pool_are_replaced_after_the_timelock() {
         (new_oracle, new_pool.state, f.now + timelock)
     );
     f.advance(timelock - 1).await;
+    let ix = apply_ix(&f, &authority.pubkey());
     assert_vault_error(
-        &f.govern(&authority, hedge_vault::instruction::ApplyVenue {})
-            .await,
+        &f.env.send(&[ix], &[&authority]).await,
         VaultError::TimelockNotElapsed,
     );
     f.advance(1).await;
-    let ix = anchor_ix(
-        f.govern_accounts(&authority.pubkey()),
-        hedge_vault::instruction::ApplyVenue {},
-    );
+    let ix = apply_ix(&f, &authority.pubkey());
     let events = f.env.send_with_events(&[ix], &[&authority]).await.unwrap();
     let e: VenueChanged = find_event(&events).unwrap();
     assert_eq!((e.oracle, e.dex_pool), (new_oracle, new_pool.state));
@@ -292,4 +321,67 @@ async fn liquidate_settles_without_a_usable_pool() {
     let e: Liquidated = find_event(&events).unwrap();
     assert!(e.series_id != 0 && e.total_owed > 0);
     assert_eq!((e.underlying_sold, e.quote_received), (0, 0));
+}
+
+/// Review 2, M2: the authority pauses settlement before an expiry, proposes a feed whose
+/// price at expiry suits it, and applies it after the timelock to settle there. Applying
+/// waits until the expired series has settled at the old feed.
+#[tokio::test]
+async fn a_venue_change_cannot_decide_a_past_expiry() {
+    let mut f = VaultFixture::new(OracleKind::PythPullV2, TokenKind::Spl).await;
+    let lp = f.user(100_000 * ONE_QUOTE).await;
+    f.deposit(&lp, 100_000 * ONE_QUOTE).await.unwrap();
+    let trader = f.user(10_000 * ONE_QUOTE).await;
+    let call = f.list_series(true, 100.0, 1, 500_000).await;
+    let expiry = f.now + 86_400;
+    f.buy(&trader, call, ONE_UNDERLYING, u64::MAX)
+        .await
+        .unwrap();
+    let authority = f.authority.insecure_clone();
+    f.govern(
+        &authority,
+        hedge_vault::instruction::SetPause {
+            flags: hedge_vault::state::pause::SETTLE_SERIES,
+        },
+    )
+    .await
+    .unwrap();
+    let chosen = f
+        .post_update(OracleState {
+            feed_id: [9; 32],
+            ..f.oracle_state
+        })
+        .await;
+    let mut ix = propose_ix(
+        &f,
+        &authority.pubkey(),
+        chosen,
+        OracleKind::PythPullV2,
+        f.pool.state,
+    );
+    // The proposal names the new feed.
+    let data = hedge_vault::instruction::ProposeVenue {
+        oracle_kind: OracleKind::PythPullV2,
+        oracle_feed_id: [9; 32],
+    };
+    ix.data = anchor_lang::InstructionData::data(&data);
+    f.env.send(&[ix], &[&authority]).await.unwrap();
+    // Past the expiry and the timelock: the series is expired, unsettled (paused).
+    f.set_time(expiry + 10).await;
+    f.set_price(px(100.0)).await;
+    let ix = apply_ix(&f, &authority.pubkey());
+    let before = f.snapshot(&[]).await;
+    assert_vault_error(
+        &f.env.send(&[ix], &[&authority]).await,
+        VaultError::SeriesAwaitingSettlement,
+    );
+    assert_eq!(f.snapshot(&[]).await, before);
+    // Unpaused and settled at the old feed's straddling update, the change can apply.
+    f.govern(&authority, hedge_vault::instruction::SetPause { flags: 0 })
+        .await
+        .unwrap();
+    f.settle(call).await.unwrap();
+    let ix = apply_ix(&f, &authority.pubkey());
+    f.env.send(&[ix], &[&authority]).await.unwrap();
+    assert_eq!(f.vault_state().await.oracle, chosen);
 }

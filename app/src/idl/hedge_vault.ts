@@ -1010,12 +1010,18 @@ export type HedgeVault = {
     {
       "accounts": [
         {
-          "name": "signer",
+          "name": "authority",
           "signer": true
         },
         {
           "name": "vault",
           "writable": true
+        },
+        {
+          "name": "book",
+          "relations": [
+            "vault"
+          ]
         },
         {
           "name": "eventAuthority",
@@ -1065,7 +1071,7 @@ export type HedgeVault = {
         "Applies the pending oracle and pool after their timelock (authority); retires",
         "every mark.",
         "#### Special Errors",
-        "- `Unauthorized`, `NoPendingVenue`, `TimelockNotElapsed`."
+        "- `Unauthorized`, `NoPendingVenue`, `TimelockNotElapsed`, `SeriesAwaitingSettlement`."
       ],
       "name": "applyVenue"
     },
@@ -4562,8 +4568,10 @@ export type HedgeVault = {
           },
           {
             "docs": [
-              "Unused since settlement pins the update that straddles expiry (nobody picks a",
-              "price, so no window is needed); kept, bounded, so the layout does not move."
+              "Legacy oracles only: a legacy account shows each update for about a slot, so a",
+              "series also settles at the vault's own account's update published within this",
+              "many seconds of expiry (the settler picks among them: keep it short). Pull",
+              "oracles settle only at the update that straddles expiry."
             ],
             "name": "settleWindowS",
             "type": "u64"

@@ -40,7 +40,7 @@ pub fn deposit_nav(
     require!(amount > 0, VaultError::ZeroAmount);
     vault.require_not_paused(pause::DEPOSIT)?;
     let band = load_price(vault)?;
-    require_no_expired_unsettled(book, now)?;
+    require_no_expired_unsettled(vault, book, now)?;
     require_trade_price(vault, &band, now)?;
     oracle::accept(vault, &band, now);
     let pricing = Pricing::for_vault(vault, now);
@@ -88,16 +88,45 @@ pub fn credit_deposit(vault: &mut Vault, received: u64, nav: u64, supply: u64) -
     Ok(shares)
 }
 
-/// Deposits and claims wait while an open series has expired but is not settled
-/// (`SeriesAwaitingSettlement`): its payout is already fixed by the update that
-/// straddled expiry, while its mark still values it at today's spot, so a deposit
-/// followed by the (permissionless) settlement, or a claim timed on today's spot, could
-/// move value between LPs. Anyone can settle first, in the same transaction.
-pub fn require_no_expired_unsettled(book: &OptionBook, now: i64) -> Result<()> {
+/// The feed is dead for good: no price has been accepted for `exit_max_age_s` (the
+/// stale-exit path's limit) plus `timelock_s` (time enough for the authority to replace
+/// the oracle with `propose_venue` / `apply_venue`), and the vault's own oracle account
+/// gives nothing usable (any error but a substituted account). LPs may then still exit.
+pub fn dead_for_good(vault: &Vault, e: &anchor_lang::error::Error, now: i64) -> bool {
+    let limit = vault
+        .risk
+        .exit_max_age_s
+        .saturating_add(vault.risk.timelock_s);
+    !oracle::is_error(e, VaultError::OracleMismatch)
+        && now.saturating_sub(vault.last_publish_time) > limit as i64
+}
+
+/// An exit's NAV on a feed dead for good: the free quote only (quote neither locked for
+/// written options nor owed to settled holders) less `haircut_bps`, rounded down. The
+/// inventory is left to the LPs who stay and the options count at their locks, so the
+/// leaving LP takes a pro-rata part of what is certainly free, never more.
+pub fn dead_feed_nav(vault: &Vault, haircut_bps: u64) -> Result<u64> {
+    let free = vault.free_quote();
+    let cut = mul_div(free, haircut_bps.min(BPS), BPS, Rounding::Up).vault_err()?;
+    Ok(free - cut)
+}
+
+/// Deposits, claims and `apply_venue` wait while an open series has expired and can
+/// still settle but has not (`SeriesAwaitingSettlement`): its payout is already fixed by
+/// the update that straddled expiry, while its mark still values it at today's spot, so
+/// a deposit followed by the (permissionless) settlement, or a claim timed on today's
+/// spot, could move value between LPs. Settle first (the keeper does at once). A legacy
+/// vault's series can settle only within `settle_window_s` of expiry; past it nothing
+/// can settle it, so it no longer holds anything up (it stays valued by its mark).
+pub fn require_no_expired_unsettled(vault: &Vault, book: &OptionBook, now: i64) -> Result<()> {
+    let legacy = vault.oracle_kind()? == OracleKind::PythLegacy;
+    let window = vault.risk.settle_window_s as i64;
     require!(
-        !book
-            .active()
-            .any(|s| s.open_interest > 0 && s.expiry <= now),
+        !book.active().any(|s| {
+            s.open_interest > 0
+                && s.expiry <= now
+                && !(legacy && now.saturating_sub(s.expiry) > window)
+        }),
         VaultError::SeriesAwaitingSettlement
     );
     Ok(())
@@ -128,16 +157,23 @@ pub fn request_withdraw(
     require!(shares > 0, VaultError::ZeroAmount);
     require!(held >= shares, VaultError::InsufficientShares);
     vault.require_not_paused(pause::REQUEST_WITHDRAW)?;
-    let (band, fresh) = load_price(vault)?;
-    if fresh {
-        // The value per share recorded here is paid at claim (if not higher then): a
-        // request must not choose between prices any more than a trade can.
-        require_trade_price(vault, &band, now)?;
-        oracle::accept(vault, &band, now);
-    }
-    let pricing = Pricing::for_vault(vault, now);
-    let nav = valuation::nav_for_exit(vault, book, &band, fresh, &pricing)?;
-    let price = share_price(nav.nav(), supply).vault_err()?;
+    let nav = match load_price(vault) {
+        Ok((band, fresh)) => {
+            if fresh {
+                // The value per share recorded here is paid at claim (if not higher
+                // then): a request must not choose between prices any more than a trade.
+                require_trade_price(vault, &band, now)?;
+                oracle::accept(vault, &band, now);
+            }
+            let pricing = Pricing::for_vault(vault, now);
+            valuation::nav_for_exit(vault, book, &band, fresh, &pricing)?.nav()
+        }
+        Err(e) if dead_for_good(vault, &e, now) => {
+            dead_feed_nav(vault, vault.risk.stale_haircut_bps)?
+        }
+        Err(e) => return Err(e),
+    };
+    let price = share_price(nav, supply).vault_err()?;
     vault.escrowed_shares = vault
         .escrowed_shares
         .checked_add(shares)
@@ -176,18 +212,24 @@ pub fn claim_withdraw(
     vault.require_not_paused(pause::CLAIM_WITHDRAW)?;
     require!(vault.unwind == 0, VaultError::VaultInUnwind);
     require!(now >= request.claimable_at, VaultError::WithdrawNotReady);
-    let (band, fresh) = load_price(vault)?;
-    require_no_expired_unsettled(book, now)?;
-    if fresh {
-        oracle::accept(vault, &band, now);
-    }
-    let pricing = Pricing::for_vault(vault, now);
-    // Free collateral is judged on the locks of fresh marks (with a fresh oracle); with
-    // a stale one, liabilities are the locks themselves (`nav_for_exit`).
-    let nav = valuation::nav_for_exit(vault, book, &band, fresh, &pricing)?;
+    let nav = match load_price(vault) {
+        Ok((band, fresh)) => {
+            require_no_expired_unsettled(vault, book, now)?;
+            if fresh {
+                oracle::accept(vault, &band, now);
+            }
+            let pricing = Pricing::for_vault(vault, now);
+            // Free collateral is judged on the locks of fresh marks (with a fresh
+            // oracle); with a stale one, liabilities are the locks (`nav_for_exit`).
+            valuation::nav_for_exit(vault, book, &band, fresh, &pricing)?.nav()
+        }
+        // (An expired series cannot hold this up: its lock stays out of free quote.)
+        Err(e) if dead_for_good(vault, &e, now) => dead_feed_nav(vault, request.exit_haircut_bps)?,
+        Err(e) => return Err(e),
+    };
     let price = min_fraction(
         request.price_at_request,
-        share_price(nav.nav(), supply).vault_err()?,
+        share_price(nav, supply).vault_err()?,
     );
     let payout = quote_for_shares(request.shares, price).vault_err()?;
     require!(
@@ -539,7 +581,21 @@ pub fn settle_series(
         vault.quote_decimals,
     )?;
     let pricing = Pricing::for_vault(vault, now);
-    let inventory = valuation::inventory_sale_value(vault, &price, &pricing)?;
+    // The settlement takes the pinned update whatever its confidence; the inventory
+    // that backs the payout is valued with the band trades accept at most.
+    let bounded = OraclePrice {
+        conf: price.conf.min(
+            mul_div(
+                price.price as u64,
+                vault.risk.max_conf_bps,
+                BPS,
+                Rounding::Down,
+            )
+            .vault_err()?,
+        ),
+        ..price
+    };
+    let inventory = valuation::inventory_sale_value(vault, &bounded, &pricing)?;
     valuation::retire(vault, book, slot)?;
     let done = book.series[slot].settle(vault, per_unit, price.price, price.expo, inventory)?;
     valuation::refresh_summary(book);
@@ -946,7 +1002,9 @@ pub fn plan_liquidation(
     let mut sell = None;
     let pool = match pool {
         Some(p)
-            if need > 0 && vault.underlying_assets > 0 && pool_near_oracle(vault, &price, &p)? =>
+            if need > 0
+                && vault.underlying_assets > 0
+                && pool_near_oracle(vault, &price, &p).unwrap_or(false) =>
         {
             Some(p)
         }

@@ -201,8 +201,8 @@ pub mod hedge_vault {
     /// Applies the pending oracle and pool after their timelock (authority); retires
     /// every mark.
     /// #### Special Errors
-    /// - `Unauthorized`, `NoPendingVenue`, `TimelockNotElapsed`.
-    pub fn apply_venue(ctx: Context<Govern>) -> Result<()> {
+    /// - `Unauthorized`, `NoPendingVenue`, `TimelockNotElapsed`, `SeriesAwaitingSettlement`.
+    pub fn apply_venue(ctx: Context<ApplyVenue>) -> Result<()> {
         instructions::apply_venue::handler(ctx)
     }
 

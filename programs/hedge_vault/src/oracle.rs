@@ -142,8 +142,20 @@ fn read_data(key: &Pubkey, owner: &Pubkey, data: &[u8], vault: &Vault) -> Result
 /// Every check but the account's address: the owner of the vault's kind, the feed id
 /// (pull), status or verification, a positive price.
 fn read_any(owner: &Pubkey, data: &[u8], vault: &Vault) -> Result<Raw> {
+    read_as(owner, data, vault.oracle_kind()?, &vault.oracle_feed_id)
+}
+
+/// A proposed oracle (`propose_venue`): parsed as `kind` with `feed_id`, so an account
+/// of another feed or unparseable data is refused before it could be applied. Its
+/// price may be unusable right now (the faults are not checked: a new feed may be
+/// between updates).
+pub fn check_candidate(ai: &AccountInfo, kind: OracleKind, feed_id: &[u8; 32]) -> Result<()> {
+    read_as(ai.owner, &ai.try_borrow_data()?, kind, feed_id).map(|_| ())
+}
+
+fn read_as(owner: &Pubkey, data: &[u8], want: OracleKind, feed_id: &[u8; 32]) -> Result<Raw> {
     let kind = kind_of_owner(owner)?;
-    require!(kind == vault.oracle_kind()?, VaultError::OracleInvalidOwner);
+    require!(kind == want, VaultError::OracleInvalidOwner);
     match kind {
         OracleKind::PythLegacy => {
             let (status, price, conf, expo, publish_time, prev_publish_time) = parse_legacy(data)?;
@@ -166,10 +178,7 @@ fn read_any(owner: &Pubkey, data: &[u8], vault: &Vault) -> Result<Raw> {
         OracleKind::PythPullV2 => {
             let update = parse_pull_v2(data)?;
             let msg = &update.price_message;
-            require!(
-                msg.feed_id == vault.oracle_feed_id,
-                VaultError::OracleFeedIdMismatch
-            );
+            require!(msg.feed_id == *feed_id, VaultError::OracleFeedIdMismatch);
             let fault = if msg.price <= 0 {
                 Some(VaultError::OracleNonPositivePrice)
             } else if update.verification_level != VerificationLevel::Full {

@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 
 use super::rebalance::Rebalance;
+use crate::error::VaultError;
 use crate::events::Liquidated;
 use crate::{ledger, oracle};
 
@@ -23,14 +24,16 @@ use crate::{ledger, oracle};
 pub fn handler(ctx: Context<Rebalance>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let caller = ctx.accounts.caller.key();
-    // A pool that cannot trade (disabled, or its accounts no longer match) only means
-    // no sale in this call: settlement of the riskiest series goes on without it.
+    // A pool whose swaps are disabled only means no sale in this call: settlement of the
+    // riskiest series goes on without it. Anything else (accounts that do not match the
+    // pool) still fails, so a keeper cannot skip the sale by passing wrong accounts.
     let pool = match ctx.accounts.pool_snapshot() {
         Ok(p) => Some(p),
-        Err(e) => {
-            msg!("liquidate: no sale, the pool is unusable: {}", e);
+        Err(e) if oracle::is_error(&e, VaultError::DexSwapDisabled) => {
+            msg!("liquidate: no sale, the pool's swaps are disabled");
             None
         }
+        Err(e) => return Err(e),
     };
 
     let (plan, seeds) = {

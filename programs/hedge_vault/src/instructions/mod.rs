@@ -6,7 +6,8 @@
 //! - Authority / risk admin: `list_series`, `set_series_iv`, `set_series_limits`,
 //!   `delist_series`.
 //! - Governance: `initialize_vault`, `propose_risk_params`, `apply_risk_params`,
-//!   `set_keeper`, `set_pause`, `set_roles`, `propose_authority`, `accept_authority`.
+//!   `propose_venue`, `apply_venue`, `set_keeper`, `set_pause`, `set_roles`,
+//!   `propose_authority`, `accept_authority`.
 
 pub mod accept_authority;
 pub mod apply_risk_params;
@@ -38,6 +39,7 @@ pub mod settle_series;
 // Anchor finds each instruction's generated client modules through these globs; the
 // `handler` names they also bring in are never used through this module.
 #[allow(ambiguous_glob_reexports)]
+pub use apply_venue::*;
 pub use buy_option::*;
 pub use cancel_withdraw::*;
 pub use claim_withdraw::*;

@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::dex;
 use crate::error::VaultError;
 use crate::events::VenueChangeProposed;
-use crate::oracle::kind_of_owner;
+use crate::oracle::{self, kind_of_owner};
 use crate::state::{OracleKind, Vault};
 
 /// The accounts of `propose_venue`: the authority, the vault, and the new oracle and
@@ -46,7 +46,9 @@ pub fn handler(
     if pull {
         require!(oracle_feed_id != [0u8; 32], VaultError::InvalidOracleConfig);
     }
-    let feed_id = oracle_feed_id;
+    // A legacy account carries no feed id: store zeros.
+    let feed_id = if pull { oracle_feed_id } else { [0u8; 32] };
+    oracle::check_candidate(&ctx.accounts.oracle, oracle_kind, &feed_id)?;
     dex::require_pool_of(
         &ctx.accounts.dex_pool,
         &vault.quote_mint,

@@ -131,8 +131,10 @@ risk_params! {
     div_yield_bps: i64 = 0, [-5_000, 10_000], Neither;
     /// Seconds a loosening proposal waits before it can be applied.
     timelock_s: u64 = 86_400, [60, 2_592_000], Higher;
-    /// Unused since settlement pins the update that straddles expiry (nobody picks a
-    /// price, so no window is needed); kept, bounded, so the layout does not move.
+    /// Legacy oracles only: a legacy account shows each update for about a slot, so a
+    /// series also settles at the vault's own account's update published within this
+    /// many seconds of expiry (the settler picks among them: keep it short). Pull
+    /// oracles settle only at the update that straddles expiry.
     settle_window_s: u64 = 60, [10, 3_600], Neither;
     /// No sales or buy-backs in the last this-many seconds before expiry.
     trade_cutoff_s: u64 = 300, [0, 86_400], Higher;
