@@ -180,6 +180,20 @@ pub fn event_authority() -> Pubkey {
     pda(&[b"__event_authority"])
 }
 
+/// Margins thin enough to sell a put book close to the vault's capital (so a crash makes
+/// it liquidatable): no utilization or vega cap, initial = maintenance = 110%, target
+/// 130%, otherwise [`test_risk`].
+pub fn thin_margin_risk() -> RiskParams {
+    RiskParams {
+        max_utilization_bps: 10_000,
+        max_vega_bps: 100_000,
+        initial_margin_bps: 11_000,
+        maintenance_margin_bps: 11_000,
+        target_margin_bps: 13_000,
+        ..test_risk()
+    }
+}
+
 /// Risk parameters for tests: the defaults with a one-hour withdrawal delay.
 pub fn test_risk() -> RiskParams {
     RiskParams {

@@ -498,31 +498,26 @@ async fn the_settler_cannot_choose_the_price() {
     assert_eq!(f.vault_state().await.last_publish_time, accepted);
 }
 
-/// Medium: the stale-exit fallback paid leaving LPs on an old price. A hedged call book
-/// (inventory ≈ 535 units) and a 15% crash whose update is too uncertain to accept
-/// (conf 1.5% > 1%): before the fix, the exit used the last calm price (100 ± the
-/// haircut), overstating the exiting LP's NAV by the inventory's fall, at the staying LPs'
-/// cost. Now the newer readable price is used with its own confidence plus the haircut;
-/// a 25% crash leaves the band outside what the marks' stressed values cover, so exits
-/// wait (`MarksStale`) instead of being priced wrong.
-#[tokio::test]
-async fn exits_in_a_crash_with_wide_confidence_follow_the_market() {
+/// Two LPs of 500,000 each on a deep pool (1M units), 1,000 thirty-day ATM calls sold
+/// and hedged in one call (≈ 535 units of inventory): a book whose NAV depends on the
+/// exit price. Returns the fixture and the two LPs.
+async fn hedged_call_vault(kind: OracleKind) -> (VaultFixture, User, User) {
     let risk = RiskParams {
         max_hedge_per_call: 5_000 * ONE_UNDERLYING,
         ..test_risk()
     };
     let mut f = VaultFixture::uninitialized_with_pool(
-        OracleKind::PythPullV2,
+        kind,
         TokenKind::Spl,
         (100_000_000 * ONE_QUOTE, 1_000_000 * ONE_UNDERLYING),
         POOL_FEE_RATE,
     )
     .await;
     f.initialize(0, risk).await.unwrap();
-    let leaving = f.user(500_000 * ONE_QUOTE).await;
-    let staying = f.user(500_000 * ONE_QUOTE).await;
-    f.deposit(&leaving, 500_000 * ONE_QUOTE).await.unwrap();
-    f.deposit(&staying, 500_000 * ONE_QUOTE).await.unwrap();
+    let first = f.user(500_000 * ONE_QUOTE).await;
+    let second = f.user(500_000 * ONE_QUOTE).await;
+    f.deposit(&first, 500_000 * ONE_QUOTE).await.unwrap();
+    f.deposit(&second, 500_000 * ONE_QUOTE).await.unwrap();
     let trader = f.user(1_000_000 * ONE_QUOTE).await;
     let call = f.list_series(true, 100.0, 30, 500_000).await;
     f.buy(&trader, call, 1_000 * ONE_UNDERLYING, u64::MAX)
@@ -532,6 +527,19 @@ async fn exits_in_a_crash_with_wide_confidence_follow_the_market() {
     f.env.airdrop(&keeper.pubkey(), 1_000_000_000).await;
     f.add_keeper(&keeper.pubkey()).await;
     f.rebalance(&keeper, None).await.unwrap();
+    (f, first, second)
+}
+
+/// Medium: the stale-exit fallback paid leaving LPs on an old price. A hedged call book
+/// (inventory ≈ 535 units) and a 15% crash whose update is too uncertain to accept
+/// (conf 1.5% > 1%): before the fix, the exit used the last calm price (100 ± the
+/// haircut), overstating the exiting LP's NAV by the inventory's fall, at the staying LPs'
+/// cost. Now the newer readable price is used with its own confidence plus the haircut;
+/// a 25% crash leaves the band outside what the marks' stressed values cover, so exits
+/// wait (`MarksStale`) instead of being priced wrong.
+#[tokio::test]
+async fn exits_in_a_crash_with_wide_confidence_follow_the_market() {
+    let (mut f, leaving, staying) = hedged_call_vault(OracleKind::PythPullV2).await;
     let inventory = f.vault_state().await.underlying_assets;
     assert!(inventory > 450 * ONE_UNDERLYING, "{inventory}");
 
@@ -606,32 +614,8 @@ async fn exits_in_a_crash_with_wide_confidence_follow_the_market() {
 /// oracle, while a request made after the change waits 2 h.
 #[tokio::test]
 async fn governance_cannot_change_pending_exit_terms() {
-    let risk = RiskParams {
-        max_hedge_per_call: 5_000 * ONE_UNDERLYING,
-        ..test_risk()
-    };
-    let mut f = VaultFixture::uninitialized_with_pool(
-        OracleKind::PythLegacy,
-        TokenKind::Spl,
-        (100_000_000 * ONE_QUOTE, 1_000_000 * ONE_UNDERLYING),
-        POOL_FEE_RATE,
-    )
-    .await;
-    f.initialize(0, risk).await.unwrap();
-    let early = f.user(500_000 * ONE_QUOTE).await;
-    let late = f.user(500_000 * ONE_QUOTE).await;
-    f.deposit(&early, 500_000 * ONE_QUOTE).await.unwrap();
-    f.deposit(&late, 500_000 * ONE_QUOTE).await.unwrap();
     // Inventory, so the haircut matters: a hedged call book.
-    let trader = f.user(1_000_000 * ONE_QUOTE).await;
-    let call = f.list_series(true, 100.0, 30, 500_000).await;
-    f.buy(&trader, call, 1_000 * ONE_UNDERLYING, u64::MAX)
-        .await
-        .unwrap();
-    let keeper = solana_sdk::signature::Keypair::new();
-    f.env.airdrop(&keeper.pubkey(), 1_000_000_000).await;
-    f.add_keeper(&keeper.pubkey()).await;
-    f.rebalance(&keeper, None).await.unwrap();
+    let (mut f, early, late) = hedged_call_vault(OracleKind::PythLegacy).await;
     assert!(f.vault_state().await.underlying_assets > 400 * ONE_UNDERLYING);
 
     let shares = f.balance(early.shares).await / 2;

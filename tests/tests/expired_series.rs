@@ -7,7 +7,7 @@ use hedge_vault::error::VaultError;
 use hedge_vault::events::{Liquidated, Rebalanced, SeriesSettled};
 use hedge_vault::hedging;
 use hedge_vault::oracle::OraclePrice;
-use hedge_vault::state::{OracleKind, RiskParams, SeriesStatus};
+use hedge_vault::state::{OracleKind, SeriesStatus};
 use hedge_vault::valuation::{self, Pricing};
 use hedge_vault_tests::fixture::*;
 use hedge_vault_tests::*;
@@ -120,14 +120,7 @@ async fn an_expired_series_leaves_the_hedging_delta() {
 
 #[tokio::test]
 async fn liquidate_leaves_an_expired_series_to_its_settlement_price() {
-    let risk = RiskParams {
-        max_utilization_bps: 10_000,
-        max_vega_bps: 100_000,
-        initial_margin_bps: 11_000,
-        maintenance_margin_bps: 11_000,
-        target_margin_bps: 13_000,
-        ..test_risk()
-    };
+    let risk = thin_margin_risk();
     let mut f = VaultFixture::with_risk(OracleKind::PythPullV2, TokenKind::Spl, risk).await;
     let lp = f.user(60_000 * ONE_QUOTE).await;
     f.deposit(&lp, 60_000 * ONE_QUOTE).await.unwrap();

@@ -5,7 +5,7 @@
 use hedge_vault::error::VaultError;
 use hedge_vault::events::Liquidated;
 use hedge_vault::oracle::OraclePrice;
-use hedge_vault::state::{OracleKind, RiskParams, SeriesStatus};
+use hedge_vault::state::{OracleKind, SeriesStatus};
 use hedge_vault::valuation::{self, Pricing};
 use hedge_vault_tests::fixture::*;
 use hedge_vault_tests::*;
@@ -47,14 +47,7 @@ struct Book {
 
 /// An LP, three put series sold against it, a registered keeper.
 async fn put_book(lp_capital: u64, units_per_series: u64) -> Book {
-    let risk = RiskParams {
-        max_utilization_bps: 10_000,
-        max_vega_bps: 100_000,
-        initial_margin_bps: 11_000,
-        maintenance_margin_bps: 11_000,
-        target_margin_bps: 13_000,
-        ..test_risk()
-    };
+    let risk = thin_margin_risk();
     let mut f = VaultFixture::with_risk(OracleKind::PythLegacy, TokenKind::Spl, risk).await;
     let lp = f.user(lp_capital).await;
     f.deposit(&lp, lp_capital).await.unwrap();

@@ -6,7 +6,7 @@
 use hedge_vault::error::VaultError;
 use hedge_vault::events::{Liquidated, VenueChangeProposed, VenueChanged};
 use hedge_vault::oracle::PYTH_LEGACY_PROGRAM_MAINNET;
-use hedge_vault::state::{OracleKind, RiskParams};
+use hedge_vault::state::OracleKind;
 use hedge_vault_tests::dex::Pool;
 use hedge_vault_tests::fixture::*;
 use hedge_vault_tests::*;
@@ -285,14 +285,7 @@ async fn a_dead_oracle_and_a_disabled_pool_are_replaced_after_the_timelock() {
 /// now the riskiest series is still force-settled and nothing is sold.
 #[tokio::test]
 async fn liquidate_settles_without_a_usable_pool() {
-    let risk = RiskParams {
-        max_utilization_bps: 10_000,
-        max_vega_bps: 100_000,
-        initial_margin_bps: 11_000,
-        maintenance_margin_bps: 11_000,
-        target_margin_bps: 13_000,
-        ..test_risk()
-    };
+    let risk = thin_margin_risk();
     let mut f = VaultFixture::with_risk(OracleKind::PythLegacy, TokenKind::Spl, risk).await;
     let lp = f.user(60_000 * ONE_QUOTE).await;
     f.deposit(&lp, 60_000 * ONE_QUOTE).await.unwrap();
