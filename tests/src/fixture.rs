@@ -56,6 +56,16 @@ pub struct OracleState {
 }
 
 impl OracleState {
+    /// The reading as the program sees it once checked: price ± conf at its publish time.
+    pub fn band(&self) -> hedge_vault::oracle::OraclePrice {
+        hedge_vault::oracle::OraclePrice {
+            price: self.price,
+            conf: self.conf,
+            expo: self.expo,
+            publish_time: self.publish_time,
+        }
+    }
+
     /// A new update at `t`: the current one becomes the previous (so settlement can find
     /// the update that straddles an expiry, as on a real feed).
     pub fn publish_at(&mut self, t: i64) {
@@ -827,12 +837,7 @@ impl VaultFixture {
             .collect();
         // The first call may re-centre the book, which allows a smaller batch.
         let (vault, book) = (self.vault_state().await, self.book_state().await);
-        let price = hedge_vault::oracle::OraclePrice {
-            price: self.oracle_state.price,
-            conf: self.oracle_state.conf,
-            expo: self.oracle_state.expo,
-            publish_time: self.oracle_state.publish_time,
-        };
+        let price = self.oracle_state.band();
         let mut size = hedge_vault::ledger::mark_batch_limit(&vault, &book, &price)
             .unwrap_or(hedge_vault::ledger::MAX_RECENTER_BATCH);
         let mut rest = &ids[..];

@@ -6,21 +6,11 @@
 use hedge_vault::error::VaultError;
 use hedge_vault::events::{Liquidated, Rebalanced, SeriesSettled};
 use hedge_vault::hedging;
-use hedge_vault::oracle::OraclePrice;
 use hedge_vault::state::{OracleKind, SeriesStatus};
 use hedge_vault::valuation::{self, Pricing};
 use hedge_vault_tests::fixture::*;
 use hedge_vault_tests::*;
 use solana_sdk::signature::{Keypair, Signer};
-
-fn band(f: &VaultFixture) -> OraclePrice {
-    OraclePrice {
-        price: f.oracle_state.price,
-        conf: f.oracle_state.conf,
-        expo: f.oracle_state.expo,
-        publish_time: f.oracle_state.publish_time,
-    }
-}
 
 async fn keeper(f: &mut VaultFixture) -> Keypair {
     let k = Keypair::new();
@@ -73,7 +63,7 @@ async fn an_expired_series_leaves_the_hedging_delta() {
     assert_eq!(s.status(), SeriesStatus::Active);
     assert!(s.mark.time >= expiry);
     let pricing = Pricing::for_vault(&v, f.now);
-    let price = band(&f);
+    let price = f.oracle_state.band();
     assert_eq!(
         valuation::options_delta(&v, &book, &price).unwrap(),
         hedge_vault::math::Fx::ZERO

@@ -4,21 +4,11 @@
 
 use hedge_vault::error::VaultError;
 use hedge_vault::events::Liquidated;
-use hedge_vault::oracle::OraclePrice;
 use hedge_vault::state::{OracleKind, SeriesStatus};
 use hedge_vault::valuation::{self, Pricing};
 use hedge_vault_tests::fixture::*;
 use hedge_vault_tests::*;
 use solana_sdk::signature::{Keypair, Signer};
-
-fn band(f: &VaultFixture) -> OraclePrice {
-    OraclePrice {
-        price: f.oracle_state.price,
-        conf: f.oracle_state.conf,
-        expo: f.oracle_state.expo,
-        publish_time: f.oracle_state.publish_time,
-    }
-}
 
 /// Stressed assets / liabilities from the book's marks (which must be fresh), as the
 /// program computes it.
@@ -26,7 +16,7 @@ async fn health(f: &mut VaultFixture) -> f64 {
     let v = f.vault_state().await;
     let book = f.book_state().await;
     let pricing = Pricing::for_vault(&v, f.now);
-    let s = valuation::stressed(&v, &book, &band(f), &pricing).unwrap();
+    let s = valuation::stressed(&v, &book, &f.oracle_state.band(), &pricing).unwrap();
     if s.liabilities == 0 {
         f64::INFINITY
     } else {

@@ -7,21 +7,11 @@
 use hedge_vault::error::VaultError;
 use hedge_vault::events::SeriesMarked;
 use hedge_vault::ledger::{MAX_MARK_BATCH, MAX_RECENTER_BATCH};
-use hedge_vault::oracle::OraclePrice;
 use hedge_vault::state::{OracleKind, RiskParams, SeriesStatus};
 use hedge_vault::valuation::{self, Pricing};
 use hedge_vault_tests::fixture::*;
 use hedge_vault_tests::*;
 use solana_sdk::signature::{Keypair, Signer};
-
-fn band(f: &VaultFixture) -> OraclePrice {
-    OraclePrice {
-        price: f.oracle_state.price,
-        conf: f.oracle_state.conf,
-        expo: f.oracle_state.expo,
-        publish_time: f.oracle_state.publish_time,
-    }
-}
 
 struct World {
     f: VaultFixture,
@@ -315,12 +305,16 @@ async fn sums_equal_a_recomputation_and_nav_bounds_contain_a_full_repricing() {
         let v = f.vault_state().await;
         let book = f.book_state().await;
         let pricing = Pricing::for_vault(&v, f.now);
-        let exit = valuation::nav(&v, &book, &band(f), &pricing).unwrap();
-        let deposit = valuation::nav_for_deposit(&v, &book, &band(f), &pricing).unwrap();
+        let exit = valuation::nav(&v, &book, &f.oracle_state.band(), &pricing).unwrap();
+        let deposit =
+            valuation::nav_for_deposit(&v, &book, &f.oracle_state.band(), &pricing).unwrap();
         let mut at_high = 0u64;
         let mut at_low = 0u64;
         for s in book.series.iter().filter(|s| s.is_open()) {
-            for (spot, total) in [(band(f).high(), &mut at_high), (band(f).low(), &mut at_low)] {
+            for (spot, total) in [
+                (f.oracle_state.band().high(), &mut at_high),
+                (f.oracle_state.band().low(), &mut at_low),
+            ] {
                 let value = valuation::unit_value(s, spot, s.iv_ppm, &pricing).unwrap();
                 *total += valuation::quote_amount(
                     value,

@@ -33,15 +33,6 @@ fn expected_premium(
         + bps_of(value, vault.risk.fee_bps, Rounding::Up).unwrap()
 }
 
-fn band(f: &VaultFixture) -> OraclePrice {
-    OraclePrice {
-        price: f.oracle_state.price,
-        conf: f.oracle_state.conf,
-        expo: f.oracle_state.expo,
-        publish_time: f.oracle_state.publish_time,
-    }
-}
-
 async fn lifecycle(oracle_kind: OracleKind, quote_kind: TokenKind) {
     let mut f = VaultFixture::new(oracle_kind, quote_kind).await;
     let minted_lp1 = 100_000 * ONE_QUOTE;
@@ -71,7 +62,7 @@ async fn lifecycle(oracle_kind: OracleKind, quote_kind: TokenKind) {
     for id in [call, put] {
         let v = f.vault_state().await;
         let book = f.book_state().await;
-        let want = expected_premium(&v, &book, id, &band(&f), f.now, size);
+        let want = expected_premium(&v, &book, id, &f.oracle_state.band(), f.now, size);
         let before = f.balance(trader.quote).await;
         f.buy(&trader, id, size, want).await.unwrap();
         assert_eq!(before - f.balance(trader.quote).await, want, "premium");
