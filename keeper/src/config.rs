@@ -45,6 +45,13 @@ pub struct RunArgs {
     /// Decide and simulate, never send (`--dry-run` alone means true).
     #[arg(long, env = "HEDGE_KEEPER_DRY_RUN", num_args = 0..=1, default_missing_value = "true")]
     pub dry_run: Option<bool>,
+    /// Deadline of every RPC call, milliseconds.
+    #[arg(long, env = "HEDGE_KEEPER_RPC_TIMEOUT_MS")]
+    pub rpc_timeout_ms: Option<u64>,
+    /// How far below the pool's quote at the fetched reserves a hedge may fill, bps
+    /// (the keeper's `min_out`; the program's own limit comes from the oracle).
+    #[arg(long, env = "HEDGE_KEEPER_MIN_OUT_TOLERANCE_BPS")]
+    pub min_out_tolerance_bps: Option<u64>,
 }
 
 /// The same keys in the TOML file.
@@ -60,6 +67,8 @@ struct FileConfig {
     priority_fee_percentile: Option<u8>,
     metrics_addr: Option<String>,
     dry_run: Option<bool>,
+    rpc_timeout_ms: Option<u64>,
+    min_out_tolerance_bps: Option<u64>,
 }
 
 /// How much to bid for priority.
@@ -69,8 +78,7 @@ pub struct PriorityFeePolicy {
     pub percentile: u8,
 }
 
-/// The validated configuration.
-#[derive(Debug)]
+/// The validated configuration. Its `Debug` and `Display` never show the key material.
 pub struct Config {
     pub rpc_url: String,
     pub ws_url: String,
@@ -81,6 +89,27 @@ pub struct Config {
     pub priority_fee: PriorityFeePolicy,
     pub metrics_addr: SocketAddr,
     pub dry_run: bool,
+    pub rpc_timeout: Duration,
+    pub min_out_tolerance_bps: u64,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use solana_sdk::signature::Signer;
+        f.debug_struct("Config")
+            .field("rpc_url", &self.rpc_url)
+            .field("ws_url", &self.ws_url)
+            .field("keypair_path", &self.keypair_path)
+            .field("keypair", &format_args!("<secret of {}>", self.keypair.pubkey()))
+            .field("vaults", &self.vaults)
+            .field("poll_interval", &self.poll_interval)
+            .field("priority_fee", &self.priority_fee)
+            .field("metrics_addr", &self.metrics_addr)
+            .field("dry_run", &self.dry_run)
+            .field("rpc_timeout", &self.rpc_timeout)
+            .field("min_out_tolerance_bps", &self.min_out_tolerance_bps)
+            .finish()
+    }
 }
 
 /// A configuration problem: which key, and what is wrong with it.
@@ -111,6 +140,10 @@ pub const MIN_POLL_INTERVAL_MS: u64 = 100;
 pub const DEFAULT_PRIORITY_FEE_MAX: u64 = 100_000;
 pub const DEFAULT_PRIORITY_FEE_PERCENTILE: u8 = 75;
 pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
+pub const DEFAULT_RPC_TIMEOUT_MS: u64 = 10_000;
+pub const DEFAULT_MIN_OUT_TOLERANCE_BPS: u64 = 50;
+/// A keeper `min_out` looser than 10% protects nothing the program's limit does not.
+pub const MAX_MIN_OUT_TOLERANCE_BPS: u64 = 1_000;
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let text = std::fs::read_to_string(path)
@@ -118,14 +151,14 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     toml::from_str(&text).map_err(|e| err("config", format!("{}: {e}", path.display())))
 }
 
-/// The websocket URL that pairs with an RPC URL (http→ws, https→wss, port + 1 as the
-/// Solana validator does).
+/// The websocket URL that pairs with an RPC URL. An https endpoint (a provider behind
+/// TLS) serves its websocket on the same host, port and path: wss. A plain http URL with
+/// a port is a validator's own RPC, whose pubsub listens on port + 1.
 pub fn default_ws_url(rpc_url: &str) -> String {
-    let (scheme, rest) = if let Some(r) = rpc_url.strip_prefix("https://") {
-        ("wss://", r)
-    } else {
-        ("ws://", rpc_url.strip_prefix("http://").unwrap_or(rpc_url))
-    };
+    if let Some(r) = rpc_url.strip_prefix("https://") {
+        return format!("wss://{r}");
+    }
+    let (scheme, rest) = ("ws://", rpc_url.strip_prefix("http://").unwrap_or(rpc_url));
     let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
     let host = match host
         .rsplit_once(':')
@@ -187,6 +220,11 @@ impl Config {
                     .map_err(|_| err("vaults", format!("`{v}` is not a base58 address")))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        for (i, v) in vaults.iter().enumerate() {
+            if vaults[..i].contains(v) {
+                return Err(err("vaults", format!("{v} is listed twice")));
+            }
+        }
         let poll_ms = args
             .poll_interval_ms
             .or(file.poll_interval_ms)
@@ -218,6 +256,26 @@ impl Config {
                 format!("`{metrics}` is not an ip:port address"),
             )
         })?;
+        let timeout_ms = args
+            .rpc_timeout_ms
+            .or(file.rpc_timeout_ms)
+            .unwrap_or(DEFAULT_RPC_TIMEOUT_MS);
+        if !(100..=120_000).contains(&timeout_ms) {
+            return Err(err(
+                "rpc_timeout_ms",
+                format!("{timeout_ms} ms is outside 100–120,000 ms"),
+            ));
+        }
+        let tolerance = args
+            .min_out_tolerance_bps
+            .or(file.min_out_tolerance_bps)
+            .unwrap_or(DEFAULT_MIN_OUT_TOLERANCE_BPS);
+        if tolerance > MAX_MIN_OUT_TOLERANCE_BPS {
+            return Err(err(
+                "min_out_tolerance_bps",
+                format!("{tolerance} bps is above the {MAX_MIN_OUT_TOLERANCE_BPS} bps maximum"),
+            ));
+        }
         Ok(Config {
             rpc_url,
             ws_url,
@@ -234,6 +292,8 @@ impl Config {
             },
             metrics_addr,
             dry_run: args.dry_run.or(file.dry_run).unwrap_or(false),
+            rpc_timeout: Duration::from_millis(timeout_ms),
+            min_out_tolerance_bps: tolerance,
         })
     }
 }
@@ -259,6 +319,8 @@ impl std::fmt::Display for Config {
             self.priority_fee.percentile, self.priority_fee.max_micro_lamports
         )?;
         writeln!(f, "metrics_addr = {}", self.metrics_addr)?;
+        writeln!(f, "rpc_timeout_ms = {}", self.rpc_timeout.as_millis())?;
+        writeln!(f, "min_out_tolerance_bps = {}", self.min_out_tolerance_bps)?;
         write!(f, "dry_run = {}", self.dry_run)
     }
 }
@@ -302,7 +364,8 @@ mod tests {
         };
         let c = Config::resolve(&args).unwrap();
         assert_eq!(c.rpc_url, "https://rpc.example:8899");
-        assert_eq!(c.ws_url, "wss://rpc.example:8900");
+        // An https provider serves its websocket on the same port.
+        assert_eq!(c.ws_url, "wss://rpc.example:8899");
         assert_eq!(c.keypair.pubkey(), who);
         assert_eq!(c.vaults, vec![vault]);
         assert_eq!(c.poll_interval, Duration::from_millis(500));
@@ -312,6 +375,11 @@ mod tests {
         let shown = c.to_string();
         assert!(shown.contains(&who.to_string()));
         assert!(!shown.contains(&format!("{:?}", c.keypair.to_bytes())));
+        // Nor does `Debug` (a `{:?}` in a log line must not leak the secret).
+        let debug = format!("{c:?}");
+        assert!(debug.contains(&who.to_string()), "{debug}");
+        assert!(!debug.contains(&c.keypair.to_base58_string()), "{debug}");
+        assert!(!debug.contains(&format!("{:?}", c.keypair.to_bytes())));
     }
 
     #[test]
@@ -330,6 +398,28 @@ mod tests {
                 ..base.clone()
             }),
             "vaults"
+        );
+        let twice = Pubkey::new_unique().to_string();
+        assert_eq!(
+            key_of(RunArgs {
+                vaults: Some(vec![twice.clone(), twice]),
+                ..base.clone()
+            }),
+            "vaults"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                rpc_timeout_ms: Some(5),
+                ..base.clone()
+            }),
+            "rpc_timeout_ms"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                min_out_tolerance_bps: Some(5_000),
+                ..base.clone()
+            }),
+            "min_out_tolerance_bps"
         );
         assert_eq!(
             key_of(RunArgs {
@@ -426,6 +516,11 @@ mod tests {
             default_ws_url("https://api.example.com"),
             "wss://api.example.com"
         );
-        assert_eq!(default_ws_url("https://h:443/path"), "wss://h:444/path");
+        // A provider URL with a port, path and key: the same, over wss.
+        assert_eq!(
+            default_ws_url("https://h.example:443/v1/KEY"),
+            "wss://h.example:443/v1/KEY"
+        );
+        assert_eq!(default_ws_url("http://10.0.0.5:8899/"), "ws://10.0.0.5:8900/");
     }
 }

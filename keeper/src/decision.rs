@@ -1,61 +1,37 @@
-//! What a vault needs now, decided from fetched account data with the program's own
-//! code: the same oracle checks (`oracle::load_checked_data`), valuation, band and due
-//! rules (`hedging`). No I/O: tested without a chain.
+//! What a vault needs now, decided from fetched account copies with the program's own
+//! code: the oracle checks (`oracle::load_checked_data`), the settlement rule
+//! (`ledger::settlement_price`), and the first halves of `liquidate` and `rebalance`
+//! (`ledger::plan_liquidation`, `ledger::plan_hedge`) run on copies of the vault and the
+//! book with the pool's reserves as fetched. Whatever the program would refuse (no
+//! inventory to sell, no free collateral, unwind, a pool off the oracle, a zero size, a
+//! pause bit) the keeper does not send, and says why. No I/O: tested without a chain.
 
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::Discriminator;
+use hedge_vault::dex;
 use hedge_vault::error::VaultError;
 use hedge_vault::hedging;
-use hedge_vault::ledger::{self, MAX_MARK_BATCH, MAX_RECENTER_BATCH};
+use hedge_vault::ledger::{self, PoolSnapshot, MAX_MARK_BATCH, MAX_RECENTER_BATCH};
+use hedge_vault::math::money::{mul_div, Rounding};
 use hedge_vault::oracle::{self, OraclePrice};
-use hedge_vault::state::{OptionBook, SeriesStatus, Vault};
+use hedge_vault::state::{pause, OptionBook, SeriesStatus, Vault};
 use hedge_vault::valuation::{self, Pricing};
-
-/// An account as fetched: address, owner, bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct Fetched<'a> {
-    pub key: &'a Pubkey,
-    pub owner: &'a Pubkey,
-    pub data: &'a [u8],
-}
-
-/// Why an account could not be used.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DecodeError {
-    WrongOwner,
-    WrongDiscriminator,
-    TooShort,
-}
-
-fn decode<T: bytemuck::Pod + Discriminator>(a: &Fetched) -> Result<T, DecodeError> {
-    if *a.owner != hedge_vault::ID {
-        return Err(DecodeError::WrongOwner);
-    }
-    if a.data.len() < 8 + core::mem::size_of::<T>() {
-        return Err(DecodeError::TooShort);
-    }
-    if &a.data[..8] != T::DISCRIMINATOR {
-        return Err(DecodeError::WrongDiscriminator);
-    }
-    Ok(bytemuck::pod_read_unaligned(
-        &a.data[8..8 + core::mem::size_of::<T>()],
-    ))
-}
+pub use hedge_vault_client::decode::{Fetched, DecodeError};
+use hedge_vault_client::pool::PoolError;
 
 /// A `Vault` from its account (owner and discriminator checked).
 pub fn decode_vault(a: &Fetched) -> Result<Vault, DecodeError> {
-    decode(a)
+    hedge_vault_client::decode::vault(a)
 }
 
 /// An `OptionBook` from its account.
 pub fn decode_book(a: &Fetched) -> Result<OptionBook, DecodeError> {
-    decode(a)
+    hedge_vault_client::decode::book(a)
 }
 
 /// The action to send, if any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// `settle_series`: expired, with a settling price in the window.
+    /// `settle_series`: expired, with the settling price readable.
     Settle { series_id: u64 },
     /// `mark_series` for `ids[..count]`: marks stale or about to be (see
     /// [`series_to_mark`]).
@@ -63,12 +39,26 @@ pub enum Action {
         ids: [u64; MAX_MARK_BATCH],
         count: u8,
     },
-    /// `liquidate`: stressed margin below maintenance, or unwinding.
+    /// `liquidate`: stressed margin below maintenance, or unwinding (including a
+    /// recovered vault, which only `liquidate` takes out of unwind mode).
     Liquidate,
-    /// `rebalance`: a hedge is due for this caller.
-    Rebalance,
+    /// `rebalance` with this `min_out`: the program's plan succeeds on copies.
+    Rebalance { min_out: u64 },
     /// Nothing to do, and why.
     Nothing(Idle),
+}
+
+impl Action {
+    /// The action's name in logs, metrics and failure tracking.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Settle { .. } => "settle",
+            Action::Mark { .. } => "mark",
+            Action::Liquidate => "liquidate",
+            Action::Rebalance { .. } => "rebalance",
+            Action::Nothing(_) => "nothing",
+        }
+    }
 }
 
 /// Why nothing is sent.
@@ -76,13 +66,52 @@ pub enum Action {
 pub enum Idle {
     /// The oracle is unusable now: the program's error code (see [`code`]).
     Oracle(u32),
-    /// The hedge is not due: the program's error code (band, interval, not keeper…).
+    /// The program would refuse the hedge: its error code (band, interval, not keeper,
+    /// no inventory, free collateral, unwind, pool off the oracle, size, paused…).
     NotDue(u32),
-    /// Rebalancing or liquidating is paused by governance.
-    Paused,
+    /// A hedge or sale is due but the pool cannot be used as fetched.
+    Pool(PoolError),
 }
 
-/// What the keeper measured, for its metrics.
+impl std::fmt::Display for Idle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Idle::Oracle(c) => write!(f, "oracle unusable: {}", error_name(*c)),
+            Idle::NotDue(c) => write!(f, "the program would refuse: {}", error_name(*c)),
+            Idle::Pool(e) => write!(f, "pool unusable: {e}"),
+        }
+    }
+}
+
+/// A vault error's name, for the keeper's own reasons (the codes it predicts).
+pub fn error_name(c: u32) -> String {
+    const NAMED: &[VaultError] = &[
+        VaultError::DeltaWithinBand,
+        VaultError::HedgeIntervalNotElapsed,
+        VaultError::NotKeeper,
+        VaultError::NoInventoryToSell,
+        VaultError::InsufficientFreeCollateral,
+        VaultError::VaultInUnwind,
+        VaultError::FillOutsideSlippage,
+        VaultError::HedgeSizeTooLarge,
+        VaultError::VaultHealthy,
+        VaultError::InstructionPaused,
+        VaultError::OracleStale,
+        VaultError::OracleConfidenceTooWide,
+        VaultError::OracleNotTrading,
+        VaultError::OracleNotMonotonic,
+        VaultError::OracleNotFullyVerified,
+        VaultError::MarksStale,
+    ];
+    NAMED
+        .iter()
+        .find(|e| code(**e) == c)
+        .map(|e| format!("{e:?} ({c})"))
+        .unwrap_or_else(|| format!("vault error {c}"))
+}
+
+/// What the keeper measured, for its metrics (none while the oracle is unusable: the
+/// gauges then read "unknown", not "flat and healthy").
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Assessment {
     /// Net delta and band, underlying atoms.
@@ -102,60 +131,68 @@ fn error_code(e: &anchor_lang::error::Error) -> u32 {
 
 /// The code of a program error, for comparing with [`Idle`]'s codes.
 pub fn code(e: VaultError) -> u32 {
-    anchor_lang::error::ERROR_CODE_OFFSET + e as u32
+    hedge_vault_client::errors::vault_code(e)
 }
 
-/// Decides for one vault at unix time `now`, as `keeper` would call.
+/// Everything [`decide`] reads, fetched in one batch.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    pub vault: &'a Vault,
+    pub book: &'a OptionBook,
+    pub oracle: Fetched<'a>,
+    /// The pool's reserves as `rebalance` would compute them (see
+    /// `hedge_vault_client::pool::snapshot`), or why they could not be.
+    pub pool: Result<PoolSnapshot, PoolError>,
+    /// Unix time of the fetched Clock.
+    pub now: i64,
+    pub keeper: &'a Pubkey,
+    /// How far below the pool's quote (at the fetched reserves) a hedge may fill before
+    /// the keeper's own `min_out` refuses it, bps. Tighter than the program's limit,
+    /// which is set from the oracle.
+    pub min_out_tolerance_bps: u64,
+}
+
+/// Decides for one vault, as `keeper` would call it at `now`.
 ///
-/// Priority: settle an expired series (each settlement is final and time-boxed), then
-/// liquidate an unhealthy vault, then rebalance, else nothing.
-pub fn decide(
-    vault: &Vault,
-    book: &OptionBook,
-    oracle_account: &Fetched,
-    now: i64,
-    keeper: &Pubkey,
-) -> (Action, Assessment) {
+/// Priority: settle an expired series (final and time-boxed), then marks, then
+/// liquidate, then rebalance, else nothing and why.
+pub fn decide(i: &Inputs) -> (Action, Option<Assessment>) {
+    let (vault, book, now) = (i.vault, i.book, i.now);
     // Settlement reads the oracle without the age rule: it needs the update that
     // straddles expiry (the program's own `ledger::settlement_price`).
-    for s in book
-        .series
-        .iter()
-        .filter(|s| s.status() == SeriesStatus::Active)
-    {
-        if now >= s.expiry {
-            if let Ok(p) = oracle::load_for_settlement_data(
-                oracle_account.key,
-                oracle_account.owner,
-                oracle_account.data,
+    if vault.paused & pause::SETTLE_SERIES == 0 {
+        for s in book
+            .series
+            .iter()
+            .filter(|s| s.status() == SeriesStatus::Active && now >= s.expiry)
+        {
+            let settles = oracle::load_for_settlement_data(
+                i.oracle.key,
+                i.oracle.owner,
+                i.oracle.data,
                 vault,
-            ) {
-                if ledger::settlement_price(vault, s.expiry, &p).is_ok() {
-                    return (
-                        Action::Settle {
-                            series_id: s.series_id,
-                        },
-                        Assessment::default(),
-                    );
-                }
+            )
+            .is_ok_and(|p| ledger::settlement_price(vault, s.expiry, &p).is_ok());
+            if settles {
+                return (
+                    Action::Settle {
+                        series_id: s.series_id,
+                    },
+                    None,
+                );
             }
         }
     }
 
     let price = match oracle::load_checked_data(
-        oracle_account.key,
-        oracle_account.owner,
-        oracle_account.data,
+        i.oracle.key,
+        i.oracle.owner,
+        i.oracle.data,
         vault,
         now,
     ) {
         Ok(p) => p,
-        Err(e) => {
-            return (
-                Action::Nothing(Idle::Oracle(error_code(&e))),
-                Assessment::default(),
-            )
-        }
+        Err(e) => return (Action::Nothing(Idle::Oracle(error_code(&e))), None),
     };
     // Marks first: liquidation and hedging read the book's sums, which need every open
     // series' mark fresh, and exits and trades need them too.
@@ -168,42 +205,73 @@ pub fn decide(
                 ids,
                 count: stale.len() as u8,
             },
-            Assessment::default(),
+            None,
         );
     }
     let pricing = Pricing::for_vault(vault, now);
     let assessment = assess(vault, book, &price, &pricing);
 
-    let health_ok = valuation::stressed(vault, book, &price, &pricing)
-        .map(|s| {
-            let open = book.active().any(|x| x.open_interest > 0);
-            let healthy = valuation::meets_ratio(&s, vault.risk.maintenance_margin_bps);
-            let recovered = valuation::meets_ratio(&s, vault.risk.target_margin_bps);
-            if vault.unwind == 1 {
-                recovered || !open
-            } else {
-                healthy
-            }
-        })
-        .unwrap_or(true);
-    if !health_ok && vault.is_keeper(keeper) {
-        if vault.paused & hedge_vault::state::pause::LIQUIDATE != 0 {
-            return (Action::Nothing(Idle::Paused), assessment);
+    // Liquidate whenever the program's own first half succeeds on copies: below
+    // maintenance, or in unwind mode (which only `liquidate` clears, also once the
+    // vault has recovered). A paused liquidate, or a pool that cannot be read, leaves
+    // the hedge below to run.
+    let liquidation_pool = match i.pool {
+        Ok(p) => Some(Some(p)),
+        Err(PoolError::SwapsDisabled) => Some(None),
+        Err(_) => None,
+    };
+    if let Some(pool) = liquidation_pool {
+        let (mut v, mut b) = (*vault, *book);
+        if ledger::plan_liquidation(&mut v, &mut b, now, i.keeper, pool, |_| Ok(price)).is_ok() {
+            return (Action::Liquidate, Some(assessment));
         }
-        return (Action::Liquidate, assessment);
     }
 
-    if vault.paused & hedge_vault::state::pause::REBALANCE != 0 {
-        return (Action::Nothing(Idle::Paused), assessment);
+    let pool = match i.pool {
+        Ok(p) => p,
+        Err(e) => {
+            // Say whether a hedge was due at all before blaming the pool.
+            let due = vault.require_not_paused(pause::REBALANCE).and_then(|_| {
+                let risk = hedging::book_risk(vault, book, &price, &pricing)?;
+                let band = hedging::band(vault, &risk)?;
+                hedging::check_due(vault, &risk, band, &price, now, vault.is_keeper(i.keeper))
+            });
+            let why = match due {
+                Ok(()) => Idle::Pool(e),
+                Err(e) => Idle::NotDue(error_code(&e)),
+            };
+            return (Action::Nothing(why), Some(assessment));
+        }
+    };
+    let mut v = *vault;
+    match ledger::plan_hedge(&mut v, book, now, i.keeper, pool, 0, |_| Ok(price)) {
+        Ok(plan) => {
+            let min_out = keeper_min_out(&plan, &pool, i.min_out_tolerance_bps);
+            (Action::Rebalance { min_out }, Some(assessment))
+        }
+        Err(e) => (Action::Nothing(Idle::NotDue(error_code(&e))), Some(assessment)),
     }
-    let due = hedging::book_risk(vault, book, &price, &pricing).and_then(|risk| {
-        let band = hedging::band(vault, &risk)?;
-        hedging::check_due(vault, &risk, band, &price, now, vault.is_keeper(keeper))
-    });
-    match due {
-        Ok(()) => (Action::Rebalance, assessment),
-        Err(e) => (Action::Nothing(Idle::NotDue(error_code(&e))), assessment),
-    }
+}
+
+/// The keeper's `min_out`: the pool's output at the fetched reserves less the
+/// tolerance (rounded down), never below the program's own floor. A pool that moves
+/// against the hedge between the read and the landing beyond that fails in Raydium
+/// (`ExceededSlippage`) instead of filling at the oracle-based limit.
+pub fn keeper_min_out(plan: &ledger::HedgePlan, pool: &PoolSnapshot, tolerance_bps: u64) -> u64 {
+    let (x, y) = if plan.buy {
+        (pool.reserve_quote, pool.reserve_underlying)
+    } else {
+        (pool.reserve_underlying, pool.reserve_quote)
+    };
+    let expected = dex::quote_out(plan.amount_in, x, y, pool.fee_rate).unwrap_or(0);
+    let tolerated = mul_div(
+        expected,
+        10_000u64.saturating_sub(tolerance_bps.min(10_000)),
+        10_000,
+        Rounding::Down,
+    )
+    .unwrap_or(0);
+    tolerated.max(plan.minimum_out)
 }
 
 /// The open series whose marks the keeper should refresh now, most urgent first (at most
@@ -271,6 +339,13 @@ mod tests {
     use hedge_vault::oracle::PYTH_LEGACY_PROGRAM_MAINNET;
     use hedge_vault::state::{pause, OracleKind, RiskParams, Series};
     use hedge_vault_tests::fixture::{legacy_account_data, px, OracleState, EXPO, FEED_ID, T0};
+
+    /// The fixture pool: 1M quote and 10k underlying (price 100), 0.25% fee.
+    const POOL: PoolSnapshot = PoolSnapshot {
+        fee_rate: 2_500,
+        reserve_quote: 1_000_000_000_000,
+        reserve_underlying: 10_000_000_000_000,
+    };
 
     const UNIT: u64 = 1_000_000_000;
 
@@ -346,14 +421,30 @@ mod tests {
         }
     }
 
-    fn run(w: &World, now: i64, caller: &Pubkey) -> Action {
+    fn run_with(w: &World, now: i64, caller: &Pubkey, pool: Result<PoolSnapshot, PoolError>) -> Action {
         let data = legacy_account_data(&w.oracle);
-        let fetched = Fetched {
-            key: &w.oracle_key,
-            owner: &PYTH_LEGACY_PROGRAM_MAINNET,
-            data: &data,
-        };
-        decide(&w.vault, &w.book, &fetched, now, caller).0
+        decide(&Inputs {
+            vault: &w.vault,
+            book: &w.book,
+            oracle: Fetched {
+                key: &w.oracle_key,
+                owner: &PYTH_LEGACY_PROGRAM_MAINNET,
+                data: &data,
+            },
+            pool,
+            now,
+            keeper: caller,
+            min_out_tolerance_bps: 50,
+        })
+        .0
+    }
+
+    fn run(w: &World, now: i64, caller: &Pubkey) -> Action {
+        run_with(w, now, caller, Ok(POOL))
+    }
+
+    fn is_rebalance(a: Action) -> bool {
+        matches!(a, Action::Rebalance { min_out } if min_out > 0)
     }
 
     #[test]
@@ -387,7 +478,7 @@ mod tests {
             "unmarked open series"
         );
         mark_all(&mut w, T0);
-        assert_eq!(run(&w, T0, &w.keeper), Action::Rebalance);
+        assert!(is_rebalance(run(&w, T0, &w.keeper)));
         // With a third of a 300-s life left: re-mark ahead of time.
         w.oracle.publish_time = T0 + 200;
         assert!(matches!(
@@ -403,7 +494,7 @@ mod tests {
         ));
         // A new risk epoch retires every mark.
         mark_all(&mut w, T0 + 200);
-        assert_eq!(run(&w, T0 + 200, &w.keeper), Action::Rebalance);
+        assert!(is_rebalance(run(&w, T0 + 200, &w.keeper)));
         w.vault.risk_epoch += 1;
         assert!(matches!(
             run(&w, T0 + 200, &w.keeper),
@@ -473,7 +564,7 @@ mod tests {
         let mut w = world();
         w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
         mark_all(&mut w, T0);
-        assert_eq!(run(&w, T0, &w.keeper), Action::Rebalance);
+        assert!(is_rebalance(run(&w, T0, &w.keeper)));
         // Someone else: the fallback is not open yet (the vault hedged recently).
         w.vault.last_hedge_time = T0 - 30;
         assert_eq!(
@@ -482,7 +573,10 @@ mod tests {
         );
         // Paused.
         w.vault.paused = pause::REBALANCE;
-        assert_eq!(run(&w, T0, &w.keeper), Action::Nothing(Idle::Paused));
+        assert_eq!(
+            run(&w, T0, &w.keeper),
+            Action::Nothing(Idle::NotDue(code(VaultError::InstructionPaused)))
+        );
     }
 
     #[test]
@@ -496,7 +590,7 @@ mod tests {
         w.vault.risk.max_hedge_per_call = hedge_vault::state::MAX_FX_ATOMS;
         w.vault.risk.delta_band_min = 0;
         assert!(w.vault.risk.validate().is_ok());
-        assert_eq!(run(&w, T0, &w.keeper), Action::Rebalance);
+        assert!(is_rebalance(run(&w, T0, &w.keeper)));
         w.vault.risk.delta_band_min = hedge_vault::state::MAX_FX_ATOMS;
         assert_eq!(
             run(&w, T0, &w.keeper),
@@ -539,5 +633,162 @@ mod tests {
         assert_eq!(run(&w, T0, &w.keeper), Action::Liquidate);
         // A stranger is not sent to liquidate.
         assert_ne!(run(&w, T0, &Pubkey::new_unique()), Action::Liquidate);
+    }
+
+    #[test]
+    fn refusals_the_program_would_make_are_predicted_and_named() {
+        // A put book leaves the vault long delta: the hedge sells underlying, and with
+        // none held the program refuses (`NoInventoryToSell`), which `check_due` alone
+        // did not see.
+        let mut w = world();
+        w.book.series[0] = series(1, false, 100.0, T0 + 30 * 86_400, 40);
+        mark_all(&mut w, T0);
+        assert_eq!(
+            run(&w, T0, &w.keeper),
+            Action::Nothing(Idle::NotDue(code(VaultError::NoInventoryToSell)))
+        );
+        // With inventory it sells.
+        w.vault.underlying_assets = 100 * UNIT;
+        assert!(is_rebalance(run(&w, T0, &w.keeper)));
+        // A pool pushed 2% off the oracle: refused, named.
+        let off = PoolSnapshot {
+            reserve_quote: POOL.reserve_quote * 102 / 100,
+            ..POOL
+        };
+        assert_eq!(
+            run_with(&w, T0, &w.keeper, Ok(off)),
+            Action::Nothing(Idle::NotDue(code(VaultError::FillOutsideSlippage)))
+        );
+        // Swaps disabled: the hedge is due but the pool cannot take it.
+        assert_eq!(
+            run_with(&w, T0, &w.keeper, Err(PoolError::SwapsDisabled)),
+            Action::Nothing(Idle::Pool(PoolError::SwapsDisabled))
+        );
+        // Unwind mode stops buy hedges (a call book needs one).
+        let mut c = world();
+        c.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        mark_all(&mut c, T0);
+        c.vault.unwind = 1;
+        let stranger = Pubkey::new_unique();
+        c.vault.keepers[1] = stranger;
+        // (Liquidate comes first for a keeper; look at the hedge with liquidation paused.)
+        c.vault.paused = pause::LIQUIDATE;
+        assert_eq!(
+            run(&c, T0, &stranger),
+            Action::Nothing(Idle::NotDue(code(VaultError::VaultInUnwind)))
+        );
+        // No free collateral for the buy.
+        c.vault.unwind = 0;
+        c.vault.paused = 0;
+        c.vault.settled_payouts_owed = c.vault.quote_assets;
+        assert_eq!(
+            run(&c, T0, &c.keeper),
+            Action::Nothing(Idle::NotDue(code(VaultError::InsufficientFreeCollateral)))
+        );
+    }
+
+    #[test]
+    fn the_keeper_min_out_is_tighter_than_the_program_floor() {
+        let mut w = world();
+        w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        mark_all(&mut w, T0);
+        let Action::Rebalance { min_out } = run(&w, T0, &w.keeper) else {
+            panic!("expected a hedge");
+        };
+        let mut v = w.vault;
+        let plan = ledger::plan_hedge(&mut v, &w.book, T0, &w.keeper, POOL, 0, |_| {
+            Ok(w.oracle.band())
+        })
+        .unwrap();
+        let at_reserves =
+            dex::quote_out(plan.amount_in, POOL.reserve_quote, POOL.reserve_underlying, 2_500)
+                .unwrap();
+        assert!(min_out > plan.minimum_out, "{min_out} vs {}", plan.minimum_out);
+        assert!(min_out <= at_reserves && min_out >= at_reserves * 9_950 / 10_000);
+        // The program accepts it: its floor is max(own, caller's).
+        let mut v = w.vault;
+        let with = ledger::plan_hedge(&mut v, &w.book, T0, &w.keeper, POOL, min_out, |_| {
+            Ok(w.oracle.band())
+        })
+        .unwrap();
+        assert_eq!(with.minimum_out, min_out);
+    }
+
+    #[test]
+    fn a_recovered_vault_in_unwind_is_sent_liquidate_to_leave_it() {
+        let mut w = world();
+        w.book.series[0] = series(1, false, 100.0, T0 + 30 * 86_400, 5);
+        mark_all(&mut w, T0);
+        // Healthy and not unwinding: no liquidation.
+        assert_ne!(run(&w, T0, &w.keeper), Action::Liquidate);
+        // Healthy but still flagged (the market came back): only `liquidate` clears it.
+        w.vault.unwind = 1;
+        assert_eq!(run(&w, T0, &w.keeper), Action::Liquidate);
+        let mut v = w.vault;
+        let mut b = w.book;
+        let price = w.oracle.band();
+        let plan =
+            ledger::plan_liquidation(&mut v, &mut b, T0, &w.keeper, Some(POOL), |_| Ok(price))
+                .unwrap();
+        assert!(plan.closed.is_none() && v.unwind == 0, "recovered: cleared, nothing closed");
+    }
+
+    #[test]
+    fn pause_bits_stop_only_their_own_action() {
+        // An expired series waits for settlement while settlement is paused: hedging
+        // goes on (it used to be retried as `settle` for ever).
+        let mut w = world();
+        w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        w.book.series[1] = series(2, true, 100.0, T0 - 90, 1);
+        w.oracle.prev_publish_time = T0 - 100;
+        mark_all(&mut w, T0);
+        assert_eq!(run(&w, T0, &w.keeper), Action::Settle { series_id: 2 });
+        w.vault.paused = pause::SETTLE_SERIES;
+        assert!(is_rebalance(run(&w, T0, &w.keeper)));
+        // A paused liquidate does not stop the hedges of an unhealthy vault.
+        let mut u = world();
+        u.vault.quote_assets = 10_000_000_000;
+        u.vault.underlying_assets = 200 * UNIT;
+        u.book.series[0] = series(1, false, 100.0, T0 + 30 * 86_400, 500);
+        u.oracle.price = px(60.0);
+        mark_all(&mut u, T0);
+        let crash_pool = PoolSnapshot {
+            reserve_quote: 600_000_000_000,
+            ..POOL
+        };
+        assert_eq!(
+            run_with(&u, T0, &u.keeper, Ok(crash_pool)),
+            Action::Liquidate
+        );
+        u.vault.paused = pause::LIQUIDATE;
+        assert!(is_rebalance(run_with(&u, T0, &u.keeper, Ok(crash_pool))));
+    }
+
+    #[test]
+    fn no_assessment_while_the_oracle_is_unusable() {
+        let mut w = world();
+        w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        mark_all(&mut w, T0);
+        let data = legacy_account_data(&w.oracle);
+        let inputs = |now| Inputs {
+            vault: &w.vault,
+            book: &w.book,
+            oracle: Fetched {
+                key: &w.oracle_key,
+                owner: &PYTH_LEGACY_PROGRAM_MAINNET,
+                data: &data,
+            },
+            pool: Ok(POOL),
+            now,
+            keeper: &w.keeper,
+            min_out_tolerance_bps: 50,
+        };
+        assert!(decide(&inputs(T0)).1.is_some());
+        let (action, assessment) = decide(&inputs(T0 + 61));
+        assert_eq!(
+            action,
+            Action::Nothing(Idle::Oracle(code(VaultError::OracleStale)))
+        );
+        assert_eq!(assessment, None);
     }
 }

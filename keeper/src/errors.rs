@@ -1,11 +1,14 @@
-//! What the keeper does after a failed send: classify the error, track failures per
-//! vault (one bad vault never stops the others), and back off with jitter.
+//! What the keeper does after a failed send: classify the error by the program that
+//! raised it, track failures per vault *and action* with decay (a hedge the program keeps
+//! refusing never holds back that vault's settlement or liquidation), and back off with
+//! jitter.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
 use hedge_vault::error::VaultError;
+pub use hedge_vault_client::errors::{ProgramFailure, RAYDIUM_EXCEEDED_SLIPPAGE};
 
 use crate::decision::code;
 
@@ -22,11 +25,14 @@ pub enum Class {
     Failed,
 }
 
-/// Classifies a program error code (6000 + `VaultError`), a DEX code, or `None` for a
-/// transport/RPC failure.
-pub fn classify(program_error: Option<u32>) -> Class {
-    let Some(c) = program_error else {
-        return Class::Backoff;
+/// Classifies a program failure (attributed to the program that raised it), or `None`
+/// for a transport/RPC failure.
+pub fn classify(failure: Option<ProgramFailure>) -> Class {
+    let c = match failure {
+        None => return Class::Backoff,
+        Some(ProgramFailure::Dex(RAYDIUM_EXCEEDED_SLIPPAGE)) => return Class::RetryNextCycle,
+        Some(ProgramFailure::Vault(c)) => c,
+        Some(_) => return Class::Failed,
     };
     let benign = [
         VaultError::DeltaWithinBand,
@@ -46,15 +52,12 @@ pub fn classify(program_error: Option<u32>) -> Class {
     ];
     if benign.iter().any(|e| code(*e) == c) {
         Class::BenignRace
-    } else if retry.iter().any(|e| code(*e) == c) || c == RAYDIUM_EXCEEDED_SLIPPAGE {
+    } else if retry.iter().any(|e| code(*e) == c) {
         Class::RetryNextCycle
     } else {
         Class::Failed
     }
 }
-
-/// Raydium CPMM's `ExceededSlippage`.
-pub const RAYDIUM_EXCEEDED_SLIPPAGE: u32 = 6005;
 
 /// Exponential backoff: base × 2^attempt, capped, with up to ±25% jitter from `entropy`
 /// (any u64, e.g. the clock's nanoseconds), so several keepers do not retry in step.
@@ -69,41 +72,67 @@ pub fn backoff(base: Duration, cap: Duration, attempt: u32, entropy: u64) -> Dur
     Duration::from_millis((d.as_millis() as u64 + offset).saturating_sub(spread))
 }
 
-/// Per-vault failure tracking: after `threshold` consecutive failures a vault is skipped
-/// for `skip_for`; a success clears it.
+/// Failure tracking per (vault, action), with decay: each failure adds 1 to a score
+/// that halves every `half_life`; at `threshold` the action (only that one, on that vault
+/// only) is skipped for `skip_for`. A success clears it. Failures spread over a long time
+/// never add up to a skip; a burst does.
 #[derive(Debug)]
 pub struct ErrorTracking {
-    threshold: u32,
+    threshold: f64,
+    half_life: Duration,
     skip_for: Duration,
-    state: HashMap<Pubkey, (u32, Option<Duration>)>,
+    state: HashMap<(Pubkey, &'static str), Score>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Score {
+    value: f64,
+    at: Duration,
+    skip_until: Option<Duration>,
 }
 
 impl ErrorTracking {
-    pub fn new(threshold: u32, skip_for: Duration) -> Self {
+    pub fn new(threshold: u32, half_life: Duration, skip_for: Duration) -> Self {
         Self {
-            threshold,
+            threshold: threshold as f64,
+            half_life,
             skip_for,
             state: HashMap::new(),
         }
     }
 
-    /// Records a failure at time `now` (time since the keeper started).
-    pub fn failed(&mut self, vault: Pubkey, now: Duration) {
-        let e = self.state.entry(vault).or_insert((0, None));
-        e.0 += 1;
-        if e.0 >= self.threshold {
-            e.1 = Some(now + self.skip_for);
-            e.0 = 0;
+    fn decayed(&self, s: &Score, now: Duration) -> f64 {
+        let dt = now.saturating_sub(s.at).as_secs_f64();
+        let hl = self.half_life.as_secs_f64().max(1e-3);
+        s.value * 0.5f64.powf(dt / hl)
+    }
+
+    /// Records a failure of `action` on `vault` at `now` (time since the keeper started).
+    pub fn failed(&mut self, vault: Pubkey, action: &'static str, now: Duration) {
+        let old = self.state.get(&(vault, action)).copied();
+        let value = old.map_or(0.0, |s| self.decayed(&s, now)) + 1.0;
+        let mut s = Score {
+            value,
+            at: now,
+            skip_until: old.and_then(|s| s.skip_until),
+        };
+        if value >= self.threshold - 1e-9 {
+            s.skip_until = Some(now + self.skip_for);
+            s.value = 0.0;
         }
+        self.state.insert((vault, action), s);
     }
 
-    pub fn succeeded(&mut self, vault: Pubkey) {
-        self.state.remove(&vault);
+    pub fn succeeded(&mut self, vault: Pubkey, action: &'static str) {
+        self.state.remove(&(vault, action));
     }
 
-    /// True while the vault is being skipped.
-    pub fn skipped(&self, vault: &Pubkey, now: Duration) -> bool {
-        matches!(self.state.get(vault), Some((_, Some(until))) if now < *until)
+    /// True while `action` on `vault` is being skipped.
+    pub fn skipped(&self, vault: &Pubkey, action: &'static str, now: Duration) -> bool {
+        matches!(
+            self.state.get(&(*vault, action)),
+            Some(Score { skip_until: Some(until), .. }) if now < *until
+        )
     }
 }
 
@@ -113,28 +142,45 @@ mod tests {
 
     #[test]
     fn classes() {
+        let v = |e| Some(ProgramFailure::Vault(code(e)));
         assert_eq!(
-            classify(Some(code(VaultError::DeltaWithinBand))),
+            classify(v(VaultError::DeltaWithinBand)),
             Class::BenignRace
         );
         assert_eq!(
-            classify(Some(code(VaultError::HedgeIntervalNotElapsed))),
+            classify(v(VaultError::HedgeIntervalNotElapsed)),
             Class::BenignRace
         );
         assert_eq!(
-            classify(Some(code(VaultError::FillOutsideSlippage))),
+            classify(v(VaultError::FillOutsideSlippage)),
             Class::RetryNextCycle
         );
         assert_eq!(
-            classify(Some(code(VaultError::OracleStale))),
+            classify(v(VaultError::OracleStale)),
             Class::RetryNextCycle
         );
         assert_eq!(
-            classify(Some(RAYDIUM_EXCEEDED_SLIPPAGE)),
+            classify(Some(ProgramFailure::Dex(RAYDIUM_EXCEEDED_SLIPPAGE))),
             Class::RetryNextCycle
         );
+        // The vault's own error with Raydium's number is not a slippage miss.
         assert_eq!(
-            classify(Some(code(VaultError::InvalidDexPool))),
+            code(VaultError::MoneynessOutOfRange),
+            RAYDIUM_EXCEEDED_SLIPPAGE
+        );
+        assert_eq!(
+            classify(Some(ProgramFailure::Vault(RAYDIUM_EXCEEDED_SLIPPAGE))),
+            Class::Failed
+        );
+        assert_eq!(
+            classify(Some(ProgramFailure::Other {
+                program: Pubkey::new_unique(),
+                code: 1
+            })),
+            Class::Failed
+        );
+        assert_eq!(
+            classify(v(VaultError::InvalidDexPool)),
             Class::Failed
         );
         assert_eq!(classify(None), Class::Backoff);
@@ -157,19 +203,38 @@ mod tests {
     }
 
     #[test]
-    fn a_failing_vault_is_skipped_for_a_while_and_others_are_not() {
-        let mut t = ErrorTracking::new(3, Duration::from_secs(60));
+    fn a_failing_action_is_skipped_for_a_while_and_nothing_else_is() {
+        let mut t = ErrorTracking::new(3, Duration::from_secs(30), Duration::from_secs(60));
         let (bad, good) = (Pubkey::new_unique(), Pubkey::new_unique());
         let at = Duration::from_secs;
-        t.failed(bad, at(1));
-        t.failed(bad, at(2));
-        assert!(!t.skipped(&bad, at(2)));
-        t.failed(bad, at(3));
-        assert!(t.skipped(&bad, at(3)) && t.skipped(&bad, at(62)));
-        assert!(!t.skipped(&bad, at(63)));
-        assert!(!t.skipped(&good, at(3)));
-        t.failed(bad, at(70));
-        t.succeeded(bad);
-        assert!(!t.skipped(&bad, at(70)));
+        t.failed(bad, "rebalance", at(1));
+        t.failed(bad, "rebalance", at(2));
+        assert!(!t.skipped(&bad, "rebalance", at(2)));
+        t.failed(bad, "rebalance", at(3));
+        assert!(t.skipped(&bad, "rebalance", at(3)) && t.skipped(&bad, "rebalance", at(62)));
+        assert!(!t.skipped(&bad, "rebalance", at(63)));
+        // Settlement and liquidation of the same vault, and other vaults, go on.
+        assert!(!t.skipped(&bad, "settle", at(3)));
+        assert!(!t.skipped(&bad, "liquidate", at(3)));
+        assert!(!t.skipped(&good, "rebalance", at(3)));
+        t.failed(bad, "rebalance", at(70));
+        t.succeeded(bad, "rebalance");
+        assert!(!t.skipped(&bad, "rebalance", at(70)));
+    }
+
+    #[test]
+    fn failures_decay() {
+        let mut t = ErrorTracking::new(3, Duration::from_secs(30), Duration::from_secs(60));
+        let v = Pubkey::new_unique();
+        // One failure a minute never reaches 3 (the score stays below 1.34).
+        for m in 0..60 {
+            t.failed(v, "rebalance", Duration::from_secs(60 * m));
+            assert!(!t.skipped(&v, "rebalance", Duration::from_secs(60 * m)));
+        }
+        // Three in a burst do.
+        for s in 0..3 {
+            t.failed(v, "mark", Duration::from_secs(4_000 + s));
+        }
+        assert!(t.skipped(&v, "mark", Duration::from_secs(4_003)));
     }
 }

@@ -1,18 +1,18 @@
-//! `hedge-keeper`: `run` (the keeper), `sandbox` (a local endpoint with the whole system),
-//! and `backtest` (hedging quality over simulated paths).
+//! `hedge-keeper`: `run` (the keeper) and `status` (one vault as the keeper sees it).
+//! The local sandbox and the backtest are development tools in the `hedge-sandbox`
+//! crate; this binary links no test code.
 
 use clap::{Parser, Subcommand};
 use hedge_keeper::config::{Config, RunArgs};
 use hedge_keeper::metrics::Metrics;
 use hedge_keeper::run::Keeper;
-use hedge_keeper::sandbox::{self, SandboxArgs};
 use tokio::sync::watch;
 
 #[derive(Parser)]
 #[command(
     name = "hedge-keeper",
     version,
-    about = "Keeper, local sandbox and backtest of the hedge vault"
+    about = "The hedge vault's keeper: rebalance, liquidate, settle and mark"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -21,23 +21,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Watch vaults and send rebalance, liquidate and settle.
+    /// Watch vaults and send rebalance, liquidate, settle and mark.
     Run(RunArgs),
-    /// A local JSON-RPC endpoint with a vault, a DEX pool, a moving Pyth feed, a trader
-    /// and the keeper.
-    Sandbox(SandboxArgs),
-    /// Hedging quality of the real program over simulated price paths.
-    Backtest(BacktestArgs),
+    /// One vault as the keeper sees it: delta, band, health, oracle age, last hedge,
+    /// pause bits, unwind, registration, bounty account, and what it would do (or the
+    /// named reason it would do nothing). Sends nothing.
+    Status(StatusArgs),
 }
 
 #[derive(clap::Args)]
-struct BacktestArgs {
-    /// The backtest's TOML configuration.
+struct StatusArgs {
+    /// The vault to show (the other keys as for `run`; `vaults` is not needed).
     #[arg(long)]
-    config: std::path::PathBuf,
-    /// Write per-path results to this CSV.
-    #[arg(long)]
-    out: Option<std::path::PathBuf>,
+    vault: String,
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 fn init_tracing() {
@@ -55,24 +53,27 @@ async fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args).await,
-        Command::Sandbox(args) => {
-            // Program `msg!` lines go to a file; the summary stays on the terminal.
-            let log = std::env::temp_dir()
-                .join(format!("hedge-sandbox-{}-programs.log", std::process::id()));
-            match sandbox::divert_program_output(&log) {
-                Ok(()) => {
-                    sandbox::say_line(format_args!("program output (msg!) → {}", log.display()))
-                }
-                Err(e) => eprintln!("program output stays on stdout: {e}"),
-            }
-            sandbox::run(args, Default::default()).await.map(drop)
-        }
-        Command::Backtest(args) => backtest(args).await,
+        Command::Status(args) => status(args).await,
     };
     if let Err(e) = result {
         eprintln!("error: {e}");
         std::process::exit(2);
     }
+}
+
+async fn status(args: StatusArgs) -> Result<(), String> {
+    let mut run = args.run;
+    run.vaults = Some(vec![args.vault.clone()]);
+    // Never sends: not even the bounty account's creation.
+    run.dry_run = Some(true);
+    let config = Config::resolve(&run).map_err(|e| e.to_string())?;
+    let vault = config.vaults[0];
+    let mut keeper = Keeper::connect(config, Metrics::new())
+        .await
+        .map_err(|e| e.to_string())?;
+    let report = keeper.status(&vault).await?;
+    println!("{report}");
+    Ok(())
 }
 
 async fn run(args: RunArgs) -> Result<(), String> {
@@ -92,31 +93,25 @@ async fn run(args: RunArgs) -> Result<(), String> {
     })
     .await
     .map_err(|e| format!("metrics_addr: cannot listen on {metrics_addr}: {e}"))?;
-    tracing::info!("metrics on http://{bound}/metrics");
-    let loop_task = tokio::spawn(keeper.run(rx));
-    shutdown_signal().await;
-    tracing::info!("stopping: finishing the transaction in flight");
-    let _ = tx.send(true);
-    let _ = loop_task.await;
-    Ok(())
-}
-
-async fn backtest(args: BacktestArgs) -> Result<(), String> {
-    use hedge_keeper::backtest;
-    let config = backtest::BacktestConfig::load(&args.config).map_err(|e| e.to_string())?;
-    if let Some(out) = &args.out {
-        // Fail on an unwritable path now, not after the run.
-        std::fs::File::create(out).map_err(|e| format!("--out {}: {e}", out.display()))?;
+    tracing::info!("metrics on http://{bound}/metrics, health on http://{bound}/health");
+    let mut loop_task = tokio::spawn(keeper.run(rx));
+    // The loop is watched: if it ends on its own (a panic), the process exits non-zero
+    // instead of serving /metrics with no keeper behind it.
+    tokio::select! {
+        _ = shutdown_signal() => {
+            tracing::info!("stopping: finishing the cycle in progress");
+            let _ = tx.send(true);
+            let _ = loop_task.await;
+            Ok(())
+        }
+        ended = &mut loop_task => {
+            let _ = tx.send(true);
+            Err(match ended {
+                Err(e) if e.is_panic() => "the keeper loop panicked; exiting so a supervisor restarts it".to_string(),
+                _ => "the keeper loop ended unexpectedly".to_string(),
+            })
+        }
     }
-    let (results, summary) = backtest::run(&config).await?;
-    if let Some(out) = &args.out {
-        backtest::write_csv(out, &results).map_err(|e| format!("--out {}: {e}", out.display()))?;
-    }
-    println!(
-        "{}",
-        serde_json::to_string(&summary).expect("plain data serializes")
-    );
-    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -42,6 +42,16 @@ pub struct Metrics {
     pub delta: Family<VaultLabels, FloatGauge>,
     pub band: Family<VaultLabels, FloatGauge>,
     pub health: Family<VaultLabels, FloatGauge>,
+    /// Seconds since the oracle's last publish (per vault).
+    pub oracle_age: Family<VaultLabels, FloatGauge>,
+    /// Seconds since the vault's last hedge, and the keeper grace period it is measured
+    /// against (past it, anyone may hedge the vault for a bounty).
+    pub last_hedge_age: Family<VaultLabels, FloatGauge>,
+    pub keeper_grace: Family<VaultLabels, FloatGauge>,
+    /// The fee payer's balance, lamports.
+    pub balance: FloatGauge,
+    /// What `/health` reports.
+    pub status: Mutex<Health>,
     /// Every reaction latency in slots, for reports (p50/p99).
     pub reaction_slot_samples: Mutex<Vec<u64>>,
     registry: Registry,
@@ -61,6 +71,30 @@ impl Metrics {
         let delta = Family::<VaultLabels, FloatGauge>::default();
         let band = Family::<VaultLabels, FloatGauge>::default();
         let health = Family::<VaultLabels, FloatGauge>::default();
+        let oracle_age = Family::<VaultLabels, FloatGauge>::default();
+        let last_hedge_age = Family::<VaultLabels, FloatGauge>::default();
+        let keeper_grace = Family::<VaultLabels, FloatGauge>::default();
+        let balance = FloatGauge::default();
+        registry.register(
+            "oracle_age_seconds",
+            "Seconds since the vault's oracle published (NaN: unreadable)",
+            oracle_age.clone(),
+        );
+        registry.register(
+            "last_hedge_age_seconds",
+            "Seconds since the vault's last hedge",
+            last_hedge_age.clone(),
+        );
+        registry.register(
+            "keeper_grace_seconds",
+            "The vault's keeper grace period (fallback hedging opens past it)",
+            keeper_grace.clone(),
+        );
+        registry.register(
+            "fee_payer_lamports",
+            "The keeper's fee-payer balance",
+            balance.clone(),
+        );
         registry.register("cycles", "Keeper cycles run", cycles.clone());
         registry.register(
             "transactions_sent",
@@ -112,6 +146,11 @@ impl Metrics {
             delta,
             band,
             health,
+            oracle_age,
+            last_hedge_age,
+            keeper_grace,
+            balance,
+            status: Mutex::new(Health::default()),
             reaction_slot_samples: Mutex::new(Vec::new()),
             registry,
         })
@@ -136,7 +175,7 @@ impl Metrics {
     }
 
     pub fn failed_total(&self) -> u64 {
-        ["rebalance", "liquidate", "settle"]
+        ["rebalance", "liquidate", "settle", "mark"]
             .iter()
             .flat_map(|a| {
                 [
@@ -144,7 +183,7 @@ impl Metrics {
                     "retry_next_cycle",
                     "backoff",
                     "failed",
-                    "timeout",
+                    "expired",
                 ]
                 .map(|r| {
                     self.failed
@@ -174,7 +213,35 @@ impl Metrics {
     }
 }
 
-/// Serves `GET /metrics` on `addr` until `shutdown` resolves.
+/// What `GET /health` answers: 200 while the keeper's loop completed a cycle recently
+/// and the chain moves, 503 otherwise, with these fields as JSON either way.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Health {
+    /// Unix seconds of the last cycle whose batched read succeeded.
+    pub last_good_cycle: i64,
+    /// The slot that read answered at, and the one before it.
+    pub slot: u64,
+    pub previous_slot: u64,
+    /// "connected", "reconnecting" or "unavailable".
+    pub websocket: String,
+    pub fee_payer_lamports: u64,
+    /// False once the loop task has ended (a panic, or shutdown).
+    pub loop_running: bool,
+    /// How stale the last good cycle may be before the keeper counts as unhealthy.
+    pub max_cycle_age_s: i64,
+}
+
+impl Health {
+    /// Healthy: the loop runs, a cycle read the chain within `max_cycle_age_s`, and the
+    /// slot moved between the last two reads.
+    pub fn ok(&self, now: i64) -> bool {
+        self.loop_running
+            && now - self.last_good_cycle <= self.max_cycle_age_s
+            && self.slot > self.previous_slot
+    }
+}
+
+/// Serves `GET /metrics` and `GET /health` on `addr` until `shutdown` resolves.
 pub async fn serve(
     metrics: Arc<Metrics>,
     addr: SocketAddr,
@@ -182,7 +249,30 @@ pub async fn serve(
 ) -> std::io::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
+    let for_health = metrics.clone();
     let app = axum::Router::new().route(
+        "/health",
+        axum::routing::get(move || {
+            let m = for_health.clone();
+            async move {
+                let h = m.status.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(0);
+                let code = if h.ok(now) {
+                    axum::http::StatusCode::OK
+                } else {
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE
+                };
+                (
+                    code,
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    serde_json::to_string(&h).unwrap_or_default(),
+                )
+            }
+        }),
+    ).route(
         "/metrics",
         axum::routing::get(move || {
             let m = metrics.clone();
@@ -250,6 +340,54 @@ mod tests {
             "{body}"
         );
         assert_eq!(m.reaction_slot_percentiles(), Some((3, 9)));
+        let _ = tx.send(());
+    }
+
+    async fn get(addr: SocketAddr, path: &str) -> String {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut body = String::new();
+        s.read_to_string(&mut body).await.unwrap();
+        body
+    }
+
+    #[tokio::test]
+    async fn health_is_503_until_a_recent_cycle_saw_the_slot_move() {
+        let m = Metrics::new();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let addr = serve(m.clone(), "127.0.0.1:0".parse().unwrap(), async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+        let body = get(addr, "/health").await;
+        assert!(body.starts_with("HTTP/1.1 503"), "{body}");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        *m.status.lock().unwrap() = Health {
+            last_good_cycle: now,
+            slot: 11,
+            previous_slot: 10,
+            websocket: "connected".into(),
+            fee_payer_lamports: 5,
+            loop_running: true,
+            max_cycle_age_s: 30,
+        };
+        let body = get(addr, "/health").await;
+        assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+        assert!(body.contains("\"fee_payer_lamports\":5"), "{body}");
+        // The loop ended (a panic): unhealthy even with a recent cycle.
+        m.status.lock().unwrap().loop_running = false;
+        assert!(get(addr, "/health").await.starts_with("HTTP/1.1 503"));
+        // The chain stopped moving.
+        let mut h = m.status.lock().unwrap().clone();
+        h.loop_running = true;
+        h.previous_slot = 11;
+        assert!(!h.ok(now));
         let _ = tx.send(());
     }
 }

@@ -1,6 +1,19 @@
-//! Sending one keeper transaction: simulate for the compute-unit limit, price it from
-//! recent prioritization fees (capped), send, and confirm with a timeout. Outcomes are
-//! plain data; the loop classifies them.
+//! Sending one keeper transaction the way a real cluster needs it:
+//!
+//! 1. the blockhash at `confirmed`, with its `lastValidBlockHeight` and the slot it was
+//!    read at;
+//! 2. a simulation at the same commitment with `replaceRecentBlockhash` and
+//!    `minContextSlot` (a node behind that slot refuses instead of answering from an
+//!    older bank; simulating at the client's default, `finalized`, fails with
+//!    `BlockhashNotFound` on every real node);
+//! 3. the compute-unit limit from the simulation, the priority fee from recent fees
+//!    (capped, doubled per earlier expiry of the same action);
+//! 4. one send, then statuses polled and the same signed bytes rebroadcast until the
+//!    transaction is `confirmed` or its blockhash has expired (block height past
+//!    `lastValidBlockHeight`). Only then may the action be signed again, so an action is
+//!    never in flight twice.
+//!
+//! Outcomes are plain data; the loop classifies them.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,13 +21,19 @@ use std::time::{Duration, Instant};
 use anchor_lang::prelude::Pubkey;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
-use solana_rpc_client_api::config::{RpcSendTransactionConfig, RpcSimulateTransactionConfig};
+use solana_rpc_client_api::config::{
+    RpcSendTransactionConfig, RpcSimulateTransactionConfig, RpcTransactionConfig,
+};
 use solana_sdk::clock::Slot;
+use solana_sdk::commitment_config::CommitmentConfig;
+use solana_sdk::hash::Hash;
 use solana_sdk::instruction::{Instruction, InstructionError};
 use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError};
+use solana_transaction_status::UiTransactionEncoding;
 
 use crate::config::PriorityFeePolicy;
+use crate::errors::ProgramFailure;
 
 /// The most a transaction may ask for.
 pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
@@ -22,25 +41,39 @@ pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
 /// slightly different branch, e.g. a pool that moved).
 pub const CU_MARGIN_PCT: u64 = 15;
 pub const CU_MARGIN_FIXED: u64 = 5_000;
-/// How long to wait for a landed status.
-pub const CONFIRM_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long `send` waits for `confirmed` before handing the transaction back as
+/// in flight (the loop keeps polling and rebroadcasting it).
+pub const CONFIRM_WAIT: Duration = Duration::from_secs(3);
+/// How often statuses are polled, and the signed bytes sent again.
 const CONFIRM_POLL: Duration = Duration::from_millis(200);
+pub const REBROADCAST_EVERY: Duration = Duration::from_secs(2);
+
+/// A transaction sent and not yet final.
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub signature: Signature,
+    pub tx: Transaction,
+    pub last_valid_block_height: u64,
+    pub last_broadcast: Instant,
+    pub sent_at: Instant,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SendOutcome {
-    Landed {
-        signature: Signature,
-        slot: Slot,
-    },
-    /// The program (or the DEX) refused it: in simulation (no signature) or on chain.
+    /// Confirmed without error.
+    Landed { signature: Signature, slot: Slot },
+    /// The program (or the DEX, or a token program) refused it: in simulation (no
+    /// signature) or on chain, attributed to the program that raised it.
     Program {
-        code: u32,
+        failure: ProgramFailure,
         signature: Option<Signature>,
     },
-    /// RPC or transport trouble (including a non-program simulation failure).
+    /// RPC or transport trouble, or a non-program failure.
     Transport(String),
-    /// Sent, but no status within [`CONFIRM_TIMEOUT`].
-    Timeout(Signature),
+    /// Sent, not confirmed yet: still in flight (poll it with [`Sender::check`]).
+    Pending(Signature),
+    /// Its blockhash expired and it never landed: the action may be signed again.
+    Expired(Signature),
 }
 
 /// The compute-unit limit for `simulated` units.
@@ -63,17 +96,46 @@ pub fn priority_fee(recent: &[u64], policy: &PriorityFeePolicy) -> u64 {
     v[idx.min(v.len() - 1)].min(policy.max_micro_lamports)
 }
 
-/// The custom code of an instruction error, if that is what failed.
-pub fn custom_code(e: &TransactionError) -> Option<u32> {
+/// The custom code of an instruction error, and the failing instruction's index.
+pub fn custom_code(e: &TransactionError) -> Option<(u8, u32)> {
     match e {
-        TransactionError::InstructionError(_, InstructionError::Custom(c)) => Some(*c),
+        TransactionError::InstructionError(i, InstructionError::Custom(c)) => Some((*i, *c)),
         _ => None,
     }
+}
+
+/// The program a transaction error names: the program of the failing instruction.
+fn outer_program(tx: &Transaction, index: u8) -> Pubkey {
+    tx.message
+        .instructions
+        .get(index as usize)
+        .and_then(|ix| tx.message.account_keys.get(ix.program_id_index as usize))
+        .copied()
+        .unwrap_or_default()
+}
+
+/// The priority fee after `expiries` earlier expiries of the same action: doubled
+/// each time (at least 1 micro-lamport once escalating), capped by the policy.
+pub fn escalated_fee(base: u64, expiries: u32, policy: &PriorityFeePolicy) -> u64 {
+    if expiries == 0 {
+        return base.min(policy.max_micro_lamports);
+    }
+    base.max(1)
+        .saturating_mul(1u64 << expiries.min(20))
+        .min(policy.max_micro_lamports)
 }
 
 pub struct Sender {
     rpc: Arc<RpcClient>,
     policy: PriorityFeePolicy,
+}
+
+/// Simulation's verdict.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Simulated {
+    /// It would succeed, using this many compute units (0: not metered).
+    Ok { units: u64 },
+    Refused(SendOutcome),
 }
 
 impl Sender {
@@ -86,7 +148,7 @@ impl Sender {
         payer: &Keypair,
         limit: u32,
         price: u64,
-        blockhash: solana_sdk::hash::Hash,
+        blockhash: Hash,
     ) -> Transaction {
         let mut all = vec![
             ComputeBudgetInstruction::set_compute_unit_limit(limit),
@@ -96,22 +158,35 @@ impl Sender {
         Transaction::new_signed_with_payer(&all, Some(&payer.pubkey()), &[payer], blockhash)
     }
 
-    /// Sends `ixs` paid and signed by `payer`; `fee_accounts` are the writable accounts
-    /// whose recent fees set the price. The compute-unit limit comes from the simulation
-    /// (with a margin); where simulation meters nothing (a native local endpoint reports
-    /// 0 units), it is `budget`, the instruction's entry in the CU table
-    /// ([`crate::builders::cu_budget`]).
-    pub async fn send(
+    /// The blockhash at `confirmed`: (hash, last valid block height, the slot the node
+    /// answered at, which the simulation then requires as its `minContextSlot`).
+    async fn blockhash(&self) -> Result<(Hash, u64, Slot), String> {
+        use solana_rpc_client_api::request::RpcRequest;
+        use solana_rpc_client_api::response::{Response, RpcBlockhash};
+        let r: Response<RpcBlockhash> = self
+            .rpc
+            .send(
+                RpcRequest::GetLatestBlockhash,
+                serde_json::json!([{ "commitment": "confirmed" }]),
+            )
+            .await
+            .map_err(|e| format!("getLatestBlockhash: {e}"))?;
+        let hash = r
+            .value
+            .blockhash
+            .parse::<Hash>()
+            .map_err(|e| format!("getLatestBlockhash: bad hash: {e}"))?;
+        Ok((hash, r.value.last_valid_block_height, r.context.slot))
+    }
+
+    /// Simulates `ixs` at `confirmed` against a node at least at `min_slot`.
+    async fn simulate_at(
         &self,
         ixs: &[Instruction],
         payer: &Keypair,
-        fee_accounts: &[Pubkey],
-        budget: u32,
-    ) -> SendOutcome {
-        let blockhash = match self.rpc.get_latest_blockhash().await {
-            Ok(h) => h,
-            Err(e) => return SendOutcome::Transport(format!("getLatestBlockhash: {e}")),
-        };
+        blockhash: Hash,
+        min_slot: Slot,
+    ) -> Simulated {
         let probe = Self::build(ixs, payer, MAX_COMPUTE_UNITS, 0, blockhash);
         let sim = match self
             .rpc
@@ -119,77 +194,203 @@ impl Sender {
                 &probe,
                 RpcSimulateTransactionConfig {
                     sig_verify: false,
+                    replace_recent_blockhash: true,
+                    commitment: Some(CommitmentConfig::confirmed()),
+                    min_context_slot: Some(min_slot),
                     ..Default::default()
                 },
             )
             .await
         {
             Ok(r) => r.value,
-            Err(e) => return SendOutcome::Transport(format!("simulateTransaction: {e}")),
+            Err(e) => {
+                return Simulated::Refused(SendOutcome::Transport(format!(
+                    "simulateTransaction: {e}"
+                )))
+            }
         };
         if let Some(err) = &sim.err {
-            return match custom_code(err) {
-                Some(code) => SendOutcome::Program {
-                    code,
+            return Simulated::Refused(match custom_code(err) {
+                Some((i, code)) => SendOutcome::Program {
+                    failure: ProgramFailure::from_logs(
+                        sim.logs.as_deref().unwrap_or(&[]),
+                        &outer_program(&probe, i),
+                        code,
+                    ),
                     signature: None,
                 },
                 None => SendOutcome::Transport(format!("simulation failed: {err}")),
-            };
+            });
         }
-        let limit = match sim.units_consumed {
-            Some(0) | None => budget.min(MAX_COMPUTE_UNITS),
-            Some(units) => unit_limit(units),
+        Simulated::Ok {
+            units: sim.units_consumed.unwrap_or(0),
+        }
+    }
+
+    /// Simulates only (`--dry-run`): what sending would meet, nothing signed for real.
+    pub async fn simulate(&self, ixs: &[Instruction], payer: &Keypair) -> Simulated {
+        match self.blockhash().await {
+            Ok((hash, _, slot)) => self.simulate_at(ixs, payer, hash, slot).await,
+            Err(e) => Simulated::Refused(SendOutcome::Transport(e)),
+        }
+    }
+
+    /// Sends `ixs` paid and signed by `payer`; `fee_accounts` are the writable accounts
+    /// whose recent fees set the price; `expiries` is how many earlier transactions of
+    /// the same action expired (the fee escalates). The compute-unit limit comes from
+    /// the simulation (with a margin); where simulation meters nothing (a native local
+    /// endpoint reports 0 units), it is `budget`, the instruction's entry in the CU table
+    /// (`hedge_vault_client::ix::cu_budget`). Returns `Landed` if confirmed within
+    /// [`CONFIRM_WAIT`], else `Pending` with the transaction in `in_flight`.
+    pub async fn send(
+        &self,
+        ixs: &[Instruction],
+        payer: &Keypair,
+        fee_accounts: &[Pubkey],
+        budget: u32,
+        expiries: u32,
+        in_flight: &mut Option<InFlight>,
+    ) -> SendOutcome {
+        let (blockhash, last_valid_block_height, slot) = match self.blockhash().await {
+            Ok(b) => b,
+            Err(e) => return SendOutcome::Transport(e),
+        };
+        let units = match self.simulate_at(ixs, payer, blockhash, slot).await {
+            Simulated::Ok { units } => units,
+            Simulated::Refused(o) => return o,
+        };
+        let limit = match units {
+            0 => budget.min(MAX_COMPUTE_UNITS),
+            u => unit_limit(u),
         };
         let recent: Vec<u64> = match self.rpc.get_recent_prioritization_fees(fee_accounts).await {
             Ok(f) => f.iter().map(|f| f.prioritization_fee).collect(),
             Err(e) => return SendOutcome::Transport(format!("getRecentPrioritizationFees: {e}")),
         };
-        let price = priority_fee(&recent, &self.policy);
+        let price = escalated_fee(priority_fee(&recent, &self.policy), expiries, &self.policy);
         let tx = Self::build(ixs, payer, limit, price, blockhash);
-        let signature = match self
-            .rpc
+        let signature = tx.signatures[0];
+        if let Err(e) = self.broadcast(&tx).await {
+            return SendOutcome::Transport(format!("sendTransaction: {e}"));
+        }
+        let now = Instant::now();
+        *in_flight = Some(InFlight {
+            signature,
+            tx,
+            last_valid_block_height,
+            last_broadcast: now,
+            sent_at: now,
+        });
+        let deadline = now + CONFIRM_WAIT;
+        loop {
+            let Some(f) = in_flight.as_mut() else {
+                unreachable!("set above")
+            };
+            match self.check(f).await {
+                SendOutcome::Pending(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(CONFIRM_POLL).await
+                }
+                SendOutcome::Pending(s) => return SendOutcome::Pending(s),
+                done => {
+                    *in_flight = None;
+                    return done;
+                }
+            }
+        }
+    }
+
+    async fn broadcast(&self, tx: &Transaction) -> Result<Signature, String> {
+        self.rpc
             .send_transaction_with_config(
-                &tx,
+                tx,
                 RpcSendTransactionConfig {
-                    // Just simulated above.
+                    // Just simulated; and the keeper rebroadcasts itself.
                     skip_preflight: true,
+                    max_retries: Some(0),
                     ..Default::default()
                 },
             )
             .await
-        {
-            Ok(s) => s,
-            Err(e) => return SendOutcome::Transport(format!("sendTransaction: {e}")),
-        };
-        self.confirm(signature).await
+            .map_err(|e| e.to_string())
     }
 
-    async fn confirm(&self, signature: Signature) -> SendOutcome {
-        let start = Instant::now();
-        while start.elapsed() < CONFIRM_TIMEOUT {
-            match self.rpc.get_signature_statuses(&[signature]).await {
-                Ok(r) => {
-                    if let Some(Some(status)) = r.value.into_iter().next() {
-                        return match status.err {
-                            None => SendOutcome::Landed {
-                                signature,
-                                slot: status.slot,
-                            },
-                            Some(err) => match custom_code(&err) {
-                                Some(code) => SendOutcome::Program {
-                                    code,
-                                    signature: Some(signature),
-                                },
-                                None => SendOutcome::Transport(format!("landed with {err}")),
-                            },
-                        };
+    /// One look at a transaction in flight: `Landed` or `Program` once `confirmed`,
+    /// `Expired` once the block height at `confirmed` is past its last valid one and it
+    /// has no status, else `Pending` (rebroadcast if due). A status seen only at
+    /// `processed` is not landed: that block may still be dropped.
+    pub async fn check(&self, f: &mut InFlight) -> SendOutcome {
+        let sig = f.signature;
+        let status = match self.rpc.get_signature_statuses(&[sig]).await {
+            Ok(r) => r.value.into_iter().next().flatten(),
+            Err(e) => {
+                tracing::debug!(error = %e, "getSignatureStatuses");
+                return SendOutcome::Pending(sig);
+            }
+        };
+        if let Some(status) = status {
+            if status.satisfies_commitment(CommitmentConfig::confirmed()) {
+                return match status.err {
+                    None => SendOutcome::Landed {
+                        signature: sig,
+                        slot: status.slot,
+                    },
+                    Some(err) => match custom_code(&err) {
+                        Some((i, code)) => SendOutcome::Program {
+                            failure: self
+                                .attribute(&sig, &outer_program(&f.tx, i), code)
+                                .await,
+                            signature: Some(sig),
+                        },
+                        None => SendOutcome::Transport(format!("landed with {err}")),
+                    },
+                };
+            }
+            // Processed only: wait for confirmation; no rebroadcast needed.
+            return SendOutcome::Pending(sig);
+        }
+        match self
+            .rpc
+            .get_block_height_with_commitment(CommitmentConfig::confirmed())
+            .await
+        {
+            Ok(h) if h > f.last_valid_block_height => {
+                // The blockhash is gone: it can no longer land. One last look at the
+                // status (it may have landed in the meantime).
+                if let Ok(r) = self.rpc.get_signature_statuses(&[sig]).await {
+                    if r.value.into_iter().next().flatten().is_some() {
+                        return SendOutcome::Pending(sig);
                     }
                 }
-                Err(e) => tracing::debug!(error = %e, "getSignatureStatuses"),
+                return SendOutcome::Expired(sig);
             }
-            tokio::time::sleep(CONFIRM_POLL).await;
+            _ => {}
         }
-        SendOutcome::Timeout(signature)
+        if f.last_broadcast.elapsed() >= REBROADCAST_EVERY {
+            // The same signed bytes: a node that already has it drops the copy.
+            let _ = self.broadcast(&f.tx).await;
+            f.last_broadcast = Instant::now();
+        }
+        SendOutcome::Pending(sig)
+    }
+
+    /// Which program raised `code`, from the landed transaction's logs.
+    async fn attribute(&self, sig: &Signature, outer: &Pubkey, code: u32) -> ProgramFailure {
+        let logs = self
+            .rpc
+            .get_transaction_with_config(
+                sig,
+                RpcTransactionConfig {
+                    encoding: Some(UiTransactionEncoding::Json),
+                    commitment: Some(CommitmentConfig::confirmed()),
+                    max_supported_transaction_version: Some(0),
+                },
+            )
+            .await
+            .ok()
+            .and_then(|t| t.transaction.meta)
+            .and_then(|m| Option::<Vec<String>>::from(m.log_messages))
+            .unwrap_or_default();
+        ProgramFailure::from_logs(&logs, outer, code)
     }
 }
 
@@ -235,13 +436,26 @@ mod tests {
     }
 
     #[test]
+    fn fees_escalate_after_expiries_and_stay_capped() {
+        let policy = PriorityFeePolicy {
+            max_micro_lamports: 1_000,
+            percentile: 50,
+        };
+        assert_eq!(escalated_fee(0, 0, &policy), 0);
+        assert_eq!(escalated_fee(0, 1, &policy), 2);
+        assert_eq!(escalated_fee(100, 2, &policy), 400);
+        assert_eq!(escalated_fee(100, 9, &policy), 1_000);
+        assert_eq!(escalated_fee(5_000, 0, &policy), 1_000);
+    }
+
+    #[test]
     fn custom_codes_come_from_instruction_errors_only() {
         assert_eq!(
             custom_code(&TransactionError::InstructionError(
                 2,
                 InstructionError::Custom(6012)
             )),
-            Some(6012)
+            Some((2, 6012))
         );
         assert_eq!(custom_code(&TransactionError::BlockhashNotFound), None);
     }

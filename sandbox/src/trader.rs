@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use anchor_lang::{InstructionData, ToAccountMetas};
-use hedge_vault::state::{seeds, Position};
-use hedge_vault::{accounts as ha, instruction as hi};
+use hedge_vault::state::Position;
+use hedge_vault_client::ix::TradeAccounts;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
@@ -16,7 +15,6 @@ use solana_sdk::transaction::Transaction;
 use tokio::sync::watch;
 use tracing::debug;
 
-use crate::builders::event_authority;
 
 /// What a trading client needs to know about the vault.
 #[derive(Clone, Debug)]
@@ -32,23 +30,18 @@ pub struct Market {
 
 impl Market {
     pub fn position(&self, series_id: u64, owner: &Pubkey) -> Pubkey {
-        Pubkey::find_program_address(
-            &[
-                seeds::POSITION,
-                self.vault.as_ref(),
-                &series_id.to_le_bytes(),
-                owner.as_ref(),
-            ],
-            &hedge_vault::ID,
-        )
-        .0
+        hedge_vault_client::pda::position(&self.vault, series_id, owner)
     }
 
-    fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-        Instruction {
-            program_id: hedge_vault::ID,
-            accounts: accounts.to_account_metas(None),
-            data: data.data(),
+    /// The client's trade builders for this vault.
+    fn trade(&self) -> TradeAccounts {
+        TradeAccounts {
+            vault: self.vault,
+            book: self.book,
+            oracle: self.oracle,
+            quote_mint: self.quote_mint,
+            quote_vault: self.quote_vault,
+            quote_token_program: self.quote_program,
         }
     }
 
@@ -60,27 +53,8 @@ impl Market {
         size: u64,
         max_premium: u64,
     ) -> Instruction {
-        Self::ix(
-            ha::BuyOption {
-                trader: *trader,
-                vault: self.vault,
-                book: self.book,
-                oracle: self.oracle,
-                quote_mint: self.quote_mint,
-                quote_vault: self.quote_vault,
-                trader_quote: *trader_quote,
-                position: self.position(series_id, trader),
-                token_program: self.quote_program,
-                system_program: solana_sdk::system_program::ID,
-                event_authority: event_authority(),
-                program: hedge_vault::ID,
-            },
-            hi::BuyOption {
-                series_id,
-                size,
-                max_premium,
-            },
-        )
+        self.trade()
+            .buy(*trader, *trader_quote, series_id, size, max_premium)
     }
 
     pub fn sell(
@@ -90,25 +64,7 @@ impl Market {
         series_id: u64,
         size: u64,
     ) -> Instruction {
-        Self::ix(
-            ha::SellOption {
-                trader: *trader,
-                vault: self.vault,
-                book: self.book,
-                oracle: self.oracle,
-                quote_mint: self.quote_mint,
-                quote_vault: self.quote_vault,
-                trader_quote: *trader_quote,
-                position: self.position(series_id, trader),
-                token_program: self.quote_program,
-                event_authority: event_authority(),
-                program: hedge_vault::ID,
-            },
-            hi::SellOption {
-                size,
-                min_proceeds: 0,
-            },
-        )
+        self.trade().sell(*trader, *trader_quote, series_id, size, 0)
     }
 }
 

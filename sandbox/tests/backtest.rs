@@ -1,7 +1,7 @@
 //! A small backtest through the real program: the premium is the model value, the
 //! measure is sane, and a seed gives the same numbers twice.
 
-use hedge_keeper::backtest::{self, BacktestConfig};
+use hedge_sandbox::backtest::{self, BacktestConfig};
 
 const SMALL: &str = r#"
 spot = 100.0

@@ -10,7 +10,7 @@ use hedge_keeper::decision::{self, code, Fetched, Idle};
 use hedge_keeper::errors::Class;
 use hedge_keeper::metrics::Metrics;
 use hedge_keeper::run::{Keeper, VaultOutcome};
-use hedge_keeper::sandbox::{self, Control, SandboxArgs};
+use hedge_sandbox::{self as sandbox, Control, SandboxArgs};
 use hedge_vault::error::VaultError;
 use hedge_vault::state::Vault;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
@@ -30,7 +30,7 @@ async fn vault_state(rpc: &RpcClient, key: &Pubkey) -> Vault {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_smoke_a_hedge_lands_and_it_stops_cleanly() {
     let s = common::start(&["--trade-every-ms", "1500", "--speed", "2000"]).await;
-    let rpc = RpcClient::new(s.info.rpc_url.clone());
+    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), solana_sdk::commitment_config::CommitmentConfig::confirmed());
     let vault = s.vault();
     // The opening trade left the vault short 20 calls: the keeper hedges within seconds.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -91,7 +91,7 @@ async fn two_keepers_share_a_vault_safely() {
         "3000",
     ])
     .await;
-    let rpc = RpcClient::new(s.info.rpc_url.clone());
+    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), solana_sdk::commitment_config::CommitmentConfig::confirmed());
     let vault = s.vault();
     let mut a = Keeper::connect(s.keeper_config("keeper"), Metrics::new())
         .await
@@ -154,7 +154,7 @@ async fn two_keepers_share_a_vault_safely() {
         assert!(
             !matches!(
                 o,
-                VaultOutcome::Landed(hedge_keeper::decision::Action::Rebalance)
+                VaultOutcome::Landed(hedge_keeper::decision::Action::Rebalance { .. })
             ),
             "{o:?}"
         );

@@ -1,17 +1,16 @@
-//! The instructions the keeper sends, built from on-chain state only (the vault's stored
-//! accounts and the pool's `PoolState`), with the program's generated account types.
+//! One builder per instruction the off-chain tools send, from on-chain state only (the
+//! vault's stored keys and the pool's `PoolState`), with the program's generated account
+//! types (so the account order is the program's own).
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{InstructionData, ToAccountMetas};
-use hedge_vault::dex::{self, RAYDIUM_CPMM_PROGRAM};
+use hedge_vault::dex::RAYDIUM_CPMM_PROGRAM;
 use hedge_vault::state::Vault;
 use hedge_vault::{accounts as ha, instruction as hi};
 
-/// Anchor's event-CPI authority of the vault program.
-pub fn event_authority() -> Pubkey {
-    Pubkey::find_program_address(&[b"__event_authority"], &hedge_vault::ID).0
-}
+use crate::pda::{self, event_authority};
+use crate::pool::{self, PoolError};
 
 /// Everything `rebalance` and `liquidate` need besides the caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,15 +33,6 @@ pub struct HedgeAccounts {
     pub observation: Pubkey,
 }
 
-/// Why the accounts could not be assembled.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BuildError {
-    /// The pool account is not a Raydium CPMM `PoolState`.
-    NotAPool,
-    /// The pool does not trade the vault's two mints.
-    PoolMintsMismatch,
-}
-
 impl HedgeAccounts {
     /// From the vault (its stored keys) and the pool account's bytes. The token programs
     /// are the mints' owners, as fetched.
@@ -52,16 +42,8 @@ impl HedgeAccounts {
         pool_data: &[u8],
         quote_token_program: Pubkey,
         underlying_token_program: Pubkey,
-    ) -> Result<HedgeAccounts, BuildError> {
-        let pool = dex::read_pool(pool_data).map_err(|_| BuildError::NotAPool)?;
-        let (pool_quote_vault, pool_underlying_vault) =
-            if pool.mint_0 == vault.quote_mint && pool.mint_1 == vault.underlying_mint {
-                (pool.vault_0, pool.vault_1)
-            } else if pool.mint_1 == vault.quote_mint && pool.mint_0 == vault.underlying_mint {
-                (pool.vault_1, pool.vault_0)
-            } else {
-                return Err(BuildError::PoolMintsMismatch);
-            };
+    ) -> Result<HedgeAccounts, PoolError> {
+        let pool = pool::sides(pool_data, &vault.quote_mint, &vault.underlying_mint)?;
         Ok(HedgeAccounts {
             vault: vault_key,
             book: vault.book,
@@ -73,11 +55,11 @@ impl HedgeAccounts {
             underlying_vault: vault.underlying_vault,
             quote_token_program,
             underlying_token_program,
-            dex_authority: Pubkey::find_program_address(&[dex::AUTH_SEED], &RAYDIUM_CPMM_PROGRAM).0,
+            dex_authority: pda::raydium_authority(),
             amm_config: pool.amm_config,
             dex_pool: vault.dex_pool,
-            pool_quote_vault,
-            pool_underlying_vault,
+            pool_quote_vault: pool.quote_vault,
+            pool_underlying_vault: pool.underlying_vault,
             observation: pool.observation,
         })
     }
@@ -155,6 +137,90 @@ pub fn cu_budget(instruction: &str) -> u32 {
     }
 }
 
+/// What a trading client needs to know about a vault (all stored on the vault).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TradeAccounts {
+    pub vault: Pubkey,
+    pub book: Pubkey,
+    pub oracle: Pubkey,
+    pub quote_mint: Pubkey,
+    pub quote_vault: Pubkey,
+    /// The quote mint's owner (SPL Token or Token-2022).
+    pub quote_token_program: Pubkey,
+}
+
+impl TradeAccounts {
+    pub fn new(vault_key: Pubkey, vault: &Vault, quote_token_program: Pubkey) -> Self {
+        Self {
+            vault: vault_key,
+            book: vault.book,
+            oracle: vault.oracle,
+            quote_mint: vault.quote_mint,
+            quote_vault: vault.quote_vault,
+            quote_token_program,
+        }
+    }
+
+    /// `buy_option`: `size` underlying atoms of `series_id`, paying at most `max_premium`.
+    pub fn buy(
+        &self,
+        trader: Pubkey,
+        trader_quote: Pubkey,
+        series_id: u64,
+        size: u64,
+        max_premium: u64,
+    ) -> Instruction {
+        ix(
+            ha::BuyOption {
+                trader,
+                vault: self.vault,
+                book: self.book,
+                oracle: self.oracle,
+                quote_mint: self.quote_mint,
+                quote_vault: self.quote_vault,
+                trader_quote,
+                position: pda::position(&self.vault, series_id, &trader),
+                token_program: self.quote_token_program,
+                system_program: anchor_lang::system_program::ID,
+                event_authority: event_authority(),
+                program: hedge_vault::ID,
+            },
+            hi::BuyOption {
+                series_id,
+                size,
+                max_premium,
+            },
+        )
+    }
+
+    /// `sell_option`: sells `size` of the position back for at least `min_proceeds`.
+    pub fn sell(
+        &self,
+        trader: Pubkey,
+        trader_quote: Pubkey,
+        series_id: u64,
+        size: u64,
+        min_proceeds: u64,
+    ) -> Instruction {
+        ix(
+            ha::SellOption {
+                trader,
+                vault: self.vault,
+                book: self.book,
+                oracle: self.oracle,
+                quote_mint: self.quote_mint,
+                quote_vault: self.quote_vault,
+                trader_quote,
+                position: pda::position(&self.vault, series_id, &trader),
+                token_program: self.quote_token_program,
+                event_authority: event_authority(),
+                program: hedge_vault::ID,
+            },
+            hi::SellOption { size, min_proceeds },
+        )
+    }
+}
+
 /// `mark_series` for up to `MAX_MARK_BATCH` series (anyone may send it).
 pub fn mark(caller: Pubkey, vault_key: Pubkey, vault: &Vault, series_ids: &[u64]) -> Instruction {
     ix(
@@ -179,19 +245,6 @@ fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction 
         data: data.data(),
     }
 }
-
-/// The keys one cycle fetches with `getMultipleAccounts`, in chunks of at most 100:
-/// for each vault, the vault, its book, its oracle and its pool.
-pub fn cycle_keys(vaults: &[(Pubkey, Vault)]) -> Vec<Vec<Pubkey>> {
-    let keys: Vec<Pubkey> = vaults
-        .iter()
-        .flat_map(|(k, v)| [*k, v.book, v.oracle, v.dex_pool])
-        .collect();
-    keys.chunks(MAX_KEYS_PER_CALL).map(|c| c.to_vec()).collect()
-}
-
-/// `getMultipleAccounts` accepts at most 100 keys.
-pub const MAX_KEYS_PER_CALL: usize = 100;
 
 #[cfg(test)]
 mod tests {
@@ -223,6 +276,17 @@ mod tests {
             accounts.liquidate(caller, None),
             f.liquidate_ix(&caller, None)
         );
+        // The trader's builders and the fixture's agree too.
+        let trader = f.user(0).await;
+        let trade = TradeAccounts::new(f.vault, &vault, TokenKind::Spl.program_id());
+        assert_eq!(
+            trade.buy(trader.key(), trader.quote, 1, 5, 9),
+            f.buy_ix(&trader, 1, 5, 9)
+        );
+        assert_eq!(
+            trade.sell(trader.key(), trader.quote, 1, 5, 3),
+            f.sell_ix(&trader, 1, 5, 3)
+        );
         // A pool of other mints is refused.
         let mut other = pool.data.clone();
         other[168..200].copy_from_slice(Pubkey::new_unique().as_ref());
@@ -234,7 +298,7 @@ mod tests {
                 Pubkey::default(),
                 Pubkey::default()
             ),
-            Err(BuildError::PoolMintsMismatch)
+            Err(PoolError::MintsMismatch)
         );
         assert_eq!(
             HedgeAccounts::new(
@@ -244,27 +308,7 @@ mod tests {
                 Pubkey::default(),
                 Pubkey::default()
             ),
-            Err(BuildError::NotAPool)
+            Err(PoolError::NotAPool)
         );
-    }
-
-    #[test]
-    fn cycle_keys_are_chunked_by_100() {
-        let v: Vec<(Pubkey, Vault)> = (0..30)
-            .map(|_| {
-                let mut vault: Vault = bytemuck::Zeroable::zeroed();
-                vault.book = Pubkey::new_unique();
-                vault.oracle = Pubkey::new_unique();
-                vault.dex_pool = Pubkey::new_unique();
-                (Pubkey::new_unique(), vault)
-            })
-            .collect();
-        let chunks = cycle_keys(&v);
-        assert_eq!(
-            chunks.iter().map(Vec::len).collect::<Vec<_>>(),
-            vec![100, 20]
-        );
-        assert_eq!(chunks[0][0], v[0].0);
-        assert_eq!(chunks[0][3], v[0].1.dex_pool);
     }
 }

@@ -6,7 +6,16 @@
 //! websocket subscriptions.
 //!
 //! Every state change goes through [`Chain`]: transactions, the slot ticker, and the
-//! sandbox's own oracle writes. Reads go straight to the bank.
+//! sandbox's own oracle writes.
+//!
+//! Commitment levels differ as on a cluster (program-test's bank answers every level
+//! alike): `confirmed` trails the working slot by [`Lags::confirmed`] slots and
+//! `finalized` by [`Lags::finalized`]. Reads at a level see the accounts as of that
+//! slot (the chain keeps each write's previous state for as long as a view may need
+//! it), `getLatestBlockhash` answers that slot's blockhash, a blockhash younger than the
+//! level's slot is unknown there (`BlockhashNotFound`), statuses move from processed to
+//! confirmed to finalized, and a blockhash expires once the block height passes its
+//! last valid one (150 blocks).
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Mutex as SyncMutex;
@@ -31,6 +40,35 @@ use tokio::sync::{broadcast, Mutex};
 
 /// How many slots of priority fees `getRecentPrioritizationFees` reports (as agave).
 pub const PRIORITY_FEE_SLOTS: usize = 150;
+/// Blocks a blockhash stays valid for (agave's `MAX_PROCESSING_AGE`).
+pub const BLOCKHASH_VALID_BLOCKS: u64 = 150;
+
+/// How far each commitment level trails the working slot, in slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lags {
+    /// A supermajority has voted on the block: about a slot or two on mainnet.
+    pub confirmed: u64,
+    /// Rooted: 32 slots of votes on top (the lockout depth).
+    pub finalized: u64,
+}
+
+impl Default for Lags {
+    fn default() -> Self {
+        Self {
+            confirmed: 1,
+            finalized: 32,
+        }
+    }
+}
+
+/// A slot as the ticker made it: its blockhash and block height.
+#[derive(Clone, Copy, Debug)]
+pub struct SlotRecord {
+    pub slot: Slot,
+    pub blockhash: Hash,
+    pub block_height: u64,
+    pub last_valid_block_height: u64,
+}
 
 /// What subscribers hear about.
 #[derive(Clone, Debug)]
@@ -88,6 +126,12 @@ struct Store {
     /// (slot, priority fee in micro-lamports per CU, writable accounts) per transaction.
     fees: VecDeque<(Slot, u64, Vec<Pubkey>)>,
     slot: Slot,
+    /// One record per ticked slot, oldest first (as long as a view or a blockhash may
+    /// need it).
+    slots: VecDeque<SlotRecord>,
+    /// (slot of a write, account, its state before that write), oldest first: what a
+    /// read at an older commitment level sees.
+    before: VecDeque<(Slot, Pubkey, Option<Account>)>,
 }
 
 pub struct Chain {
@@ -98,7 +142,12 @@ pub struct Chain {
     pub genesis_hash: Hash,
     /// The faucet behind `requestAirdrop` (program-test's mint keypair).
     faucet: solana_sdk::signature::Keypair,
+    pub lags: Lags,
 }
+
+/// A commitment level's view is not at the slot the client asked for (`minContextSlot`).
+#[derive(Debug)]
+pub struct MinContextSlotNotReached(pub Slot);
 
 /// Wall-clock unix seconds.
 pub fn wall_time() -> i64 {
@@ -119,6 +168,14 @@ impl Chain {
     /// Wraps a started context. `known` seeds the address index with every account the
     /// setup created.
     pub fn new(ctx: ProgramTestContext, known: impl IntoIterator<Item = Pubkey>) -> Self {
+        Self::with_lags(ctx, known, Lags::default())
+    }
+
+    pub fn with_lags(
+        ctx: ProgramTestContext,
+        known: impl IntoIterator<Item = Pubkey>,
+        lags: Lags,
+    ) -> Self {
         let banks = ctx.banks_client.clone();
         let genesis_hash = ctx.genesis_config().hash();
         let faucet = ctx.payer.insecure_clone();
@@ -134,7 +191,125 @@ impl Chain {
             events,
             genesis_hash,
             faucet,
+            lags,
         }
+    }
+
+    /// The slot a commitment level sees.
+    pub fn slot_at(&self, level: CommitmentLevel) -> Slot {
+        let s = self.store();
+        let first = s.slots.front().map_or(s.slot, |r| r.slot);
+        let lag = match level {
+            CommitmentLevel::Processed => 0,
+            CommitmentLevel::Confirmed => self.lags.confirmed,
+            _ => self.lags.finalized,
+        };
+        s.slot.saturating_sub(lag).max(first.min(s.slot))
+    }
+
+    /// [`Self::slot_at`], refused if below `min_context_slot`.
+    pub fn slot_at_least(
+        &self,
+        level: CommitmentLevel,
+        min_context_slot: Option<Slot>,
+    ) -> Result<Slot, MinContextSlotNotReached> {
+        let slot = self.slot_at(level);
+        match min_context_slot {
+            Some(min) if slot < min => Err(MinContextSlotNotReached(slot)),
+            _ => Ok(slot),
+        }
+    }
+
+    /// The newest slot record at or before `slot`.
+    fn record_at(&self, slot: Slot) -> Option<SlotRecord> {
+        let s = self.store();
+        s.slots
+            .iter()
+            .rev()
+            .find(|r| r.slot <= slot)
+            .or(s.slots.front())
+            .copied()
+    }
+
+    /// The record of the slot that produced `hash`, if the ticker made it.
+    fn record_of(&self, hash: &Hash) -> Option<SlotRecord> {
+        self.store()
+            .slots
+            .iter()
+            .find(|r| r.blockhash == *hash)
+            .copied()
+    }
+
+    /// Whether a transaction with `hash` may be processed by the bank `level` sees: not
+    /// produced after that bank's slot, and not expired (block height past its last valid
+    /// one). Hashes from before the ticker started are left to the bank.
+    pub fn blockhash_valid_at(&self, hash: &Hash, level: CommitmentLevel) -> bool {
+        let Some(r) = self.record_of(hash) else {
+            return true;
+        };
+        let at = self.slot_at(level);
+        let height = self.record_at(at).map_or(0, |x| x.block_height);
+        r.slot <= at && height <= r.last_valid_block_height
+    }
+
+    /// (blockhash, last valid block height) of the bank `level` sees.
+    pub async fn latest_blockhash_at(&self, level: CommitmentLevel) -> Result<(Hash, u64), String> {
+        match self.record_at(self.slot_at(level)) {
+            Some(r) => Ok((r.blockhash, r.last_valid_block_height)),
+            None => self.latest_blockhash().await,
+        }
+    }
+
+    /// The block height `level` sees.
+    pub async fn block_height_at(&self, level: CommitmentLevel) -> Result<u64, String> {
+        match self.record_at(self.slot_at(level)) {
+            Some(r) if level != CommitmentLevel::Processed => Ok(r.block_height),
+            _ => self.block_height().await,
+        }
+    }
+
+    /// An account as the bank at `level` sees it: its state before the first write after
+    /// that level's slot, else the current one.
+    pub async fn account_at(
+        &self,
+        key: &Pubkey,
+        level: CommitmentLevel,
+    ) -> Result<Option<Account>, String> {
+        let at = self.slot_at(level);
+        if at < self.slot() {
+            let s = self.store();
+            if let Some((_, _, prior)) = s.before.iter().find(|(sl, k, _)| *sl > at && k == key) {
+                return Ok(prior.clone());
+            }
+        }
+        self.account(key).await
+    }
+
+    /// The commitment level a transaction in `slot` has reached.
+    pub fn reached(&self, slot: Slot) -> CommitmentLevel {
+        if slot <= self.slot_at(CommitmentLevel::Finalized) {
+            CommitmentLevel::Finalized
+        } else if slot <= self.slot_at(CommitmentLevel::Confirmed) {
+            CommitmentLevel::Confirmed
+        } else {
+            CommitmentLevel::Processed
+        }
+    }
+
+    /// Remembers the states of `keys` before a write in the working slot.
+    async fn remember(&self, keys: &[Pubkey]) -> Result<(), String> {
+        let slot = self.slot();
+        let mut priors = Vec::with_capacity(keys.len());
+        for k in keys {
+            priors.push((slot, *k, self.account(k).await?));
+        }
+        let keep_from = slot.saturating_sub(self.lags.finalized + 1);
+        let mut s = self.store();
+        s.before.extend(priors);
+        while s.before.front().is_some_and(|(sl, _, _)| *sl < keep_from) {
+            s.before.pop_front();
+        }
+        Ok(())
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<ChainEvent> {
@@ -161,10 +336,27 @@ impl Chain {
         let current = self.banks_slot().await?;
         let next = current + 1;
         ctx.warp_to_slot(next).map_err(|e| format!("{e:?}"))?;
+        self.store().slot = next;
+        self.remember(&[solana_sdk::sysvar::clock::ID]).await?;
         let mut clock: Clock = self.banks.get_sysvar().await.map_err(|e| e.to_string())?;
         clock.unix_timestamp = wall_time();
         ctx.set_sysvar(&clock);
-        self.store().slot = next;
+        let (blockhash, _) = self.latest_blockhash().await?;
+        let block_height = self.block_height().await?;
+        {
+            let mut s = self.store();
+            s.slots.push_back(SlotRecord {
+                slot: next,
+                blockhash,
+                block_height,
+                last_valid_block_height: block_height + BLOCKHASH_VALID_BLOCKS,
+            });
+            // Long enough for every blockhash's life and the finalized view.
+            let keep = (BLOCKHASH_VALID_BLOCKS + self.lags.finalized + 8) as usize;
+            while s.slots.len() > keep {
+                s.slots.pop_front();
+            }
+        }
         let _ = self.events.send(ChainEvent::Slot {
             slot: next,
             parent: current,
@@ -193,6 +385,8 @@ impl Chain {
     /// Writes an account directly (the sandbox's oracle publisher), and tells subscribers.
     pub async fn write_account(&self, key: Pubkey, account: AccountSharedData) {
         let mut ctx = self.writer.lock().await;
+        // Best effort: a failed read only makes older views see the new state early.
+        let _ = self.remember(&[key]).await;
         ctx.set_account(&key, &account);
         drop(ctx);
         self.store().known.insert(key);
@@ -305,6 +499,24 @@ impl Chain {
             .collect()
     }
 
+    /// Simulates as the bank at `level` would: a blockhash that bank does not know (too
+    /// new or expired) fails with `BlockhashNotFound`, as on a validator. The accounts
+    /// are the working bank's (program-test keeps no older banks to run against).
+    pub async fn simulate_at(
+        &self,
+        tx: &VersionedTransaction,
+        level: CommitmentLevel,
+    ) -> Result<Simulation, SendError> {
+        if !self.blockhash_valid_at(tx.message.recent_blockhash(), level) {
+            return Ok(Simulation {
+                err: Some(TransactionError::BlockhashNotFound),
+                account_keys: tx.message.static_account_keys().to_vec(),
+                ..Simulation::default()
+            });
+        }
+        self.simulate(tx).await
+    }
+
     /// Simulates against the working bank.
     pub async fn simulate(&self, tx: &VersionedTransaction) -> Result<Simulation, SendError> {
         let sim = self
@@ -353,12 +565,23 @@ impl Chain {
         if let Some((_, _)) = self.status(&signature) {
             return Err(SendError::Rejected(TransactionError::AlreadyProcessed));
         }
+        // Expired (or not yet produced): never processed, as on a validator.
+        if !self.blockhash_valid_at(tx.message.recent_blockhash(), CommitmentLevel::Processed) {
+            return Err(SendError::Rejected(TransactionError::BlockhashNotFound));
+        }
         // The simulation gives the inner instructions that processing does not return.
         let sim = self.simulate(&tx).await?;
         if preflight && sim.err.is_some() {
             return Err(SendError::Preflight(sim));
         }
         let keys: Vec<Pubkey> = tx.message.static_account_keys().to_vec();
+        let writable_now: Vec<Pubkey> = keys
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| tx.message.is_maybe_writable(*i, None))
+            .map(|(_, k)| *k)
+            .collect();
+        self.remember(&writable_now).await.map_err(SendError::Bank)?;
         let pre = self.balances(&keys).await?;
         let pre_tokens = self.token_balances(&keys).await?;
         let fee = self

@@ -1,13 +1,8 @@
-//! `hedge-keeper sandbox`: a local Solana JSON-RPC and websocket endpoint over agave's
+//! The sandbox's world: a local Solana JSON-RPC and websocket endpoint over agave's
 //! bank (solana-program-test) with the vault program and the CPMM stand-in as native
 //! processors, a world in it (mints, pool, vault, series, wallets), a moving Pyth feed,
 //! an arbitrageur, a scripted trader, and the keeper, which talks to the endpoint over
-//! real RPC exactly as in production. A local sandbox endpoint, not a validator.
-
-pub mod chain;
-pub mod market;
-pub mod rpc;
-pub mod trader;
+//! real RPC exactly as in production.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -31,11 +26,12 @@ use solana_sdk::transaction::Transaction;
 use tokio::sync::watch;
 use tracing::{info, warn};
 
-use crate::config::{Config, PriorityFeePolicy};
-use crate::metrics::Metrics;
-use crate::run::Keeper;
-use chain::{wall_time, Chain};
-use market::{legacy_bytes, pull_v2_bytes, Gbm, PriceSource};
+use crate::chain::{self, wall_time, Chain};
+use crate::market::{self, legacy_bytes, pull_v2_bytes, Gbm, PriceSource};
+use crate::{rpc, trader};
+use hedge_keeper::config::{Config, PriorityFeePolicy};
+use hedge_keeper::metrics::Metrics;
+use hedge_keeper::run::Keeper;
 
 /// Where the sandbox's own lines go: the terminal, even when the process's stdout is
 /// diverted to a file (the programs' `msg!` output, see [`divert_program_output`]).
@@ -123,9 +119,16 @@ pub struct SandboxArgs {
     /// Starting price, quote per underlying.
     #[arg(long, default_value_t = 100.0)]
     pub start_price: f64,
-    /// Which Pyth format the vault reads (both accounts are published).
-    #[arg(long, value_enum, default_value_t = OracleArg::Legacy)]
+    /// Which Pyth format the vault reads (both accounts are published); the default is
+    /// the live mainnet format.
+    #[arg(long, value_enum, default_value_t = OracleArg::PullV2)]
     pub oracle: OracleArg,
+    /// Slots by which `confirmed` trails the working slot (as on a cluster).
+    #[arg(long, default_value_t = 1)]
+    pub confirmed_lag_slots: u64,
+    /// Slots by which `finalized` trails the working slot (the lockout depth).
+    #[arg(long, default_value_t = 32)]
+    pub finalized_lag_slots: u64,
     /// Where keypair files and sandbox.json go (default: a new temporary directory).
     #[arg(long)]
     pub wallet_dir: Option<PathBuf>,
@@ -208,6 +211,12 @@ impl SandboxArgs {
         }
         if !(1..=8).contains(&self.keepers) {
             return bad("keepers", "must be 1 to 8 (the vault's keeper slots)");
+        }
+        if self.confirmed_lag_slots > self.finalized_lag_slots || self.finalized_lag_slots > 64 {
+            return bad(
+                "finalized-lag-slots",
+                "the lags must satisfy confirmed ≤ finalized ≤ 64",
+            );
         }
         if self.summary_every_s == 0 {
             return bad("summary-every-s", "must be ≥ 1");
@@ -443,7 +452,14 @@ async fn build_world(args: &SandboxArgs) -> Result<World, String> {
         market,
         chain: {
             let env = f.env;
-            Arc::new(Chain::new(env.ctx, env.touched))
+            Arc::new(Chain::with_lags(
+                env.ctx,
+                env.touched,
+                chain::Lags {
+                    confirmed: args.confirmed_lag_slots,
+                    finalized: args.finalized_lag_slots,
+                },
+            ))
         },
     };
     Ok(out)
@@ -547,12 +563,14 @@ pub async fn run(args: SandboxArgs, control: Control) -> Result<SandboxReport, S
             },
             metrics_addr: args.metrics_addr.parse().expect("validated"),
             dry_run: false,
+            rpc_timeout: std::time::Duration::from_secs(10),
+            min_out_tolerance_bps: hedge_keeper::config::DEFAULT_MIN_OUT_TOLERANCE_BPS,
         };
         let metrics_addr = config.metrics_addr;
         let keeper = Keeper::connect(config, metrics.clone())
             .await
             .map_err(|e| format!("keeper: {e}"))?;
-        match crate::metrics::serve(metrics.clone(), metrics_addr, wait_for(shutdown.clone())).await
+        match hedge_keeper::metrics::serve(metrics.clone(), metrics_addr, wait_for(shutdown.clone())).await
         {
             Ok(a) => info!("keeper metrics on http://{a}/metrics"),
             Err(e) => warn!("metrics endpoint {metrics_addr} unavailable: {e}"),
@@ -637,7 +655,7 @@ async fn sigterm() {
 
 async fn read_vault(chain: &Chain, key: &Pubkey) -> Option<Vault> {
     let a = chain.account(key).await.ok()??;
-    crate::decision::decode_vault(&crate::decision::Fetched {
+    hedge_keeper::decision::decode_vault(&hedge_keeper::decision::Fetched {
         key,
         owner: &a.owner,
         data: &a.data,
@@ -685,7 +703,7 @@ async fn print_summary(
         return;
     };
     let price = v.last_price as f64 * 10f64.powi(v.last_expo);
-    let labels = crate::metrics::VaultLabels {
+    let labels = hedge_keeper::metrics::VaultLabels {
         vault: world.vault.to_string(),
     };
     let delta = metrics.delta.get_or_create(&labels).get() / ONE_UNDERLYING as f64;

@@ -35,8 +35,8 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
 
-use crate::decision::{self, Action, Fetched};
-use crate::sandbox::market::{Arbitrageur, Gbm};
+use hedge_keeper::decision::{self, Action, Fetched};
+use crate::market::{Arbitrageur, Gbm};
 pub use config::{BacktestConfig, Kind, Policy};
 
 const DAY: f64 = 86_400.0;
@@ -301,6 +301,32 @@ impl Bench {
         self.env().zero_copy(key).await
     }
 
+    /// The pool's reserves as `rebalance` computes them, from account copies (what the
+    /// keeper fetches).
+    async fn pool_snapshot(
+        &mut self,
+        vault: &Vault,
+    ) -> Result<hedge_vault::ledger::PoolSnapshot, hedge_vault_client::pool::PoolError> {
+        use hedge_vault_client::pool::{self, PoolError};
+        let pool_key = vault.dex_pool;
+        let env = self.env();
+        let p = env.account(pool_key).await.ok_or(PoolError::NotAPool)?;
+        let sides = pool::sides(&p.data, &vault.quote_mint, &vault.underlying_mint)?;
+        let cfg = env
+            .account(sides.amm_config)
+            .await
+            .ok_or(PoolError::Unreadable("config"))?;
+        let q = env
+            .account(sides.quote_vault)
+            .await
+            .ok_or(PoolError::Unreadable("quote vault"))?;
+        let u = env
+            .account(sides.underlying_vault)
+            .await
+            .ok_or(PoolError::Unreadable("underlying vault"))?;
+        pool::snapshot(&sides, &cfg.data, (&q.owner, &q.data), (&u.owner, &u.data))
+    }
+
     /// Asks the keeper's decision module; sends `rebalance` if it says so. Returns the
     /// vault before and after when a hedge landed.
     async fn maybe_hedge(&mut self, force_due: bool) -> Result<Option<(Vault, Vault)>, String> {
@@ -319,17 +345,20 @@ impl Bench {
                 .account(oracle_key)
                 .await
                 .ok_or("oracle account missing")?;
-            action = decision::decide(
-                &vault,
-                &book,
-                &Fetched {
+            let pool = self.pool_snapshot(&vault).await;
+            action = decision::decide(&decision::Inputs {
+                vault: &vault,
+                book: &book,
+                oracle: Fetched {
                     key: &oracle_key,
                     owner: &oracle.owner,
                     data: &oracle.data,
                 },
-                self.now,
-                &self.keeper.pubkey(),
-            )
+                pool,
+                now: self.now,
+                keeper: &self.keeper.pubkey(),
+                min_out_tolerance_bps: 50,
+            })
             .0;
             let Action::Mark { ids, count } = action else {
                 break;
@@ -346,10 +375,13 @@ impl Bench {
                 .await
                 .map_err(|e| format!("mark_series: {e}"))?;
         }
-        if action != Action::Rebalance || !force_due {
+        let Action::Rebalance { min_out } = action else {
+            return Ok(None);
+        };
+        if !force_due {
             return Ok(None);
         }
-        let ix = self.f.rebalance_ix(&self.keeper.pubkey(), None, 0);
+        let ix = self.f.rebalance_ix(&self.keeper.pubkey(), None, min_out);
         let keeper = self.keeper.insecure_clone();
         self.send(&[ix], &[&keeper])
             .await
@@ -510,7 +542,7 @@ impl Bench {
             self.publish(spot).await?;
         }
         let vault = self.vault().await;
-        let settle = crate::builders::settle(payer.pubkey(), self.f.vault, &vault, series_id);
+        let settle = hedge_vault_client::ix::settle(payer.pubkey(), self.f.vault, &vault, series_id);
         self.send(&[settle], &[])
             .await
             .map_err(|e| format!("settle_series: {e}"))?;

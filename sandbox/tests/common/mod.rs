@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use hedge_keeper::config::{Config, PriorityFeePolicy};
-use hedge_keeper::sandbox::{self, Control, SandboxArgs, SandboxReport, WorldInfo};
+use hedge_sandbox::{self as sandbox, Control, SandboxArgs, SandboxReport, WorldInfo};
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::read_keypair_file;
 use tokio::sync::{oneshot, watch};
@@ -68,6 +68,8 @@ impl Running {
             },
             metrics_addr: "127.0.0.1:0".parse().unwrap(),
             dry_run: false,
+            rpc_timeout: std::time::Duration::from_secs(10),
+            min_out_tolerance_bps: hedge_keeper::config::DEFAULT_MIN_OUT_TOLERANCE_BPS,
         }
     }
 }

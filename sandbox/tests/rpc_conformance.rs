@@ -10,7 +10,7 @@ use std::time::Duration;
 use anchor_lang::Discriminator;
 use base64::Engine;
 use futures::StreamExt;
-use hedge_keeper::sandbox::rpc::HTTP_METHODS;
+use hedge_sandbox::rpc::HTTP_METHODS;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use solana_account_decoder::{UiAccount, UiAccountData, UiAccountEncoding};
@@ -52,7 +52,7 @@ fn rpc_error(e: solana_rpc_client_api::client_error::Error) -> (i64, String, Val
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_method_matches_agave_types() {
     let s = common::start(&["--no-keeper", "--no-trader"]).await;
-    let rpc = RpcClient::new(s.info.rpc_url.clone());
+    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), solana_sdk::commitment_config::CommitmentConfig::confirmed());
     let lp = read_keypair_file(s.wallet("lp")).unwrap();
     let vault = s.vault();
     let mut seen = std::collections::BTreeSet::new();
@@ -308,7 +308,7 @@ async fn every_method_matches_agave_types() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn websocket_subscriptions() {
     let s = common::start(&["--no-keeper", "--no-trader"]).await;
-    let rpc = RpcClient::new(s.info.rpc_url.clone());
+    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), solana_sdk::commitment_config::CommitmentConfig::confirmed());
     let lp = read_keypair_file(s.wallet("lp")).unwrap();
     let oracle: Pubkey = s.info.oracle.parse().unwrap();
     let ws = PubsubClient::new(&s.info.ws_url).await.expect("websocket");

@@ -32,6 +32,7 @@ use solana_rpc_client_api::response::{
     RpcVersionInfo, SlotInfo,
 };
 use solana_sdk::account::{Account, AccountSharedData};
+use solana_sdk::commitment_config::{CommitmentConfig, CommitmentLevel};
 use solana_sdk::epoch_info::EpochInfo;
 use solana_sdk::epoch_schedule::EpochSchedule;
 use solana_sdk::message::{Message, VersionedMessage};
@@ -45,7 +46,7 @@ use solana_transaction_status::{
 };
 use tokio::sync::broadcast::error::RecvError;
 
-use super::chain::{is_token_program, token_account_fields, Chain, ChainEvent, SendError};
+use crate::chain::{is_token_program, token_account_fields, Chain, ChainEvent, SendError};
 
 /// The agave version whose bank serves these requests.
 pub const AGAVE_VERSION: &str = "2.3.13";
@@ -133,15 +134,29 @@ fn filter_allows(filter: &RpcFilterType, account: &AccountSharedData) -> bool {
     }
 }
 
-fn ctx(chain: &Chain) -> RpcResponseContext {
-    RpcResponseContext::new(chain.slot())
+/// The level a request asked for; agave's default is `finalized`.
+fn level(c: Option<CommitmentConfig>) -> CommitmentLevel {
+    c.map_or(CommitmentLevel::Finalized, |c| c.commitment)
+}
+
+/// The slot `level` sees, or agave's -32016 if below `min_context_slot`.
+fn view_slot(chain: &Chain, level: CommitmentLevel, min: Option<u64>) -> RpcResult<u64> {
+    chain.slot_at_least(level, min).map_err(|e| {
+        custom(RpcCustomError::MinContextSlotNotReached {
+            context_slot: e.0,
+        })
+    })
+}
+
+fn at<T>(slot: u64, value: T) -> Response<T> {
+    Response {
+        context: RpcResponseContext::new(slot),
+        value,
+    }
 }
 
 fn with_ctx<T>(chain: &Chain, value: T) -> Response<T> {
-    Response {
-        context: ctx(chain),
-        value,
-    }
+    at(chain.slot(), value)
 }
 
 /// Encodes an account as agave does, with the mint's decimals for `jsonParsed`
@@ -186,8 +201,27 @@ fn account_config(
     )
 }
 
+/// (level, minimum context slot) of an account request.
+fn account_level(c: &Option<RpcAccountInfoConfig>) -> (CommitmentLevel, Option<u64>) {
+    c.as_ref()
+        .map_or((CommitmentLevel::Finalized, None), |c| {
+            (level(c.commitment), c.min_context_slot)
+        })
+}
+
+fn context_level(c: &Option<RpcContextConfig>) -> (CommitmentLevel, Option<u64>) {
+    c.as_ref()
+        .map_or((CommitmentLevel::Finalized, None), |c| {
+            (level(c.commitment), c.min_context_slot)
+        })
+}
+
 async fn fetch(chain: &Chain, key: &Pubkey) -> RpcResult<Option<Account>> {
     chain.account(key).await.map_err(internal)
+}
+
+async fn fetch_at(chain: &Chain, key: &Pubkey, l: CommitmentLevel) -> RpcResult<Option<Account>> {
+    chain.account_at(key, l).await.map_err(internal)
 }
 
 /// Decodes a wire transaction (base58 or base64, bincode).
@@ -214,7 +248,7 @@ fn binary_encoding(e: Option<UiTransactionEncoding>) -> RpcResult<TransactionBin
 }
 
 fn simulation_result(
-    sim: super::chain::Simulation,
+    sim: crate::chain::Simulation,
     replacement: Option<RpcBlockhash>,
 ) -> RpcSimulateTransactionResult {
     RpcSimulateTransactionResult {
@@ -299,12 +333,15 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
     > {
         let mut a = Args::new(&p);
         let key = pubkey(&a.next::<String>()?)?;
-        let (encoding, slice) = account_config(a.opt()?);
-        let value = match fetch(c, &key).await? {
+        let config: Option<RpcAccountInfoConfig> = a.opt()?;
+        let (l, min) = account_level(&config);
+        let slot = view_slot(c, l, min)?;
+        let (encoding, slice) = account_config(config);
+        let value = match fetch_at(c, &key, l).await? {
             Some(acc) => Some(encode(c, &key, &acc, encoding, slice).await?),
             None => None,
         };
-        Ok(with_ctx(c, value))
+        Ok(at(slot, value))
     });
 
     method!(m, "getMultipleAccounts", |p,
@@ -319,16 +356,19 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
                 "Too many inputs provided; max {MAX_MULTIPLE_ACCOUNTS}"
             )));
         }
-        let (encoding, slice) = account_config(a.opt()?);
+        let config: Option<RpcAccountInfoConfig> = a.opt()?;
+        let (l, min) = account_level(&config);
+        let slot = view_slot(c, l, min)?;
+        let (encoding, slice) = account_config(config);
         let mut out = Vec::with_capacity(keys.len());
         for k in keys {
             let key = pubkey(&k)?;
-            out.push(match fetch(c, &key).await? {
+            out.push(match fetch_at(c, &key, l).await? {
                 Some(acc) => Some(encode(c, &key, &acc, encoding, slice).await?),
                 None => None,
             });
         }
-        Ok(with_ctx(c, out))
+        Ok(at(slot, out))
     });
 
     method!(m, "getProgramAccounts", |p,
@@ -365,9 +405,12 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
     });
 
     method!(m, "getBalance", |p, c| -> RpcResult<Response<u64>> {
-        let key = pubkey(&Args::new(&p).next::<String>()?)?;
-        let lamports = fetch(c, &key).await?.map(|a| a.lamports).unwrap_or(0);
-        Ok(with_ctx(c, lamports))
+        let mut a = Args::new(&p);
+        let key = pubkey(&a.next::<String>()?)?;
+        let (l, min) = context_level(&a.opt()?);
+        let slot = view_slot(c, l, min)?;
+        let lamports = fetch_at(c, &key, l).await?.map(|a| a.lamports).unwrap_or(0);
+        Ok(at(slot, lamports))
     });
 
     method!(m, "getTokenAccountBalance", |p,
@@ -435,14 +478,16 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
         Ok(with_ctx(c, out))
     });
 
-    method!(m, "getLatestBlockhash", |_p,
+    method!(m, "getLatestBlockhash", |p,
                                       c|
      -> RpcResult<
         Response<RpcBlockhash>,
     > {
-        let (hash, last_valid_block_height) = c.latest_blockhash().await.map_err(internal)?;
-        Ok(with_ctx(
-            c,
+        let (l, min) = context_level(&Args::new(&p).opt()?);
+        let slot = view_slot(c, l, min)?;
+        let (hash, last_valid_block_height) = c.latest_blockhash_at(l).await.map_err(internal)?;
+        Ok(at(
+            slot,
             RpcBlockhash {
                 blockhash: hash.to_string(),
                 last_valid_block_height,
@@ -451,8 +496,14 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
     });
 
     method!(m, "isBlockhashValid", |p, c| -> RpcResult<Response<bool>> {
-        let hash = solana_sdk::hash::Hash::from_str(&Args::new(&p).next::<String>()?)
+        let mut a = Args::new(&p);
+        let hash = solana_sdk::hash::Hash::from_str(&a.next::<String>()?)
             .map_err(invalid_params)?;
+        let (l, min) = context_level(&a.opt()?);
+        let slot = view_slot(c, l, min)?;
+        if !c.blockhash_valid_at(&hash, l) {
+            return Ok(at(slot, false));
+        }
         // The bank prices a message only while its blockhash is valid.
         let probe = Message::new_with_blockhash(&[], Some(&c.faucet().pubkey()), &hash);
         let fee = c
@@ -467,6 +518,16 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
         let data: String = a.next()?;
         let config: RpcSendTransactionConfig = a.opt()?.unwrap_or_default();
         let tx = decode_tx(&data, binary_encoding(config.encoding)?)?;
+        if !config.skip_preflight {
+            // Preflight runs at the preflight commitment (agave's default: finalized),
+            // where a younger blockhash is unknown.
+            let l = level(config.preflight_commitment.map(|c| CommitmentConfig { commitment: c }));
+            view_slot(c, l, config.min_context_slot)?;
+            let sim = c.simulate_at(&tx, l).await.map_err(send_error)?;
+            if sim.err.is_some() {
+                return Err(send_error(SendError::Preflight(sim)));
+            }
+        }
         let sig = c
             .send(tx, !config.skip_preflight)
             .await
@@ -493,9 +554,12 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
             ));
         }
         let mut tx = decode_tx(&data, binary_encoding(config.encoding)?)?;
+        let l = level(config.commitment);
+        let slot = view_slot(c, l, config.min_context_slot)?;
         let mut replacement = None;
         if config.replace_recent_blockhash {
-            let (hash, last_valid_block_height) = c.latest_blockhash().await.map_err(internal)?;
+            let (hash, last_valid_block_height) =
+                c.latest_blockhash_at(l).await.map_err(internal)?;
             tx.message.set_recent_blockhash(hash);
             replacement = Some(RpcBlockhash {
                 blockhash: hash.to_string(),
@@ -506,12 +570,12 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
                 RpcCustomError::TransactionSignatureVerificationFailure,
             ));
         }
-        let sim = c.simulate(&tx).await.map_err(send_error)?;
+        let sim = c.simulate_at(&tx, l).await.map_err(send_error)?;
         let mut result = simulation_result(sim, replacement);
         if !config.inner_instructions {
             result.inner_instructions = None;
         }
-        Ok(with_ctx(c, result))
+        Ok(at(slot, result))
     });
 
     method!(m, "getSignatureStatuses", |p,
@@ -526,15 +590,25 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
             return Err(invalid_params("Too many inputs provided; max 256"));
         }
         let mut out = Vec::with_capacity(sigs.len());
+        let tip = c.slot();
         for s in sigs {
             let sig = signature(&s)?;
-            // One node, no forks: a processed transaction is final at once.
-            out.push(c.status(&sig).map(|(slot, err)| TransactionStatus {
-                slot,
-                confirmations: None,
-                status: err.clone().map_or(Ok(()), Err),
-                err,
-                confirmation_status: Some(TransactionConfirmationStatus::Finalized),
+            // As a validator: processed, then confirmed, then finalized (with no
+            // confirmation count once rooted).
+            out.push(c.status(&sig).map(|(slot, err)| {
+                let reached = c.reached(slot);
+                TransactionStatus {
+                    slot,
+                    confirmations: (reached != CommitmentLevel::Finalized)
+                        .then(|| tip.saturating_sub(slot) as usize),
+                    status: err.clone().map_or(Ok(()), Err),
+                    err,
+                    confirmation_status: Some(match reached {
+                        CommitmentLevel::Finalized => TransactionConfirmationStatus::Finalized,
+                        CommitmentLevel::Confirmed => TransactionConfirmationStatus::Confirmed,
+                        _ => TransactionConfirmationStatus::Processed,
+                    }),
+                }
             }));
         }
         Ok(with_ctx(c, out))
@@ -549,9 +623,17 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
             .opt::<RpcEncodingConfigWrapper<RpcTransactionConfig>>()?
             .map(|w| w.convert_to_current())
             .unwrap_or_default();
+        let l = level(config.commitment);
+        if l == CommitmentLevel::Processed {
+            return Err(invalid_params("Method does not support commitment below `confirmed`"));
+        }
         let Some(stored) = c.transaction(&sig) else {
             return Ok(serde_json::Value::Null);
         };
+        if stored.slot > c.slot_at(l) {
+            // Not at that commitment yet.
+            return Ok(serde_json::Value::Null);
+        }
         let confirmed = ConfirmedTransactionWithStatusMeta {
             slot: stored.slot,
             tx_with_meta: TransactionWithStatusMeta::Complete(VersionedTransactionWithStatusMeta {
@@ -573,10 +655,15 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
             })
     });
 
-    method!(m, "getSlot", |_p, c| -> RpcResult<u64> { Ok(c.slot()) });
+    method!(m, "getSlot", |p, c| -> RpcResult<u64> {
+        let (l, min) = context_level(&Args::new(&p).opt()?);
+        view_slot(c, l, min)
+    });
 
-    method!(m, "getBlockHeight", |_p, c| -> RpcResult<u64> {
-        c.block_height().await.map_err(internal)
+    method!(m, "getBlockHeight", |p, c| -> RpcResult<u64> {
+        let (l, min) = context_level(&Args::new(&p).opt()?);
+        view_slot(c, l, min)?;
+        c.block_height_at(l).await.map_err(internal)
     });
 
     method!(m, "getEpochInfo", |_p, c| -> RpcResult<EpochInfo> {
@@ -692,11 +779,12 @@ fn register_subscriptions(m: &mut RpcModule<Arc<Chain>>) {
         |p: Params<'static>, pending: PendingSubscriptionSink, c: Arc<Arc<Chain>>, _| async move {
             let parsed = {
                 let mut a = Args::new(&p);
-                a.next::<String>()
-                    .and_then(|s| signature(&s))
-                    .and_then(|sig| a.opt::<RpcSignatureSubscribeConfig>().map(|_| sig))
+                a.next::<String>().and_then(|s| signature(&s)).and_then(|sig| {
+                    a.opt::<RpcSignatureSubscribeConfig>()
+                        .map(|cfg| (sig, level(cfg.and_then(|c| c.commitment))))
+                })
             };
-            let sig = match parsed {
+            let (sig, wanted) = match parsed {
                 Ok(s) => s,
                 Err(e) => {
                     pending.reject(e).await;
@@ -709,21 +797,21 @@ fn register_subscriptions(m: &mut RpcModule<Arc<Chain>>) {
                 context: RpcResponseContext::new(slot),
                 value: RpcSignatureResult::ProcessedSignature(ProcessedSignatureResult { err }),
             };
-            // Already processed: answer at once (clients also poll statuses).
-            if let Some((slot, err)) = c.status(&sig) {
-                notify(&sink, &done(slot, err)).await;
-                return Ok(());
-            }
+            let rank = |l: CommitmentLevel| match l {
+                CommitmentLevel::Processed => 0,
+                CommitmentLevel::Confirmed => 1,
+                _ => 2,
+            };
+            // Notified once the transaction has reached the requested commitment (a
+            // slot event may be what gets it there).
             loop {
-                match events.recv().await {
-                    Ok(ChainEvent::Signature {
-                        signature,
-                        slot,
-                        err,
-                    }) if signature == sig => {
+                if let Some((slot, err)) = c.status(&sig) {
+                    if rank(c.reached(slot)) >= rank(wanted) {
                         notify(&sink, &done(slot, err)).await;
                         return Ok(());
                     }
+                }
+                match events.recv().await {
                     Ok(_) | Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => return Ok(()),
                 }
@@ -753,30 +841,36 @@ fn register_subscriptions(m: &mut RpcModule<Arc<Chain>>) {
                     return Ok(());
                 }
             };
+            let (wanted, _) = account_level(&config);
             let (encoding, slice) = account_config(config);
             let mut events = c.subscribe();
             let sink = pending.accept().await?;
-            let mut last: Option<Account> = c.account(&key).await.ok().flatten();
+            let mut last: Option<Account> = c.account_at(&key, wanted).await.ok().flatten();
+            // A change is announced once the requested commitment's view holds it: after
+            // the write for `processed`, a slot or more later for the others.
+            let mut waiting = false;
             loop {
-                let changed = match events.recv().await {
-                    Ok(ChainEvent::Accounts(keys)) => keys.contains(&key),
-                    Ok(_) | Err(RecvError::Lagged(_)) => false,
+                match events.recv().await {
+                    Ok(ChainEvent::Accounts(keys)) => waiting |= keys.contains(&key),
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => return Ok(()),
-                };
+                }
                 if sink.is_closed() {
                     return Ok(());
                 }
-                if !changed {
+                if !waiting {
                     continue;
                 }
-                let now = c.account(&key).await.ok().flatten();
+                let now = c.account_at(&key, wanted).await.ok().flatten();
                 if now == last {
                     continue;
                 }
+                waiting = c.account(&key).await.ok().flatten() != now;
                 // A closed account is reported as an empty system account, as agave does.
                 let shown = now.clone().unwrap_or_default();
                 if let Ok(ui) = encode(&c, &key, &shown, encoding, slice).await {
-                    if !notify(&sink, &with_ctx(&c, ui)).await {
+                    let slot = c.slot_at(wanted);
+                    if !notify(&sink, &at(slot, ui)).await {
                         return Ok(());
                     }
                 }
