@@ -100,7 +100,10 @@ impl std::fmt::Debug for Config {
             .field("rpc_url", &self.rpc_url)
             .field("ws_url", &self.ws_url)
             .field("keypair_path", &self.keypair_path)
-            .field("keypair", &format_args!("<secret of {}>", self.keypair.pubkey()))
+            .field(
+                "keypair",
+                &format_args!("<secret of {}>", self.keypair.pubkey()),
+            )
             .field("vaults", &self.vaults)
             .field("poll_interval", &self.poll_interval)
             .field("priority_fee", &self.priority_fee)
@@ -159,7 +162,10 @@ pub fn default_ws_url(rpc_url: &str) -> String {
         return format!("wss://{r}");
     }
     let (scheme, rest) = ("ws://", rpc_url.strip_prefix("http://").unwrap_or(rpc_url));
-    let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+    let (host, path) = match rest.split_once('/') {
+        Some((h, p)) => (h, Some(p)),
+        None => (rest, None),
+    };
     let host = match host
         .rsplit_once(':')
         .and_then(|(h, p)| p.parse::<u16>().ok().map(|p| (h, p)))
@@ -167,10 +173,9 @@ pub fn default_ws_url(rpc_url: &str) -> String {
         Some((h, port)) => format!("{h}:{}", port.saturating_add(1)),
         None => host.to_string(),
     };
-    if path.is_empty() {
-        format!("{scheme}{host}")
-    } else {
-        format!("{scheme}{host}/{path}")
+    match path {
+        None => format!("{scheme}{host}"),
+        Some(p) => format!("{scheme}{host}/{p}"),
     }
 }
 
@@ -521,6 +526,9 @@ mod tests {
             default_ws_url("https://h.example:443/v1/KEY"),
             "wss://h.example:443/v1/KEY"
         );
-        assert_eq!(default_ws_url("http://10.0.0.5:8899/"), "ws://10.0.0.5:8900/");
+        assert_eq!(
+            default_ws_url("http://10.0.0.5:8899/"),
+            "ws://10.0.0.5:8900/"
+        );
     }
 }

@@ -15,7 +15,7 @@ use hedge_vault::math::money::{mul_div, Rounding};
 use hedge_vault::oracle::{self, OraclePrice};
 use hedge_vault::state::{pause, OptionBook, SeriesStatus, Vault};
 use hedge_vault::valuation::{self, Pricing};
-pub use hedge_vault_client::decode::{Fetched, DecodeError};
+pub use hedge_vault_client::decode::{DecodeError, Fetched};
 use hedge_vault_client::pool::PoolError;
 
 /// A `Vault` from its account (owner and discriminator checked).
@@ -184,16 +184,11 @@ pub fn decide(i: &Inputs) -> (Action, Option<Assessment>) {
         }
     }
 
-    let price = match oracle::load_checked_data(
-        i.oracle.key,
-        i.oracle.owner,
-        i.oracle.data,
-        vault,
-        now,
-    ) {
-        Ok(p) => p,
-        Err(e) => return (Action::Nothing(Idle::Oracle(error_code(&e))), None),
-    };
+    let price =
+        match oracle::load_checked_data(i.oracle.key, i.oracle.owner, i.oracle.data, vault, now) {
+            Ok(p) => p,
+            Err(e) => return (Action::Nothing(Idle::Oracle(error_code(&e))), None),
+        };
     // Marks first: liquidation and hedging read the book's sums, which need every open
     // series' mark fresh, and exits and trades need them too.
     let stale = series_to_mark(vault, book, &price, now);
@@ -249,7 +244,10 @@ pub fn decide(i: &Inputs) -> (Action, Option<Assessment>) {
             let min_out = keeper_min_out(&plan, &pool, i.min_out_tolerance_bps);
             (Action::Rebalance { min_out }, Some(assessment))
         }
-        Err(e) => (Action::Nothing(Idle::NotDue(error_code(&e))), Some(assessment)),
+        Err(e) => (
+            Action::Nothing(Idle::NotDue(error_code(&e))),
+            Some(assessment),
+        ),
     }
 }
 
@@ -421,7 +419,12 @@ mod tests {
         }
     }
 
-    fn run_with(w: &World, now: i64, caller: &Pubkey, pool: Result<PoolSnapshot, PoolError>) -> Action {
+    fn run_with(
+        w: &World,
+        now: i64,
+        caller: &Pubkey,
+        pool: Result<PoolSnapshot, PoolError>,
+    ) -> Action {
         let data = legacy_account_data(&w.oracle);
         decide(&Inputs {
             vault: &w.vault,
@@ -492,9 +495,13 @@ mod tests {
             run(&w, T0 + 200, &w.keeper),
             Action::Mark { count: 2, .. }
         ));
-        // A new risk epoch retires every mark.
+        // A new risk epoch retires every mark. (The pool follows the oracle to 102.5.)
         mark_all(&mut w, T0 + 200);
-        assert!(is_rebalance(run(&w, T0 + 200, &w.keeper)));
+        let moved = PoolSnapshot {
+            reserve_quote: POOL.reserve_quote * 1_025 / 1_000,
+            ..POOL
+        };
+        assert!(is_rebalance(run_with(&w, T0 + 200, &w.keeper, Ok(moved))));
         w.vault.risk_epoch += 1;
         assert!(matches!(
             run(&w, T0 + 200, &w.keeper),
@@ -677,9 +684,9 @@ mod tests {
             run(&c, T0, &stranger),
             Action::Nothing(Idle::NotDue(code(VaultError::VaultInUnwind)))
         );
-        // No free collateral for the buy.
+        // No free collateral for the buy (owing all its quote, the vault is also below
+        // maintenance: keep liquidation paused to look at the hedge alone).
         c.vault.unwind = 0;
-        c.vault.paused = 0;
         c.vault.settled_payouts_owed = c.vault.quote_assets;
         assert_eq!(
             run(&c, T0, &c.keeper),
@@ -700,10 +707,18 @@ mod tests {
             Ok(w.oracle.band())
         })
         .unwrap();
-        let at_reserves =
-            dex::quote_out(plan.amount_in, POOL.reserve_quote, POOL.reserve_underlying, 2_500)
-                .unwrap();
-        assert!(min_out > plan.minimum_out, "{min_out} vs {}", plan.minimum_out);
+        let at_reserves = dex::quote_out(
+            plan.amount_in,
+            POOL.reserve_quote,
+            POOL.reserve_underlying,
+            2_500,
+        )
+        .unwrap();
+        assert!(
+            min_out > plan.minimum_out,
+            "{min_out} vs {}",
+            plan.minimum_out
+        );
         assert!(min_out <= at_reserves && min_out >= at_reserves * 9_950 / 10_000);
         // The program accepts it: its floor is max(own, caller's).
         let mut v = w.vault;
@@ -730,7 +745,10 @@ mod tests {
         let plan =
             ledger::plan_liquidation(&mut v, &mut b, T0, &w.keeper, Some(POOL), |_| Ok(price))
                 .unwrap();
-        assert!(plan.closed.is_none() && v.unwind == 0, "recovered: cleared, nothing closed");
+        assert!(
+            plan.closed.is_none() && v.unwind == 0,
+            "recovered: cleared, nothing closed"
+        );
     }
 
     #[test]

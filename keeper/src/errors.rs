@@ -73,7 +73,7 @@ pub fn backoff(base: Duration, cap: Duration, attempt: u32, entropy: u64) -> Dur
 }
 
 /// Failure tracking per (vault, action), with decay: each failure adds 1 to a score
-/// that halves every `half_life`; at `threshold` the action (only that one, on that vault
+/// that halves every `half_life`; at `threshold` (rounded) the action (only that one, on that vault
 /// only) is skipped for `skip_for`. A success clears it. Failures spread over a long time
 /// never add up to a skip; a burst does.
 #[derive(Debug)]
@@ -116,7 +116,9 @@ impl ErrorTracking {
             at: now,
             skip_until: old.and_then(|s| s.skip_until),
         };
-        if value >= self.threshold - 1e-9 {
+        // Rounded to the nearest failure: `threshold` failures a few seconds apart have
+        // decayed a little (4.9 for 5 at 2 s with a 120 s half-life) and must still count.
+        if value >= self.threshold - 0.5 {
             s.skip_until = Some(now + self.skip_for);
             s.value = 0.0;
         }
@@ -143,10 +145,7 @@ mod tests {
     #[test]
     fn classes() {
         let v = |e| Some(ProgramFailure::Vault(code(e)));
-        assert_eq!(
-            classify(v(VaultError::DeltaWithinBand)),
-            Class::BenignRace
-        );
+        assert_eq!(classify(v(VaultError::DeltaWithinBand)), Class::BenignRace);
         assert_eq!(
             classify(v(VaultError::HedgeIntervalNotElapsed)),
             Class::BenignRace
@@ -155,10 +154,7 @@ mod tests {
             classify(v(VaultError::FillOutsideSlippage)),
             Class::RetryNextCycle
         );
-        assert_eq!(
-            classify(v(VaultError::OracleStale)),
-            Class::RetryNextCycle
-        );
+        assert_eq!(classify(v(VaultError::OracleStale)), Class::RetryNextCycle);
         assert_eq!(
             classify(Some(ProgramFailure::Dex(RAYDIUM_EXCEEDED_SLIPPAGE))),
             Class::RetryNextCycle
@@ -179,10 +175,7 @@ mod tests {
             })),
             Class::Failed
         );
-        assert_eq!(
-            classify(v(VaultError::InvalidDexPool)),
-            Class::Failed
-        );
+        assert_eq!(classify(v(VaultError::InvalidDexPool)), Class::Failed);
         assert_eq!(classify(None), Class::Backoff);
     }
 

@@ -144,13 +144,28 @@ impl std::fmt::Display for StatusReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let secs = |v: Option<i64>| v.map_or("unknown".to_string(), |s| format!("{s} s"));
         writeln!(f, "vault            {}", self.vault)?;
-        writeln!(f, "slot             {} (confirmed), clock {}", self.slot, self.now)?;
+        writeln!(
+            f,
+            "slot             {} (confirmed), clock {}",
+            self.slot, self.now
+        )?;
         match self.assessment {
             Some(a) => {
-                writeln!(f, "net delta        {:.0} atoms (band ±{:.0})", a.delta, a.band)?;
-                writeln!(f, "health           {:.4} (stressed assets / liabilities)", a.health)?;
+                writeln!(
+                    f,
+                    "net delta        {:.0} atoms (band ±{:.0})",
+                    a.delta, a.band
+                )?;
+                writeln!(
+                    f,
+                    "health           {:.4} (stressed assets / liabilities)",
+                    a.health
+                )?;
             }
-            None => writeln!(f, "net delta        unknown (no usable oracle price or marks)")?,
+            None => writeln!(
+                f,
+                "net delta        unknown (no usable oracle price or marks)"
+            )?,
         }
         writeln!(f, "oracle age       {}", secs(self.oracle_age_s))?;
         writeln!(
@@ -163,20 +178,36 @@ impl std::fmt::Display for StatusReport {
         writeln!(
             f,
             "paused           {}",
-            if paused.is_empty() { "nothing".to_string() } else { paused.join(", ") }
+            if paused.is_empty() {
+                "nothing".to_string()
+            } else {
+                paused.join(", ")
+            }
         )?;
-        writeln!(f, "unwind           {}", if self.unwind { "yes" } else { "no" })?;
+        writeln!(
+            f,
+            "unwind           {}",
+            if self.unwind { "yes" } else { "no" }
+        )?;
         writeln!(
             f,
             "keeper           {} ({})",
             self.keeper,
-            if self.registered { "registered" } else { "not registered: fallback only" }
+            if self.registered {
+                "registered"
+            } else {
+                "not registered: fallback only"
+            }
         )?;
         writeln!(
             f,
             "bounty account   {} ({})",
             self.bounty_account,
-            if self.bounty_account_exists { "exists" } else { "missing: `run` creates it" }
+            if self.bounty_account_exists {
+                "exists"
+            } else {
+                "missing: `run` creates it"
+            }
         )?;
         writeln!(f, "fee payer        {} lamports", self.fee_payer_lamports)?;
         match self.action {
@@ -363,7 +394,12 @@ impl Keeper {
             let me = self.config.keypair.pubkey();
             let w = &self.vaults[i];
             let mut keys = vec![solana_sdk::sysvar::clock::ID, w.bounty_account, me, w.key];
-            keys.extend(w.linked.keys().into_iter().filter(|k| *k != Pubkey::default()));
+            keys.extend(
+                w.linked
+                    .keys()
+                    .into_iter()
+                    .filter(|k| *k != Pubkey::default()),
+            );
             let (fetched, slot) = self.fetch(&keys).await?;
             let clock: Clock = fetched[0]
                 .as_ref()
@@ -394,7 +430,11 @@ impl Keeper {
                         action: v.action,
                     });
                 }
-                Err(VaultOutcome::Unreadable(why)) if why.contains("next cycle") || why.contains("re-reading") => continue,
+                Err(VaultOutcome::Unreadable(why))
+                    if why.contains("next cycle") || why.contains("re-reading") =>
+                {
+                    continue
+                }
                 Err(o) => return Err(format!("{o:?}")),
             }
         }
@@ -416,7 +456,12 @@ impl Keeper {
         let mut keys = vec![solana_sdk::sysvar::clock::ID, me];
         for w in &self.vaults {
             keys.push(w.key);
-            keys.extend(w.linked.keys().into_iter().filter(|k| *k != Pubkey::default()));
+            keys.extend(
+                w.linked
+                    .keys()
+                    .into_iter()
+                    .filter(|k| *k != Pubkey::default()),
+            );
         }
         let (fetched, slot) = self.fetch(&keys).await?;
         let clock: Clock = fetched[0]
@@ -504,8 +549,7 @@ impl Keeper {
         };
         let vault = read_vault(&key, &vault_acc).map_err(VaultOutcome::Unreadable)?;
         let mut linked = self.vaults[i].linked;
-        if (linked.book, linked.oracle, linked.pool) != (vault.book, vault.oracle, vault.dex_pool)
-        {
+        if (linked.book, linked.oracle, linked.pool) != (vault.book, vault.oracle, vault.dex_pool) {
             // Governance moved the oracle or pool: fetch the new ones next cycle.
             self.vaults[i].linked = Linked {
                 book: vault.book,
@@ -637,11 +681,9 @@ impl Keeper {
                 match action {
                     // A registered keeper earns no hedge bounty; a fallback caller's
                     // goes to its ATA.
-                    Action::Rebalance { min_out } => accounts.rebalance(
-                        me,
-                        (!registered).then_some(bounty_account),
-                        min_out,
-                    ),
+                    Action::Rebalance { min_out } => {
+                        accounts.rebalance(me, (!registered).then_some(bounty_account), min_out)
+                    }
                     _ => accounts.liquidate(me, Some(bounty_account)),
                 }
             }

@@ -134,7 +134,9 @@ pub struct Sender {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Simulated {
     /// It would succeed, using this many compute units (0: not metered).
-    Ok { units: u64 },
+    Ok {
+        units: u64,
+    },
     Refused(SendOutcome),
 }
 
@@ -336,9 +338,7 @@ impl Sender {
                     },
                     Some(err) => match custom_code(&err) {
                         Some((i, code)) => SendOutcome::Program {
-                            failure: self
-                                .attribute(&sig, &outer_program(&f.tx, i), code)
-                                .await,
+                            failure: self.attribute(&sig, &outer_program(&f.tx, i), code).await,
                             signature: Some(sig),
                         },
                         None => SendOutcome::Transport(format!("landed with {err}")),

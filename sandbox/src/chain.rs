@@ -581,7 +581,9 @@ impl Chain {
             .filter(|(i, _)| tx.message.is_maybe_writable(*i, None))
             .map(|(_, k)| *k)
             .collect();
-        self.remember(&writable_now).await.map_err(SendError::Bank)?;
+        self.remember(&writable_now)
+            .await
+            .map_err(SendError::Bank)?;
         let pre = self.balances(&keys).await?;
         let pre_tokens = self.token_balances(&keys).await?;
         let fee = self
@@ -765,4 +767,81 @@ pub fn fee_formula(message: &VersionedMessage) -> u64 {
     let units = limit.unwrap_or(200_000) as u128;
     let priority = (units * price as u128).div_ceil(1_000_000) as u64;
     sigs * 5_000 + priority
+}
+
+/// The runtime the bank lives on, with its clock held still.
+///
+/// program-test's simulated PoH registers a new blockhash every 6.4 ms of tokio time,
+/// so its bank forgets a blockhash (150 registrations) after about a second, where a
+/// cluster keeps it for 150 blocks (a minute). The sandbox registers one blockhash per
+/// slot itself (`warp_to_slot` in [`Chain::tick`]), so the bank's own expiry is the
+/// cluster's. To keep that task from firing, the bank (its banks server and the PoH
+/// task) runs on a current-thread runtime whose clock, once the world is built, is
+/// paused and held: a blocking task stops tokio from auto-advancing paused time. Nothing the
+/// sandbox calls on the bank after setup sleeps (`process_transaction_with_metadata`,
+/// reads, simulation); setup may, and runs there at full speed.
+pub struct BankRuntime {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BankRuntime {
+    /// Runs `setup` (which starts the program-test context and builds the world) on a
+    /// new bank runtime and returns its output once the clock is held.
+    pub async fn start<T, F>(setup: F) -> Result<(T, BankRuntime), String>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = T>>> + Send + 'static,
+    {
+        let (out_tx, out_rx) = tokio::sync::oneshot::channel();
+        let (stop, stop_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("sandbox-bank".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = out_tx.send(Err(format!("bank runtime: {e}")));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    // Setup runs in real time (a paused clock would auto-advance past
+                    // the banks client's request deadlines while the bank works).
+                    let out = setup().await;
+                    // From here the clock stands still until `stop` is dropped: paused,
+                    // and a blocking task keeps tokio from auto-advancing it. (No await
+                    // between the two.)
+                    tokio::time::pause();
+                    let hold = tokio::task::spawn_blocking(move || {
+                        let _ = stop_rx.recv();
+                    });
+                    let _ = out_tx.send(Ok(out));
+                    let _ = hold.await;
+                });
+            })
+            .map_err(|e| format!("bank thread: {e}"))?;
+        let out = out_rx
+            .await
+            .map_err(|_| "the bank runtime stopped during setup".to_string())??;
+        Ok((
+            out,
+            BankRuntime {
+                stop: Some(stop),
+                thread: Some(thread),
+            },
+        ))
+    }
+}
+
+impl Drop for BankRuntime {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }

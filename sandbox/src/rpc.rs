@@ -141,11 +141,9 @@ fn level(c: Option<CommitmentConfig>) -> CommitmentLevel {
 
 /// The slot `level` sees, or agave's -32016 if below `min_context_slot`.
 fn view_slot(chain: &Chain, level: CommitmentLevel, min: Option<u64>) -> RpcResult<u64> {
-    chain.slot_at_least(level, min).map_err(|e| {
-        custom(RpcCustomError::MinContextSlotNotReached {
-            context_slot: e.0,
-        })
-    })
+    chain
+        .slot_at_least(level, min)
+        .map_err(|e| custom(RpcCustomError::MinContextSlotNotReached { context_slot: e.0 }))
 }
 
 fn at<T>(slot: u64, value: T) -> Response<T> {
@@ -203,17 +201,15 @@ fn account_config(
 
 /// (level, minimum context slot) of an account request.
 fn account_level(c: &Option<RpcAccountInfoConfig>) -> (CommitmentLevel, Option<u64>) {
-    c.as_ref()
-        .map_or((CommitmentLevel::Finalized, None), |c| {
-            (level(c.commitment), c.min_context_slot)
-        })
+    c.as_ref().map_or((CommitmentLevel::Finalized, None), |c| {
+        (level(c.commitment), c.min_context_slot)
+    })
 }
 
 fn context_level(c: &Option<RpcContextConfig>) -> (CommitmentLevel, Option<u64>) {
-    c.as_ref()
-        .map_or((CommitmentLevel::Finalized, None), |c| {
-            (level(c.commitment), c.min_context_slot)
-        })
+    c.as_ref().map_or((CommitmentLevel::Finalized, None), |c| {
+        (level(c.commitment), c.min_context_slot)
+    })
 }
 
 async fn fetch(chain: &Chain, key: &Pubkey) -> RpcResult<Option<Account>> {
@@ -497,8 +493,8 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
 
     method!(m, "isBlockhashValid", |p, c| -> RpcResult<Response<bool>> {
         let mut a = Args::new(&p);
-        let hash = solana_sdk::hash::Hash::from_str(&a.next::<String>()?)
-            .map_err(invalid_params)?;
+        let hash =
+            solana_sdk::hash::Hash::from_str(&a.next::<String>()?).map_err(invalid_params)?;
         let (l, min) = context_level(&a.opt()?);
         let slot = view_slot(c, l, min)?;
         if !c.blockhash_valid_at(&hash, l) {
@@ -521,7 +517,11 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
         if !config.skip_preflight {
             // Preflight runs at the preflight commitment (agave's default: finalized),
             // where a younger blockhash is unknown.
-            let l = level(config.preflight_commitment.map(|c| CommitmentConfig { commitment: c }));
+            let l = level(
+                config
+                    .preflight_commitment
+                    .map(|c| CommitmentConfig { commitment: c }),
+            );
             view_slot(c, l, config.min_context_slot)?;
             let sim = c.simulate_at(&tx, l).await.map_err(send_error)?;
             if sim.err.is_some() {
@@ -625,7 +625,9 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
             .unwrap_or_default();
         let l = level(config.commitment);
         if l == CommitmentLevel::Processed {
-            return Err(invalid_params("Method does not support commitment below `confirmed`"));
+            return Err(invalid_params(
+                "Method does not support commitment below `confirmed`",
+            ));
         }
         let Some(stored) = c.transaction(&sig) else {
             return Ok(serde_json::Value::Null);
@@ -779,10 +781,12 @@ fn register_subscriptions(m: &mut RpcModule<Arc<Chain>>) {
         |p: Params<'static>, pending: PendingSubscriptionSink, c: Arc<Arc<Chain>>, _| async move {
             let parsed = {
                 let mut a = Args::new(&p);
-                a.next::<String>().and_then(|s| signature(&s)).and_then(|sig| {
-                    a.opt::<RpcSignatureSubscribeConfig>()
-                        .map(|cfg| (sig, level(cfg.and_then(|c| c.commitment))))
-                })
+                a.next::<String>()
+                    .and_then(|s| signature(&s))
+                    .and_then(|sig| {
+                        a.opt::<RpcSignatureSubscribeConfig>()
+                            .map(|cfg| (sig, level(cfg.and_then(|c| c.commitment))))
+                    })
             };
             let (sig, wanted) = match parsed {
                 Ok(s) => s,

@@ -15,7 +15,6 @@ use solana_sdk::transaction::Transaction;
 use tokio::sync::watch;
 use tracing::debug;
 
-
 /// What a trading client needs to know about the vault.
 #[derive(Clone, Debug)]
 pub struct Market {
@@ -64,7 +63,8 @@ impl Market {
         series_id: u64,
         size: u64,
     ) -> Instruction {
-        self.trade().sell(*trader, *trader_quote, series_id, size, 0)
+        self.trade()
+            .sell(*trader, *trader_quote, series_id, size, 0)
     }
 }
 

@@ -511,7 +511,12 @@ pub async fn run(args: SandboxArgs, control: Control) -> Result<SandboxReport, S
         ))),
     };
     info!("building the sandbox world");
-    let world = build_world(&args).await?;
+    // The bank runs on its own runtime, its clock held (see `BankRuntime`).
+    let setup_args = args.clone();
+    let (world, _bank) =
+        chain::BankRuntime::start(move || Box::pin(async move { build_world(&setup_args).await }))
+            .await?;
+    let world = world?;
     let chain = world.chain.clone();
     chain.sync_clock().await?;
     let http = serve(chain.clone(), args.port).await?;
@@ -570,7 +575,12 @@ pub async fn run(args: SandboxArgs, control: Control) -> Result<SandboxReport, S
         let keeper = Keeper::connect(config, metrics.clone())
             .await
             .map_err(|e| format!("keeper: {e}"))?;
-        match hedge_keeper::metrics::serve(metrics.clone(), metrics_addr, wait_for(shutdown.clone())).await
+        match hedge_keeper::metrics::serve(
+            metrics.clone(),
+            metrics_addr,
+            wait_for(shutdown.clone()),
+        )
+        .await
         {
             Ok(a) => info!("keeper metrics on http://{a}/metrics"),
             Err(e) => warn!("metrics endpoint {metrics_addr} unavailable: {e}"),

@@ -61,7 +61,10 @@ async fn deploy_script_plans_applies_is_idempotent_and_reports_mismatches() {
         "the migration script's packages are not installed: run `npm ci --prefix migrations` (scripts/test.sh does)"
     );
     let s = common::start(&["--no-keeper", "--no-trader"]).await;
-    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), solana_sdk::commitment_config::CommitmentConfig::confirmed());
+    let rpc = RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        solana_sdk::commitment_config::CommitmentConfig::confirmed(),
+    );
     let dir = PathBuf::from(&s.info.wallet_dir);
 
     // A deployer with SOL.

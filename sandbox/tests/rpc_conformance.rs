@@ -52,7 +52,10 @@ fn rpc_error(e: solana_rpc_client_api::client_error::Error) -> (i64, String, Val
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_method_matches_agave_types() {
     let s = common::start(&["--no-keeper", "--no-trader"]).await;
-    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), solana_sdk::commitment_config::CommitmentConfig::confirmed());
+    let rpc = RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        solana_sdk::commitment_config::CommitmentConfig::confirmed(),
+    );
     let lp = read_keypair_file(s.wallet("lp")).unwrap();
     let vault = s.vault();
     let mut seen = std::collections::BTreeSet::new();
@@ -308,7 +311,10 @@ async fn every_method_matches_agave_types() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn websocket_subscriptions() {
     let s = common::start(&["--no-keeper", "--no-trader"]).await;
-    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), solana_sdk::commitment_config::CommitmentConfig::confirmed());
+    let rpc = RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        solana_sdk::commitment_config::CommitmentConfig::confirmed(),
+    );
     let lp = read_keypair_file(s.wallet("lp")).unwrap();
     let oracle: Pubkey = s.info.oracle.parse().unwrap();
     let ws = PubsubClient::new(&s.info.ws_url).await.expect("websocket");
@@ -343,7 +349,8 @@ async fn websocket_subscriptions() {
         .unwrap();
     assert_eq!(
         n.value.owner,
-        hedge_vault::oracle::PYTH_LEGACY_PROGRAM_MAINNET.to_string()
+        hedge_vault::oracle::PYTH_RECEIVER_PROGRAM.to_string(),
+        "the default oracle is the live format, PriceUpdateV2"
     );
     unsub_acc().await;
 

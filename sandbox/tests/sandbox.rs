@@ -30,7 +30,10 @@ async fn vault_state(rpc: &RpcClient, key: &Pubkey) -> Vault {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_smoke_a_hedge_lands_and_it_stops_cleanly() {
     let s = common::start(&["--trade-every-ms", "1500", "--speed", "2000"]).await;
-    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), solana_sdk::commitment_config::CommitmentConfig::confirmed());
+    let rpc = RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        solana_sdk::commitment_config::CommitmentConfig::confirmed(),
+    );
     let vault = s.vault();
     // The opening trade left the vault short 20 calls: the keeper hedges within seconds.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -91,7 +94,10 @@ async fn two_keepers_share_a_vault_safely() {
         "3000",
     ])
     .await;
-    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), solana_sdk::commitment_config::CommitmentConfig::confirmed());
+    let rpc = RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        solana_sdk::commitment_config::CommitmentConfig::confirmed(),
+    );
     let vault = s.vault();
     let mut a = Keeper::connect(s.keeper_config("keeper"), Metrics::new())
         .await
@@ -146,9 +152,41 @@ async fn two_keepers_share_a_vault_safely() {
     write_keypair_file(&stranger, &path).unwrap();
     let mut cfg = s.keeper_config("stranger");
     cfg.keypair = stranger.insecure_clone();
+    // The vault pays bounties (liquidation, the fallback) to the keeper's quote ATA.
+    // Without SOL to create it the keeper refuses to start, named, and creates nothing.
+    let v = vault_state(&rpc, &vault).await;
+    assert!(v.risk.bounty_bps > 0 && v.risk.max_bounty > 0);
+    let mint = rpc.get_account(&v.quote_mint).await.unwrap();
+    let ata = hedge_keeper::run::bounty_account(&stranger.pubkey(), &v.quote_mint, &mint.owner);
+    let mut unfunded = s.keeper_config("stranger");
+    unfunded.keypair = stranger.insecure_clone();
+    let e = Keeper::connect(unfunded, Metrics::new())
+        .await
+        .err()
+        .expect("an unfunded keeper without a bounty account does not start");
+    assert_eq!(e.key, "keypair", "{e}");
+    assert!(
+        e.problem.contains("bounty account") && e.problem.contains(&ata.to_string()),
+        "{e}"
+    );
+    assert!(rpc.get_account(&ata).await.is_err(), "nothing was created");
+    // Funded, it creates the account (idempotently) and starts.
+    let sig = rpc
+        .request_airdrop(&stranger.pubkey(), 1_000_000_000)
+        .await
+        .unwrap();
+    while !rpc.confirm_transaction(&sig).await.unwrap() {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let mut c = Keeper::connect(cfg, Metrics::new())
         .await
         .expect("connects");
+    let created = rpc
+        .get_account(&ata)
+        .await
+        .expect("the bounty account exists");
+    assert_eq!(created.owner, mint.owner);
+    assert_eq!(c.bounty_account_of(&vault), Some(ata));
     assert!(!c.is_registered(&vault));
     for (_, o) in c.cycle().await.expect("cycle") {
         assert!(

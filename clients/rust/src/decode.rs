@@ -77,7 +77,8 @@ mod tests {
                 owner: &other,
                 ..ok
             })
-            .err().unwrap(),
+            .err()
+            .unwrap(),
             DecodeError::WrongOwner
         );
         assert_eq!(
@@ -85,7 +86,8 @@ mod tests {
                 data: &data[..100],
                 ..ok
             })
-            .err().unwrap(),
+            .err()
+            .unwrap(),
             DecodeError::TooShort
         );
         let mut book_data = OptionBook::DISCRIMINATOR.to_vec();
@@ -95,7 +97,8 @@ mod tests {
                 data: &book_data,
                 ..ok
             })
-            .err().unwrap(),
+            .err()
+            .unwrap(),
             DecodeError::WrongDiscriminator
         );
     }

@@ -119,8 +119,10 @@ mod tests {
             ProgramFailure::from_logs(&[], &hedge_vault::ID, 6005),
             ProgramFailure::Vault(6005)
         );
-        assert!(ProgramFailure::Vault(vault_code(VaultError::DeltaWithinBand))
-            .is(VaultError::DeltaWithinBand));
+        assert!(
+            ProgramFailure::Vault(vault_code(VaultError::DeltaWithinBand))
+                .is(VaultError::DeltaWithinBand)
+        );
         assert_eq!(f.label(), "dex:6005");
     }
 }

@@ -35,9 +35,9 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
 
-use hedge_keeper::decision::{self, Action, Fetched};
 use crate::market::{Arbitrageur, Gbm};
 pub use config::{BacktestConfig, Kind, Policy};
+use hedge_keeper::decision::{self, Action, Fetched};
 
 const DAY: f64 = 86_400.0;
 
@@ -542,7 +542,8 @@ impl Bench {
             self.publish(spot).await?;
         }
         let vault = self.vault().await;
-        let settle = hedge_vault_client::ix::settle(payer.pubkey(), self.f.vault, &vault, series_id);
+        let settle =
+            hedge_vault_client::ix::settle(payer.pubkey(), self.f.vault, &vault, series_id);
         self.send(&[settle], &[])
             .await
             .map_err(|e| format!("settle_series: {e}"))?;
