@@ -562,12 +562,21 @@ impl Chain {
             .first()
             .ok_or(SendError::Rejected(TransactionError::SanitizeFailure))?;
         let _writer = self.writer.lock().await;
+        // Without preflight a validator takes the bytes and answers the signature; a
+        // duplicate, or a transaction whose blockhash has expired (or is not produced
+        // yet), is then dropped: it never lands and its status stays unknown.
+        let drop_it = |e: TransactionError| {
+            if preflight {
+                Err(SendError::Rejected(e))
+            } else {
+                Ok(signature)
+            }
+        };
         if let Some((_, _)) = self.status(&signature) {
-            return Err(SendError::Rejected(TransactionError::AlreadyProcessed));
+            return drop_it(TransactionError::AlreadyProcessed);
         }
-        // Expired (or not yet produced): never processed, as on a validator.
         if !self.blockhash_valid_at(tx.message.recent_blockhash(), CommitmentLevel::Processed) {
-            return Err(SendError::Rejected(TransactionError::BlockhashNotFound));
+            return drop_it(TransactionError::BlockhashNotFound);
         }
         // The simulation gives the inner instructions that processing does not return.
         let sim = self.simulate(&tx).await?;

@@ -390,3 +390,222 @@ async fn websocket_subscriptions() {
     drop(again);
     s.stop().await;
 }
+
+/// A transfer of `lamports` from `from` to `to`, signed with `hash`, as base64.
+fn transfer_b64(from: &solana_sdk::signature::Keypair, to: &Pubkey, lamports: u64, hash: solana_sdk::hash::Hash) -> (String, String) {
+    let ix = solana_system_interface::instruction::transfer(&from.pubkey(), to, lamports);
+    let tx = Transaction::new_signed_with_payer(&[ix], Some(&from.pubkey()), &[from], hash);
+    (
+        base64::engine::general_purpose::STANDARD.encode(bincode::serialize(&tx).unwrap()),
+        tx.signatures[0].to_string(),
+    )
+}
+
+async fn slot_at(rpc: &RpcClient, level: &str) -> u64 {
+    call(rpc, "getSlot", json!([{ "commitment": level }])).await
+}
+
+async fn latest(rpc: &RpcClient, level: &str) -> (String, u64, u64) {
+    let r: Response<RpcBlockhash> =
+        call(rpc, "getLatestBlockhash", json!([{ "commitment": level }])).await;
+    (r.value.blockhash, r.value.last_valid_block_height, r.context.slot)
+}
+
+async fn status_of(rpc: &RpcClient, sig: &str) -> Option<TransactionStatus> {
+    let r: Response<Vec<Option<TransactionStatus>>> = call(
+        rpc,
+        "getSignatureStatuses",
+        json!([[sig], { "searchTransactionHistory": true }]),
+    )
+    .await;
+    r.value.into_iter().next().flatten()
+}
+
+/// Processed, confirmed and finalized differ as on a cluster (agave's documented
+/// behaviour): `confirmed` trails the working slot by 1, `finalized` by 32; blockhashes,
+/// balances and `getLatestBlockhash` are per level; a blockhash younger than a level's
+/// slot is unknown there (the keeper's old bug: a `confirmed` blockhash simulated at the
+/// default `finalized` fails with `BlockhashNotFound`); `minContextSlot` is honoured
+/// (-32016); statuses move from processed to confirmed to finalized; a blockhash
+/// expires once the block height passes its `lastValidBlockHeight` (150 blocks), after
+/// which a send is dropped and a preflight refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commitment_levels_behave_like_a_validator() {
+    let s = common::start(&["--no-keeper", "--no-trader"]).await;
+    let rpc = RpcClient::new(s.info.rpc_url.clone());
+    let lp = read_keypair_file(s.wallet("lp")).unwrap();
+
+    // Let the chain run past the finalized depth.
+    while slot_at(&rpc, "processed").await < 40 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (p, c, f) = (
+        slot_at(&rpc, "processed").await,
+        slot_at(&rpc, "confirmed").await,
+        slot_at(&rpc, "finalized").await,
+    );
+    assert!(f < c && c <= p, "{f} < {c} <= {p}");
+    assert!((31..=34).contains(&(p - f)), "finalized trails by ~32: {p} - {f}");
+    assert!(p - c <= 2, "confirmed trails by ~1: {p} - {c}");
+    // The default commitment is finalized (agave's).
+    let d: u64 = call(&rpc, "getSlot", json!([])).await;
+    assert!(d <= f + 2 && d + 2 >= f, "{d} vs {f}");
+
+    // Blockhashes per level.
+    let (hc, lvbh_c, slot_c) = latest(&rpc, "confirmed").await;
+    let (hf, lvbh_f, _) = latest(&rpc, "finalized").await;
+    assert_ne!(hc, hf);
+    assert!(lvbh_f < lvbh_c);
+    let valid = |hash: String, level: &'static str| {
+        let rpc = &rpc;
+        async move {
+            let r: Response<bool> =
+                call(rpc, "isBlockhashValid", json!([hash, { "commitment": level }])).await;
+            r.value
+        }
+    };
+    assert!(valid(hc.clone(), "confirmed").await);
+    assert!(!valid(hc.clone(), "finalized").await, "a confirmed blockhash is unknown at finalized");
+    assert!(valid(hf.clone(), "confirmed").await && valid(hf.clone(), "finalized").await);
+
+    // The keeper's old bug: simulate with the confirmed blockhash at the default level.
+    let to = Pubkey::new_unique();
+    let hash_c = solana_sdk::hash::Hash::from_str(&hc).unwrap();
+    let (tx_b64, _) = transfer_b64(&lp, &to, 1_000_000, hash_c);
+    let sim: Response<RpcSimulateTransactionResult> =
+        call(&rpc, "simulateTransaction", json!([tx_b64, { "encoding": "base64" }])).await;
+    assert_eq!(
+        sim.value.err,
+        Some(solana_sdk::transaction::TransactionError::BlockhashNotFound),
+        "simulated at finalized"
+    );
+    // The fix: the same commitment, the blockhash replaced, a minContextSlot.
+    let sim: Response<RpcSimulateTransactionResult> = call(
+        &rpc,
+        "simulateTransaction",
+        json!([tx_b64, { "encoding": "base64", "commitment": "confirmed",
+                         "replaceRecentBlockhash": true, "sigVerify": false,
+                         "minContextSlot": slot_c }]),
+    )
+    .await;
+    assert_eq!(sim.value.err, None, "{:?}", sim.value.logs);
+    assert!(sim.context.slot >= slot_c);
+    // A preflight at finalized refuses it too; at confirmed it is sent.
+    let e = rpc
+        .send::<Value>(
+            RpcRequest::SendTransaction,
+            json!([tx_b64, { "encoding": "base64" }]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(rpc_error(e).0, -32002, "preflight failure");
+
+    // minContextSlot ahead of a level's slot: -32016, for reads and simulation.
+    let ahead = p + 1_000;
+    for (method, params) in [
+        ("getSlot", json!([{ "commitment": "processed", "minContextSlot": ahead }])),
+        ("getBalance", json!([lp.pubkey().to_string(), { "commitment": "confirmed", "minContextSlot": ahead }])),
+        ("getLatestBlockhash", json!([{ "commitment": "finalized", "minContextSlot": ahead }])),
+        ("simulateTransaction", json!([tx_b64, { "encoding": "base64", "commitment": "confirmed", "minContextSlot": ahead }])),
+    ] {
+        let e = rpc
+            .send::<Value>(RpcRequest::Custom { method }, params)
+            .await
+            .unwrap_err();
+        assert_eq!(rpc_error(e).0, -32016, "{method}");
+    }
+
+    // A transfer: seen at processed at once, at finalized only ~32 slots later; its
+    // status moves processed → confirmed → finalized, and `getTransaction` answers at
+    // a level only once the transaction has reached it.
+    let (tx_b64, sig) = transfer_b64(&lp, &to, 1_000_000, hash_c);
+    let _: String = call(
+        &rpc,
+        "sendTransaction",
+        json!([tx_b64, { "encoding": "base64", "preflightCommitment": "confirmed" }]),
+    )
+    .await;
+    let balance = |level: &'static str| {
+        let rpc = &rpc;
+        async move {
+            let r: Response<u64> =
+                call(rpc, "getBalance", json!([to.to_string(), { "commitment": level }])).await;
+            r.value
+        }
+    };
+    assert_eq!(balance("processed").await, 1_000_000);
+    assert_eq!(balance("finalized").await, 0, "not finalized yet");
+    let mut seen = Vec::new();
+    let mut finalized_tx_while_confirmed = None;
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        let st = status_of(&rpc, &sig).await.expect("a status once processed");
+        let level = format!("{:?}", st.confirmation_status.clone().unwrap());
+        if seen.last() != Some(&level) {
+            seen.push(level.clone());
+        }
+        if level == "Confirmed" && finalized_tx_while_confirmed.is_none() {
+            let t: Option<Value> = call(
+                &rpc,
+                "getTransaction",
+                json!([sig, { "commitment": "finalized", "encoding": "json" }]),
+            )
+            .await;
+            finalized_tx_while_confirmed = Some(t.is_none());
+            assert!(st.confirmations.is_some_and(|n| n > 0));
+        }
+        if level == "Finalized" {
+            assert_eq!(st.confirmations, None);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not finalized in 40 s: {seen:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen.last().unwrap(), "Finalized");
+    assert!(seen.contains(&"Confirmed".to_string()), "{seen:?}");
+    assert_eq!(finalized_tx_while_confirmed, Some(true), "getTransaction at finalized waits");
+    assert_eq!(balance("finalized").await, 1_000_000);
+    let t: EncodedConfirmedTransactionWithStatusMeta = call(
+        &rpc,
+        "getTransaction",
+        json!([sig, { "commitment": "finalized", "encoding": "json" }]),
+    )
+    .await;
+    assert!(t.transaction.meta.unwrap().err.is_none());
+
+    // Expiry: a blockhash lives until the block height passes its last valid one.
+    let (hp, lvbh, _) = latest(&rpc, "processed").await;
+    let hash_p = solana_sdk::hash::Hash::from_str(&hp).unwrap();
+    let height: u64 = call(&rpc, "getBlockHeight", json!([{ "commitment": "processed" }])).await;
+    assert_eq!(lvbh, height + 150, "150 blocks of life");
+    loop {
+        let h: u64 = call(&rpc, "getBlockHeight", json!([{ "commitment": "processed" }])).await;
+        if h > lvbh {
+            break;
+        }
+        assert!(valid(hp.clone(), "processed").await, "still valid at height {h} <= {lvbh}");
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+    assert!(!valid(hp.clone(), "processed").await, "expired");
+    let (late_b64, late_sig) = transfer_b64(&lp, &to, 7, hash_p);
+    // With preflight: refused, named.
+    let e = rpc
+        .send::<Value>(
+            RpcRequest::SendTransaction,
+            json!([late_b64, { "encoding": "base64", "preflightCommitment": "processed" }]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(rpc_error(e).0, -32002);
+    // Without: the node takes the bytes and drops them; it never lands.
+    let got: String = call(
+        &rpc,
+        "sendTransaction",
+        json!([late_b64, { "encoding": "base64", "skipPreflight": true }]),
+    )
+    .await;
+    assert_eq!(got, late_sig);
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert!(status_of(&rpc, &late_sig).await.is_none());
+    s.stop().await;
+}
