@@ -143,6 +143,32 @@ pub struct Chain {
     /// The faucet behind `requestAirdrop` (program-test's mint keypair).
     faucet: solana_sdk::signature::Keypair,
     pub lags: Lags,
+    faults: SyncMutex<Faults>,
+    /// Sends held by [`Faults::delay_sends`]: (due, transaction).
+    delayed: SyncMutex<Vec<(std::time::Instant, VersionedTransaction)>>,
+}
+
+/// Faults the sandbox injects into its own endpoint, to test clients against what a
+/// real node and network do (set with the `sandbox_setFaults` method, which is not
+/// part of agave's API; each counter is used up one `sendTransaction` at a time).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Faults {
+    /// The next n sends answer their signature and are lost (a dropped packet, a
+    /// leader that never saw it).
+    pub drop_sends: u32,
+    /// The next n sends answer their signature and land `delay_ms` later (after a
+    /// client's confirmation timeout).
+    pub delay_sends: u32,
+    pub delay_ms: u64,
+    /// The next n HTTP requests answer 429 Too Many Requests with `Retry-After: 1`.
+    pub rate_limited: u32,
+}
+
+/// What happens to one send under the current [`Faults`].
+enum SendFault {
+    Drop,
+    Delay(std::time::Duration),
 }
 
 /// A commitment level's view is not at the slot the client asked for (`minContextSlot`).
@@ -192,6 +218,8 @@ impl Chain {
             genesis_hash,
             faucet,
             lags,
+            faults: SyncMutex::new(Faults::default()),
+            delayed: SyncMutex::new(Vec::new()),
         }
     }
 
@@ -310,6 +338,68 @@ impl Chain {
             s.before.pop_front();
         }
         Ok(())
+    }
+
+    /// Replaces the injected faults; returns the previous ones.
+    pub fn set_faults(&self, f: Faults) -> Faults {
+        let mut g = self.faults.lock().unwrap_or_else(|p| p.into_inner());
+        std::mem::replace(&mut *g, f)
+    }
+
+    /// Uses up one HTTP request's share of the faults: true if it is to be answered 429.
+    pub fn take_rate_limit(&self) -> bool {
+        let mut g = self.faults.lock().unwrap_or_else(|p| p.into_inner());
+        if g.rate_limited > 0 {
+            g.rate_limited -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn take_send_fault(&self) -> Option<SendFault> {
+        let mut g = self.faults.lock().unwrap_or_else(|p| p.into_inner());
+        if g.drop_sends > 0 {
+            g.drop_sends -= 1;
+            Some(SendFault::Drop)
+        } else if g.delay_sends > 0 {
+            g.delay_sends -= 1;
+            Some(SendFault::Delay(std::time::Duration::from_millis(
+                g.delay_ms,
+            )))
+        } else {
+            None
+        }
+    }
+
+    /// Applies the send faults to `tx` (already past preflight): `Some(signature)` if
+    /// the fault took it (dropped, or held for later), `None` to process it now.
+    pub fn intercept_send(&self, tx: &VersionedTransaction) -> Option<Signature> {
+        let sig = *tx.signatures.first()?;
+        match self.take_send_fault()? {
+            SendFault::Drop => {}
+            SendFault::Delay(d) => self
+                .delayed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((std::time::Instant::now() + d, tx.clone())),
+        }
+        Some(sig)
+    }
+
+    /// Processes the held sends that are due (called by the slot ticker). A late copy
+    /// of a transaction that already landed is dropped like any duplicate.
+    pub async fn release_delayed(&self) {
+        let now = std::time::Instant::now();
+        let due: Vec<VersionedTransaction> = {
+            let mut g = self.delayed.lock().unwrap_or_else(|p| p.into_inner());
+            let (due, later): (Vec<_>, Vec<_>) = g.drain(..).partition(|(t, _)| *t <= now);
+            *g = later;
+            due.into_iter().map(|(_, tx)| tx).collect()
+        };
+        for tx in due {
+            let _ = self.send(tx, false).await;
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<ChainEvent> {

@@ -46,7 +46,7 @@ use solana_transaction_status::{
 };
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::chain::{is_token_program, token_account_fields, Chain, ChainEvent, SendError};
+use crate::chain::{is_token_program, token_account_fields, Chain, ChainEvent, Faults, SendError};
 
 /// The agave version whose bank serves these requests.
 pub const AGAVE_VERSION: &str = "2.3.13";
@@ -528,11 +528,22 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
                 return Err(send_error(SendError::Preflight(sim)));
             }
         }
+        if let Some(sig) = c.intercept_send(&tx) {
+            return Ok(sig.to_string());
+        }
         let sig = c
             .send(tx, !config.skip_preflight)
             .await
             .map_err(send_error)?;
         Ok(sig.to_string())
+    });
+
+    // Not agave's: the sandbox's fault injection (see `chain::Faults`). Returns the
+    // faults it replaced.
+    method!(m, "sandbox_setFaults", |p, c| -> RpcResult<Faults> {
+        let mut a = Args::new(&p);
+        let f: Faults = a.next()?;
+        Ok(c.set_faults(f))
     });
 
     method!(m, "simulateTransaction", |p,
@@ -910,4 +921,57 @@ fn register_subscriptions(m: &mut RpcModule<Arc<Chain>>) {
         },
     )
     .expect("subscription names are unique");
+}
+
+/// HTTP middleware: answers `429 Too Many Requests` with `Retry-After: 1` while
+/// [`Faults::rate_limited`] lasts (a provider's rate limit).
+#[derive(Clone)]
+pub struct RateLimitLayer(pub Arc<Chain>);
+
+impl<S> tower::Layer<S> for RateLimitLayer {
+    type Service = RateLimited<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        RateLimited {
+            inner,
+            chain: self.0.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct RateLimited<S> {
+    inner: S,
+    chain: Arc<Chain>,
+}
+
+impl<S, B> tower::Service<http::Request<B>> for RateLimited<S>
+where
+    S: tower::Service<http::Request<B>, Response = jsonrpsee::server::HttpResponse>,
+{
+    type Response = jsonrpsee::server::HttpResponse;
+    type Error = S::Error;
+    type Future = futures::future::Either<
+        futures::future::Ready<Result<Self::Response, S::Error>>,
+        S::Future,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        if self.chain.take_rate_limit() {
+            let mut resp = http::Response::new(jsonrpsee::server::HttpBody::from("rate limited"));
+            *resp.status_mut() = http::StatusCode::TOO_MANY_REQUESTS;
+            resp.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static("1"),
+            );
+            return futures::future::Either::Left(futures::future::ready(Ok(resp)));
+        }
+        futures::future::Either::Right(self.inner.call(req))
+    }
 }

@@ -469,7 +469,11 @@ async fn serve(chain: Arc<Chain>, port: u16) -> Result<ServerHandle, String> {
     let cors = tower_http::cors::CorsLayer::permissive();
     let server = Server::builder()
         .set_id_provider(rpc::SequentialIds::default())
-        .set_http_middleware(tower::ServiceBuilder::new().layer(cors))
+        .set_http_middleware(
+            tower::ServiceBuilder::new()
+                .layer(cors)
+                .layer(rpc::RateLimitLayer(chain.clone())),
+        )
         .build(SocketAddr::from(([127, 0, 0, 1], port)))
         .await
         .map_err(|e| {
@@ -797,6 +801,7 @@ async fn ticker(chain: Arc<Chain>, mut shutdown: watch::Receiver<bool>) {
                 if let Err(e) = chain.tick().await {
                     warn!(error = %e, "slot tick failed");
                 }
+                chain.release_delayed().await;
             }
             _ = shutdown.changed() => return,
         }

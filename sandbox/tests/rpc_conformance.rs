@@ -392,7 +392,12 @@ async fn websocket_subscriptions() {
 }
 
 /// A transfer of `lamports` from `from` to `to`, signed with `hash`, as base64.
-fn transfer_b64(from: &solana_sdk::signature::Keypair, to: &Pubkey, lamports: u64, hash: solana_sdk::hash::Hash) -> (String, String) {
+fn transfer_b64(
+    from: &solana_sdk::signature::Keypair,
+    to: &Pubkey,
+    lamports: u64,
+    hash: solana_sdk::hash::Hash,
+) -> (String, String) {
     let ix = solana_system_interface::instruction::transfer(&from.pubkey(), to, lamports);
     let tx = Transaction::new_signed_with_payer(&[ix], Some(&from.pubkey()), &[from], hash);
     (
@@ -408,7 +413,11 @@ async fn slot_at(rpc: &RpcClient, level: &str) -> u64 {
 async fn latest(rpc: &RpcClient, level: &str) -> (String, u64, u64) {
     let r: Response<RpcBlockhash> =
         call(rpc, "getLatestBlockhash", json!([{ "commitment": level }])).await;
-    (r.value.blockhash, r.value.last_valid_block_height, r.context.slot)
+    (
+        r.value.blockhash,
+        r.value.last_valid_block_height,
+        r.context.slot,
+    )
 }
 
 async fn status_of(rpc: &RpcClient, sig: &str) -> Option<TransactionStatus> {
@@ -445,7 +454,10 @@ async fn commitment_levels_behave_like_a_validator() {
         slot_at(&rpc, "finalized").await,
     );
     assert!(f < c && c <= p, "{f} < {c} <= {p}");
-    assert!((31..=34).contains(&(p - f)), "finalized trails by ~32: {p} - {f}");
+    assert!(
+        (31..=34).contains(&(p - f)),
+        "finalized trails by ~32: {p} - {f}"
+    );
     assert!(p - c <= 2, "confirmed trails by ~1: {p} - {c}");
     // The default commitment is finalized (agave's).
     let d: u64 = call(&rpc, "getSlot", json!([])).await;
@@ -459,21 +471,32 @@ async fn commitment_levels_behave_like_a_validator() {
     let valid = |hash: String, level: &'static str| {
         let rpc = &rpc;
         async move {
-            let r: Response<bool> =
-                call(rpc, "isBlockhashValid", json!([hash, { "commitment": level }])).await;
+            let r: Response<bool> = call(
+                rpc,
+                "isBlockhashValid",
+                json!([hash, { "commitment": level }]),
+            )
+            .await;
             r.value
         }
     };
     assert!(valid(hc.clone(), "confirmed").await);
-    assert!(!valid(hc.clone(), "finalized").await, "a confirmed blockhash is unknown at finalized");
+    assert!(
+        !valid(hc.clone(), "finalized").await,
+        "a confirmed blockhash is unknown at finalized"
+    );
     assert!(valid(hf.clone(), "confirmed").await && valid(hf.clone(), "finalized").await);
 
     // The keeper's old bug: simulate with the confirmed blockhash at the default level.
     let to = Pubkey::new_unique();
     let hash_c = solana_sdk::hash::Hash::from_str(&hc).unwrap();
     let (tx_b64, _) = transfer_b64(&lp, &to, 1_000_000, hash_c);
-    let sim: Response<RpcSimulateTransactionResult> =
-        call(&rpc, "simulateTransaction", json!([tx_b64, { "encoding": "base64" }])).await;
+    let sim: Response<RpcSimulateTransactionResult> = call(
+        &rpc,
+        "simulateTransaction",
+        json!([tx_b64, { "encoding": "base64" }]),
+    )
+    .await;
     assert_eq!(
         sim.value.err,
         Some(solana_sdk::transaction::TransactionError::BlockhashNotFound),
@@ -503,10 +526,22 @@ async fn commitment_levels_behave_like_a_validator() {
     // minContextSlot ahead of a level's slot: -32016, for reads and simulation.
     let ahead = p + 1_000;
     for (method, params) in [
-        ("getSlot", json!([{ "commitment": "processed", "minContextSlot": ahead }])),
-        ("getBalance", json!([lp.pubkey().to_string(), { "commitment": "confirmed", "minContextSlot": ahead }])),
-        ("getLatestBlockhash", json!([{ "commitment": "finalized", "minContextSlot": ahead }])),
-        ("simulateTransaction", json!([tx_b64, { "encoding": "base64", "commitment": "confirmed", "minContextSlot": ahead }])),
+        (
+            "getSlot",
+            json!([{ "commitment": "processed", "minContextSlot": ahead }]),
+        ),
+        (
+            "getBalance",
+            json!([lp.pubkey().to_string(), { "commitment": "confirmed", "minContextSlot": ahead }]),
+        ),
+        (
+            "getLatestBlockhash",
+            json!([{ "commitment": "finalized", "minContextSlot": ahead }]),
+        ),
+        (
+            "simulateTransaction",
+            json!([tx_b64, { "encoding": "base64", "commitment": "confirmed", "minContextSlot": ahead }]),
+        ),
     ] {
         let e = rpc
             .send::<Value>(RpcRequest::Custom { method }, params)
@@ -528,8 +563,12 @@ async fn commitment_levels_behave_like_a_validator() {
     let balance = |level: &'static str| {
         let rpc = &rpc;
         async move {
-            let r: Response<u64> =
-                call(rpc, "getBalance", json!([to.to_string(), { "commitment": level }])).await;
+            let r: Response<u64> = call(
+                rpc,
+                "getBalance",
+                json!([to.to_string(), { "commitment": level }]),
+            )
+            .await;
             r.value
         }
     };
@@ -539,7 +578,9 @@ async fn commitment_levels_behave_like_a_validator() {
     let mut finalized_tx_while_confirmed = None;
     let deadline = std::time::Instant::now() + Duration::from_secs(40);
     loop {
-        let st = status_of(&rpc, &sig).await.expect("a status once processed");
+        let st = status_of(&rpc, &sig)
+            .await
+            .expect("a status once processed");
         let level = format!("{:?}", st.confirmation_status.clone().unwrap());
         if seen.last() != Some(&level) {
             seen.push(level.clone());
@@ -558,12 +599,19 @@ async fn commitment_levels_behave_like_a_validator() {
             assert_eq!(st.confirmations, None);
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "not finalized in 40 s: {seen:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not finalized in 40 s: {seen:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(seen.last().unwrap(), "Finalized");
     assert!(seen.contains(&"Confirmed".to_string()), "{seen:?}");
-    assert_eq!(finalized_tx_while_confirmed, Some(true), "getTransaction at finalized waits");
+    assert_eq!(
+        finalized_tx_while_confirmed,
+        Some(true),
+        "getTransaction at finalized waits"
+    );
     assert_eq!(balance("finalized").await, 1_000_000);
     let t: EncodedConfirmedTransactionWithStatusMeta = call(
         &rpc,
@@ -576,14 +624,27 @@ async fn commitment_levels_behave_like_a_validator() {
     // Expiry: a blockhash lives until the block height passes its last valid one.
     let (hp, lvbh, _) = latest(&rpc, "processed").await;
     let hash_p = solana_sdk::hash::Hash::from_str(&hp).unwrap();
-    let height: u64 = call(&rpc, "getBlockHeight", json!([{ "commitment": "processed" }])).await;
+    let height: u64 = call(
+        &rpc,
+        "getBlockHeight",
+        json!([{ "commitment": "processed" }]),
+    )
+    .await;
     assert_eq!(lvbh, height + 150, "150 blocks of life");
     loop {
-        let h: u64 = call(&rpc, "getBlockHeight", json!([{ "commitment": "processed" }])).await;
+        let h: u64 = call(
+            &rpc,
+            "getBlockHeight",
+            json!([{ "commitment": "processed" }]),
+        )
+        .await;
         if h > lvbh {
             break;
         }
-        assert!(valid(hp.clone(), "processed").await, "still valid at height {h} <= {lvbh}");
+        assert!(
+            valid(hp.clone(), "processed").await,
+            "still valid at height {h} <= {lvbh}"
+        );
         tokio::time::sleep(Duration::from_secs(5)).await;
     }
     assert!(!valid(hp.clone(), "processed").await, "expired");

@@ -241,3 +241,226 @@ async fn keeper_startup_checks_name_the_key() {
     );
     s.stop().await;
 }
+
+async fn set_faults(rpc: &RpcClient, faults: serde_json::Value) {
+    let _: serde_json::Value = rpc
+        .send(
+            solana_rpc_client_api::request::RpcRequest::Custom {
+                method: "sandbox_setFaults",
+            },
+            serde_json::json!([faults]),
+        )
+        .await
+        .expect("sandbox_setFaults");
+}
+
+/// Follows a transaction in flight until it is final (or `within` passes).
+async fn follow(
+    sender: &hedge_keeper::send::Sender,
+    flight: &mut Option<hedge_keeper::send::InFlight>,
+    first: hedge_keeper::send::SendOutcome,
+    within: Duration,
+) -> hedge_keeper::send::SendOutcome {
+    use hedge_keeper::send::SendOutcome;
+    let deadline = Instant::now() + within;
+    let mut o = first;
+    while let SendOutcome::Pending(_) = o {
+        assert!(Instant::now() < deadline, "still pending after {within:?}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        o = sender.check(flight.as_mut().expect("in flight")).await;
+    }
+    o
+}
+
+/// The keeper's send path against the sandbox's validator semantics and injected
+/// faults: it confirms at `confirmed`, rebroadcasts a dropped copy, waits out a copy
+/// that lands after its confirmation timeout, rides out HTTP 429s, and calls a
+/// transaction expired only once its blockhash is past `lastValidBlockHeight`, after
+/// which a new one may be signed. Every action lands at most once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_send_path_rebroadcasts_waits_and_expires_without_doubling() {
+    use hedge_keeper::send::{SendOutcome, Sender, CONFIRM_WAIT};
+    use solana_sdk::commitment_config::CommitmentConfig;
+    let s = common::start(&["--no-keeper", "--no-trader"]).await;
+    let rpc = std::sync::Arc::new(RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        CommitmentConfig::confirmed(),
+    ));
+    let payer = solana_sdk::signature::read_keypair_file(s.wallet("keeper")).unwrap();
+    let sender = Sender::new(rpc.clone(), s.keeper_config("keeper").priority_fee);
+    let to = Pubkey::new_unique();
+    let pay = |lamports: u64| {
+        [solana_system_interface::instruction::transfer(
+            &payer.pubkey(),
+            &to,
+            lamports,
+        )]
+    };
+    let balance = || {
+        let rpc = rpc.clone();
+        async move {
+            rpc.get_balance_with_commitment(&to, CommitmentConfig::processed())
+                .await
+                .unwrap()
+                .value
+        }
+    };
+
+    // Plain: landed means confirmed, never just processed.
+    let mut flight = None;
+    let o = sender
+        .send(&pay(1_000_000), &payer, &[], 10_000, 0, &mut flight)
+        .await;
+    let o = follow(&sender, &mut flight, o, Duration::from_secs(10)).await;
+    let SendOutcome::Landed { signature, .. } = o else {
+        panic!("{o:?}")
+    };
+    let st = rpc
+        .get_signature_statuses(&[signature])
+        .await
+        .unwrap()
+        .value[0]
+        .clone()
+        .unwrap();
+    assert!(
+        st.satisfies_commitment(CommitmentConfig::confirmed()),
+        "{st:?}"
+    );
+
+    // The first copy is lost: the rebroadcast lands it, once.
+    set_faults(&rpc, serde_json::json!({ "dropSends": 1 })).await;
+    let o = sender
+        .send(&pay(2_000_000), &payer, &[], 10_000, 0, &mut flight)
+        .await;
+    let o = follow(&sender, &mut flight, o, Duration::from_secs(15)).await;
+    assert!(matches!(o, SendOutcome::Landed { .. }), "{o:?}");
+    assert_eq!(balance().await, 3_000_000);
+
+    // Every copy lands 5 s late, after the send's confirmation wait: handed back in
+    // flight, then landed; the copies rebroadcast meanwhile land nothing twice.
+    assert!(CONFIRM_WAIT < Duration::from_secs(5));
+    set_faults(
+        &rpc,
+        serde_json::json!({ "delaySends": 1000, "delayMs": 5000 }),
+    )
+    .await;
+    let o = sender
+        .send(&pay(4_000_000), &payer, &[], 10_000, 0, &mut flight)
+        .await;
+    assert!(matches!(o, SendOutcome::Pending(_)), "{o:?}");
+    let o = follow(&sender, &mut flight, o, Duration::from_secs(20)).await;
+    assert!(matches!(o, SendOutcome::Landed { .. }), "{o:?}");
+    set_faults(&rpc, serde_json::json!({})).await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(balance().await, 7_000_000, "landed exactly once");
+
+    // Rate limited (429 with Retry-After): the client waits and goes on.
+    set_faults(&rpc, serde_json::json!({ "rateLimited": 3 })).await;
+    let o = sender
+        .send(&pay(8_000_000), &payer, &[], 10_000, 0, &mut flight)
+        .await;
+    let o = follow(&sender, &mut flight, o, Duration::from_secs(15)).await;
+    assert!(matches!(o, SendOutcome::Landed { .. }), "{o:?}");
+    assert_eq!(balance().await, 15_000_000);
+
+    // Every copy lost: pending until the blockhash has expired (150 blocks, about a
+    // minute here), then expired with nothing landed; a new transaction then lands.
+    set_faults(&rpc, serde_json::json!({ "dropSends": 1_000_000 })).await;
+    let started = Instant::now();
+    let o = sender
+        .send(&pay(16_000_000), &payer, &[], 10_000, 0, &mut flight)
+        .await;
+    let lvbh = flight.as_ref().unwrap().last_valid_block_height;
+    let o = follow(&sender, &mut flight, o, Duration::from_secs(120)).await;
+    let SendOutcome::Expired(lost) = o else {
+        panic!("{o:?}")
+    };
+    assert!(
+        started.elapsed() > Duration::from_secs(50),
+        "not before its life is over"
+    );
+    let h = rpc
+        .get_block_height_with_commitment(CommitmentConfig::confirmed())
+        .await
+        .unwrap();
+    assert!(h > lvbh, "{h} > {lvbh}");
+    assert!(rpc.get_signature_statuses(&[lost]).await.unwrap().value[0].is_none());
+    assert_eq!(balance().await, 15_000_000);
+    set_faults(&rpc, serde_json::json!({})).await;
+    let o = sender
+        .send(&pay(16_000_000), &payer, &[], 10_000, 1, &mut flight)
+        .await;
+    let o = follow(&sender, &mut flight, o, Duration::from_secs(10)).await;
+    assert!(matches!(o, SendOutcome::Landed { .. }), "{o:?}");
+    assert_eq!(balance().await, 31_000_000);
+    s.stop().await;
+}
+
+/// The keeper loop under a lost first copy and late landings: an action in flight is
+/// never signed again, and every hedge landed on chain is one the keeper reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keeper_never_signs_an_action_twice_while_it_is_in_flight() {
+    let s = common::start(&["--no-keeper", "--no-trader"]).await;
+    let rpc = RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        solana_sdk::commitment_config::CommitmentConfig::confirmed(),
+    );
+    let vault = s.vault();
+    let mut k = Keeper::connect(s.keeper_config("keeper"), Metrics::new())
+        .await
+        .expect("connects");
+    set_faults(
+        &rpc,
+        serde_json::json!({ "dropSends": 1, "delaySends": 1000, "delayMs": 4000 }),
+    )
+    .await;
+    let mut outcomes = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        for (_, o) in k.cycle().await.expect("cycle") {
+            outcomes.push(o);
+        }
+        if outcomes
+            .iter()
+            .any(|o| matches!(o, VaultOutcome::Landed(decision::Action::Rebalance { .. })))
+            && k.in_flight() == 0
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    set_faults(&rpc, serde_json::json!({})).await;
+    // Let any held copy be released before counting.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let v = vault_state(&rpc, &vault).await;
+    let landed = outcomes
+        .iter()
+        .filter(|o| matches!(o, VaultOutcome::Landed(decision::Action::Rebalance { .. })))
+        .count() as u64;
+    assert!(landed >= 1, "{outcomes:?}");
+    assert_eq!(v.rebalance_count, landed, "{outcomes:?}");
+    // Between a send and its end (landed, failed, expired) only "in flight".
+    let mut open = false;
+    let mut waited = 0;
+    for o in &outcomes {
+        match o {
+            VaultOutcome::Sent(..) => {
+                assert!(!open, "signed again while in flight: {outcomes:?}");
+                open = true;
+            }
+            VaultOutcome::InFlight(_) => {
+                assert!(open);
+                waited += 1;
+            }
+            VaultOutcome::Landed(_) | VaultOutcome::Failed(..) | VaultOutcome::Expired(_) => {
+                open = false
+            }
+            _ => assert!(!open, "{o:?} while in flight: {outcomes:?}"),
+        }
+    }
+    assert!(
+        waited > 0,
+        "the late landings were waited out: {outcomes:?}"
+    );
+    s.stop().await;
+}
