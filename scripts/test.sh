@@ -23,6 +23,12 @@ bash scripts/msrv.sh
 step "compute units of the math core on the SBF VM: bit-identical to native, within budget"
 bash scripts/cu.sh
 
+step "the operator's binary links no test code (program-test, the harness, the DEX stand-in)"
+bash scripts/keeper_deps.sh
+
+step "keeper deploy files: systemd unit and container file"
+bash keeper/deploy/check.sh
+
 step "Node clients for the sandbox tests (@solana/web3.js, @coral-xyz/anchor)"
 if ! command -v node >/dev/null 2>&1; then
   echo "node (≥ 18) is required for the JavaScript client tests" >&2
@@ -45,7 +51,7 @@ set -e
 
 if [ "$status" -eq 0 ]; then
   step "dApp: unit tests (Vitest), type check and build, browser journey (Chromium)"
-  cargo build -q -p hedge-keeper
+  cargo build -q -p hedge-sandbox --bin hedge-sandbox
   # `npm ci` when the lock is complete; this machine's npm (with
   # omit-lockfile-registry-resolved) leaves other platforms' optional packages out of
   # the lock, which `npm ci` refuses, so fall back to an install that honours the lock.

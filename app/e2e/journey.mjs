@@ -16,7 +16,7 @@ const appDir = join(here, "..");
 const dist = join(appDir, "dist");
 const artifacts = join(here, "artifacts");
 const targetDir = process.env.CARGO_TARGET_DIR || join(process.env.HOME, ".cache/hedge-vault/target");
-const keeperBin = process.env.HEDGE_KEEPER_BIN || join(targetDir, "debug/hedge-keeper");
+const sandboxBin = process.env.HEDGE_SANDBOX_BIN || join(targetDir, "debug/hedge-sandbox");
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 
 function fail(msg) {
@@ -83,7 +83,7 @@ async function shot(page, name) {
 
 async function main() {
   if (!existsSync(join(dist, "index.html"))) fail("app/dist is missing: run `npm run build` first");
-  if (!existsSync(keeperBin)) fail(`${keeperBin} is missing: run \`cargo build -p hedge-keeper\` first`);
+  if (!existsSync(sandboxBin)) fail(`${sandboxBin} is missing: run \`cargo build -p hedge-sandbox\` first`);
   if (!existsSync(chromiumPath)) fail(`${chromiumPath} is missing: install Debian's chromium`);
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
@@ -91,8 +91,8 @@ async function main() {
   const port = await freePortPair();
   const wallets = join(tmpdir(), `hedge-e2e-${port}`);
   const sandbox = spawn(
-    keeperBin,
-    ["sandbox", "--port", String(port), "--wallet-dir", wallets, "--withdraw-delay-s", "8",
+    sandboxBin,
+    ["--port", String(port), "--wallet-dir", wallets, "--withdraw-delay-s", "8",
       "--no-trader", "--metrics-addr", "127.0.0.1:0", "--summary-every-s", "3600"],
     { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "error" } },
   );
