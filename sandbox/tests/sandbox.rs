@@ -462,5 +462,48 @@ async fn the_keeper_never_signs_an_action_twice_while_it_is_in_flight() {
         waited > 0,
         "the late landings were waited out: {outcomes:?}"
     );
+
+    // `hedge-keeper status`: the vault as the keeper sees it, and why it would do
+    // nothing right after its hedge (the band, or the interval), or that the next is due.
+    let r = k.status(&vault).await.expect("status");
+    assert!(r.registered && r.bounty_account_exists && !r.unwind, "{r}");
+    assert!(r.oracle_age_s.is_some_and(|a| (0..30).contains(&a)), "{r}");
+    assert!(r.last_hedge_age_s.is_some_and(|a| a < 120), "{r}");
+    let a = r.assessment.expect("an assessment with a live oracle");
+    assert!(a.band > 0.0 && a.health > 1.0, "{r}");
+    let text = r.to_string();
+    for field in [
+        "net delta",
+        "health",
+        "oracle age",
+        "last hedge",
+        "paused           nothing",
+        "(registered)",
+        "bounty account",
+        "(exists)",
+        "fee payer",
+        "would do",
+    ] {
+        assert!(text.contains(field), "{field}: {text}");
+    }
+    match r.action {
+        decision::Action::Nothing(Idle::NotDue(c)) => {
+            assert!(
+                c == code(VaultError::DeltaWithinBand)
+                    || c == code(VaultError::HedgeIntervalNotElapsed),
+                "{text}"
+            );
+            assert!(
+                text.contains("would do         nothing: the program would refuse:"),
+                "{text}"
+            );
+        }
+        // The price moves on: a new hedge may be due already, consistent with Δ.
+        decision::Action::Rebalance { min_out } => {
+            assert!(min_out > 0 && a.delta.abs() > a.band, "{text}");
+            assert!(text.contains("would do         rebalance"), "{text}");
+        }
+        other => panic!("{other:?}\n{text}"),
+    }
     s.stop().await;
 }
