@@ -274,16 +274,11 @@ pub fn bounty_account(keeper: &Pubkey, quote_mint: &Pubkey, quote_program: &Pubk
     )
 }
 
-/// True if the vault may pay this keeper a bounty (liquidation, or the fallback).
-fn pays_bounty(v: &Vault) -> bool {
-    v.risk.bounty_bps > 0 && v.risk.max_bounty > 0
-}
-
 impl Keeper {
     /// Checks the endpoint and every vault before the loop starts: an unreachable RPC, a
     /// missing account or one that is not a vault fails here, naming the key. The
-    /// keeper's bounty account (its quote ATA) is created, idempotently, where a vault
-    /// pays bounties and it is missing (in a dry run it is only reported).
+    /// keeper's bounty account (its quote ATA) is created, idempotently, if missing (in
+    /// a dry run it is only reported).
     pub async fn connect(config: Config, metrics: Arc<Metrics>) -> Result<Self, ConfigError> {
         let rpc = Arc::new(rpc_client(&config));
         rpc.get_version()
@@ -306,8 +301,9 @@ impl Keeper {
                 .await
                 .map_err(|e| cfg_err("rpc_url", format!("reading mints: {e}")))?;
             let owner = |i: usize| {
-                mints[i]
-                    .as_ref()
+                mints
+                    .get(i)
+                    .and_then(|m| m.as_ref())
                     .map(|a| a.owner)
                     .ok_or_else(|| cfg_err("vaults", format!("{key}: a mint is missing")))
             };
@@ -320,7 +316,9 @@ impl Keeper {
                 .map_err(|e| cfg_err("rpc_url", format!("reading {ata}: {e}")))?
                 .value
                 .is_some();
-            if !exists && pays_bounty(&vault) {
+            // Created whether or not the vault pays bounties now: `liquidate` and the
+            // fallback name the account either way, and governance may turn bounties on.
+            if !exists {
                 if config.dry_run {
                     warn!(vault = %key, account = %ata, "dry run: the bounty account is missing and would be created");
                 } else {
@@ -530,12 +528,22 @@ impl Keeper {
                 .await
                 .map_err(|e| format!("getMultipleAccounts: {e}"))?;
             slot = slot.max(got.context.slot);
+            // A node answering with another count would shift every account.
+            if got.value.len() != chunk.len() {
+                return Err(format!(
+                    "getMultipleAccounts: {} accounts for {} keys",
+                    got.value.len(),
+                    chunk.len()
+                ));
+            }
             out.extend(got.value);
         }
         Ok((out, slot))
     }
 
     /// Reads vault `i` from a batch and decides: what `handle` sends and `status` shows.
+    /// (The `Err` is the vault's outcome for this cycle, moved once: not worth a box.)
+    #[allow(clippy::result_large_err)]
     fn view(
         &mut self,
         i: usize,
@@ -709,7 +717,17 @@ impl Keeper {
                 &mut flight,
             )
             .await;
-        if flight.is_some() || matches!(outcome, SendOutcome::Landed { .. }) {
+        let broadcast = flight.is_some()
+            || matches!(
+                outcome,
+                SendOutcome::Landed { .. }
+                    | SendOutcome::Expired(_)
+                    | SendOutcome::Program {
+                        signature: Some(_),
+                        ..
+                    }
+            );
+        if broadcast {
             // It reached the node: counted as sent (a simulation refusal is not).
             self.metrics
                 .sent
@@ -942,6 +960,9 @@ impl Keeper {
     }
 }
 
+/// How long start-up waits for the bounty account's creation to be final.
+const BOUNTY_ACCOUNT_WAIT: Duration = Duration::from_secs(120);
+
 /// Sends the keeper's quote ATA creation (idempotent: a no-op if it exists).
 async fn ensure_bounty_account(
     sender: &Sender,
@@ -961,8 +982,13 @@ async fn ensure_bounty_account(
     let mut outcome = sender
         .send(&[ix], &config.keypair, &[], 40_000, 0, &mut flight)
         .await;
-    // Wait it out: the loop needs the account before its first liquidation.
+    // Wait it out (the loop needs the account before its first liquidation), but not
+    // for ever: a blockhash lives about a minute and a half.
+    let deadline = Instant::now() + BOUNTY_ACCOUNT_WAIT;
     while let (SendOutcome::Pending(_), Some(f)) = (&outcome, flight.as_mut()) {
+        if Instant::now() > deadline {
+            break;
+        }
         tokio::time::sleep(Duration::from_millis(400)).await;
         outcome = sender.check(f).await;
     }

@@ -261,10 +261,10 @@ impl Sender {
             Simulated::Ok { units } => units,
             Simulated::Refused(o) => return o,
         };
-        let limit = match units {
-            0 => budget.min(MAX_COMPUTE_UNITS),
-            u => unit_limit(u),
-        };
+        // The simulation ran on state read before the landing: a pool moved back to
+        // the oracle can add a swap the simulation skipped. Never ask for less than the
+        // instruction's entry in the CU table.
+        let limit = unit_limit(units).max(budget).min(MAX_COMPUTE_UNITS);
         let recent: Vec<u64> = match self.rpc.get_recent_prioritization_fees(fee_accounts).await {
             Ok(f) => f.iter().map(|f| f.prioritization_fee).collect(),
             Err(e) => return SendOutcome::Transport(format!("getRecentPrioritizationFees: {e}")),
@@ -272,17 +272,20 @@ impl Sender {
         let price = escalated_fee(priority_fee(&recent, &self.policy), expiries, &self.policy);
         let tx = Self::build(ixs, payer, limit, price, blockhash);
         let signature = tx.signatures[0];
-        if let Err(e) = self.broadcast(&tx).await {
-            return SendOutcome::Transport(format!("sendTransaction: {e}"));
-        }
+        // In flight from before the first broadcast: a send that errors or times out may
+        // still have reached a leader, so it is followed (rebroadcast, then confirmed or
+        // expired) like any other, never re-signed.
         let now = Instant::now();
         *in_flight = Some(InFlight {
             signature,
-            tx,
+            tx: tx.clone(),
             last_valid_block_height,
             last_broadcast: now,
             sent_at: now,
         });
+        if let Err(e) = self.broadcast(&tx).await {
+            tracing::warn!(%signature, error = %e, "sendTransaction failed; following it until it lands or expires");
+        }
         let deadline = now + CONFIRM_WAIT;
         loop {
             let Some(f) = in_flight.as_mut() else {
@@ -374,22 +377,32 @@ impl Sender {
     }
 
     /// Which program raised `code`, from the landed transaction's logs.
+    /// (`getTransaction` may answer null just after confirmation: a few tries.)
     async fn attribute(&self, sig: &Signature, outer: &Pubkey, code: u32) -> ProgramFailure {
-        let logs = self
-            .rpc
-            .get_transaction_with_config(
-                sig,
-                RpcTransactionConfig {
-                    encoding: Some(UiTransactionEncoding::Json),
-                    commitment: Some(CommitmentConfig::confirmed()),
-                    max_supported_transaction_version: Some(0),
-                },
-            )
-            .await
-            .ok()
-            .and_then(|t| t.transaction.meta)
-            .and_then(|m| Option::<Vec<String>>::from(m.log_messages))
-            .unwrap_or_default();
+        let mut logs = Vec::new();
+        for attempt in 0..3 {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            let got = self
+                .rpc
+                .get_transaction_with_config(
+                    sig,
+                    RpcTransactionConfig {
+                        encoding: Some(UiTransactionEncoding::Json),
+                        commitment: Some(CommitmentConfig::confirmed()),
+                        max_supported_transaction_version: Some(0),
+                    },
+                )
+                .await
+                .ok()
+                .and_then(|t| t.transaction.meta)
+                .and_then(|m| Option::<Vec<String>>::from(m.log_messages));
+            if let Some(l) = got {
+                logs = l;
+                break;
+            }
+        }
         ProgramFailure::from_logs(&logs, outer, code)
     }
 }

@@ -163,6 +163,9 @@ pub struct Faults {
     pub delay_ms: u64,
     /// The next n HTTP requests answer 429 Too Many Requests with `Retry-After: 1`.
     pub rate_limited: u32,
+    /// The next n sends are processed, then answered with an error (a response lost
+    /// after the node took the transaction, e.g. a client timeout).
+    pub error_after_send: u32,
 }
 
 /// What happens to one send under the current [`Faults`].
@@ -344,6 +347,17 @@ impl Chain {
     pub fn set_faults(&self, f: Faults) -> Faults {
         let mut g = self.faults.lock().unwrap_or_else(|p| p.into_inner());
         std::mem::replace(&mut *g, f)
+    }
+
+    /// Uses up one send's `error_after_send`: true if this send's answer is to be lost.
+    pub fn take_error_after_send(&self) -> bool {
+        let mut g = self.faults.lock().unwrap_or_else(|p| p.into_inner());
+        if g.error_after_send > 0 {
+            g.error_after_send -= 1;
+            true
+        } else {
+            false
+        }
     }
 
     /// Uses up one HTTP request's share of the faults: true if it is to be answered 429.
@@ -655,18 +669,21 @@ impl Chain {
         // Without preflight a validator takes the bytes and answers the signature; a
         // duplicate, or a transaction whose blockhash has expired (or is not produced
         // yet), is then dropped: it never lands and its status stays unknown.
-        let drop_it = |e: TransactionError| {
-            if preflight {
+        let refused = if self.status(&signature).is_some() {
+            Some(TransactionError::AlreadyProcessed)
+        } else if !self
+            .blockhash_valid_at(tx.message.recent_blockhash(), CommitmentLevel::Processed)
+        {
+            Some(TransactionError::BlockhashNotFound)
+        } else {
+            None
+        };
+        if let Some(e) = refused {
+            return if preflight {
                 Err(SendError::Rejected(e))
             } else {
                 Ok(signature)
-            }
-        };
-        if let Some((_, _)) = self.status(&signature) {
-            return drop_it(TransactionError::AlreadyProcessed);
-        }
-        if !self.blockhash_valid_at(tx.message.recent_blockhash(), CommitmentLevel::Processed) {
-            return drop_it(TransactionError::BlockhashNotFound);
+            };
         }
         // The simulation gives the inner instructions that processing does not return.
         let sim = self.simulate(&tx).await?;

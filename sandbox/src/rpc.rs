@@ -531,10 +531,14 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
         if let Some(sig) = c.intercept_send(&tx) {
             return Ok(sig.to_string());
         }
+        let lose_answer = c.take_error_after_send();
         let sig = c
             .send(tx, !config.skip_preflight)
             .await
             .map_err(send_error)?;
+        if lose_answer {
+            return Err(internal("injected: the answer was lost after the send"));
+        }
         Ok(sig.to_string())
     });
 

@@ -89,7 +89,7 @@ pub enum OracleArg {
     PullV2,
 }
 
-/// `hedge-keeper sandbox` options.
+/// `hedge-sandbox` options.
 #[derive(Args, Debug, Clone)]
 pub struct SandboxArgs {
     /// JSON-RPC port on 127.0.0.1 (websocket on the same port and on port + 1).

@@ -354,6 +354,15 @@ async fn the_send_path_rebroadcasts_waits_and_expires_without_doubling() {
     tokio::time::sleep(Duration::from_secs(6)).await;
     assert_eq!(balance().await, 7_000_000, "landed exactly once");
 
+    // The node took it but the answer was lost: followed as in flight, not re-signed.
+    set_faults(&rpc, serde_json::json!({ "errorAfterSend": 1 })).await;
+    let o = sender
+        .send(&pay(500_000), &payer, &[], 10_000, 0, &mut flight)
+        .await;
+    let o = follow(&sender, &mut flight, o, Duration::from_secs(15)).await;
+    assert!(matches!(o, SendOutcome::Landed { .. }), "{o:?}");
+    assert_eq!(balance().await, 7_500_000, "landed once");
+
     // Rate limited (429 with Retry-After): the client waits and goes on.
     set_faults(&rpc, serde_json::json!({ "rateLimited": 3 })).await;
     let o = sender
@@ -361,7 +370,7 @@ async fn the_send_path_rebroadcasts_waits_and_expires_without_doubling() {
         .await;
     let o = follow(&sender, &mut flight, o, Duration::from_secs(15)).await;
     assert!(matches!(o, SendOutcome::Landed { .. }), "{o:?}");
-    assert_eq!(balance().await, 15_000_000);
+    assert_eq!(balance().await, 15_500_000);
 
     // Every copy lost: pending until the blockhash has expired (150 blocks, about a
     // minute here), then expired with nothing landed; a new transaction then lands.
@@ -385,14 +394,14 @@ async fn the_send_path_rebroadcasts_waits_and_expires_without_doubling() {
         .unwrap();
     assert!(h > lvbh, "{h} > {lvbh}");
     assert!(rpc.get_signature_statuses(&[lost]).await.unwrap().value[0].is_none());
-    assert_eq!(balance().await, 15_000_000);
+    assert_eq!(balance().await, 15_500_000);
     set_faults(&rpc, serde_json::json!({})).await;
     let o = sender
         .send(&pay(16_000_000), &payer, &[], 10_000, 1, &mut flight)
         .await;
     let o = follow(&sender, &mut flight, o, Duration::from_secs(10)).await;
     assert!(matches!(o, SendOutcome::Landed { .. }), "{o:?}");
-    assert_eq!(balance().await, 31_000_000);
+    assert_eq!(balance().await, 31_500_000);
     s.stop().await;
 }
 

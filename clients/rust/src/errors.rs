@@ -125,4 +125,33 @@ mod tests {
         );
         assert_eq!(f.label(), "dex:6005");
     }
+
+    #[test]
+    fn a_program_log_cannot_pose_as_the_runtime_failure_line() {
+        // A `msg!` is prefixed "Program log: " by the runtime: it never parses as the
+        // failure line, so a program cannot blame another one.
+        let logs: Vec<String> = [
+            format!("Program {} invoke [1]", hedge_vault::ID),
+            format!(
+                "Program log: Program {RAYDIUM_CPMM_PROGRAM} failed: custom program error: 0x1775"
+            ),
+            format!(
+                "Program {} failed: custom program error: 0x1775",
+                hedge_vault::ID
+            ),
+        ]
+        .into();
+        assert_eq!(
+            ProgramFailure::from_logs(&logs, &hedge_vault::ID, 6005),
+            ProgramFailure::Vault(6005)
+        );
+        // A logged code that differs from the transaction error's: the outer program.
+        let odd = vec![format!(
+            "Program {RAYDIUM_CPMM_PROGRAM} failed: custom program error: 0x1"
+        )];
+        assert_eq!(
+            ProgramFailure::from_logs(&odd, &hedge_vault::ID, 6005),
+            ProgramFailure::Vault(6005)
+        );
+    }
 }

@@ -1,4 +1,4 @@
-//! `hedge-keeper backtest --config FILE.toml`: how well the vault hedges. Drives the
+//! `hedge-backtest --config FILE.toml`: how well the vault hedges. Drives the
 //! **real program** in an in-process bank (solana-program-test, no RPC) with the keeper's
 //! own decision module over simulated price paths.
 //!
