@@ -97,8 +97,8 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use solana_sdk::signature::Signer;
         f.debug_struct("Config")
-            .field("rpc_url", &self.rpc_url)
-            .field("ws_url", &self.ws_url)
+            .field("rpc_url", &redact_url(&self.rpc_url))
+            .field("ws_url", &redact_url(&self.ws_url))
             .field("keypair_path", &self.keypair_path)
             .field(
                 "keypair",
@@ -154,6 +154,53 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     toml::from_str(&text).map_err(|e| err("config", format!("{}: {e}", path.display())))
 }
 
+/// An endpoint URL as logs may show it: scheme, host and port. Providers put the API key
+/// in the user info, the path or the query, and logs are read by more people than the
+/// config file.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let hidden = rest.len() > authority.len() + 1 || authority.contains('@');
+    let tail = if hidden { "/…" } else { "" };
+    if scheme.is_empty() {
+        format!("{host}{tail}")
+    } else {
+        format!("{scheme}://{host}{tail}")
+    }
+}
+
+/// `text` (e.g. an HTTP client's error, which quotes the URL it called) with every URL on
+/// `url`'s host cut to [`redact_url`]'s form.
+pub fn scrub(text: &str, url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    if host.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest_text = text;
+    let needle = format!("{scheme}://");
+    while let Some(i) = rest_text.find(&needle) {
+        let (before, from) = rest_text.split_at(i);
+        out.push_str(before);
+        let end = from
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | ',' | '>'))
+            .unwrap_or(from.len());
+        let (found, after) = from.split_at(end);
+        if found.to_ascii_lowercase().contains(&host) {
+            out.push_str(&redact_url(found));
+        } else {
+            out.push_str(found);
+        }
+        rest_text = after;
+    }
+    out.push_str(rest_text);
+    out
+}
+
 /// The websocket URL that pairs with an RPC URL. An https endpoint (a provider behind
 /// TLS) serves its websocket on the same host, port and path: wss. A plain http URL with
 /// a port is a validator's own RPC, whose pubsub listens on port + 1.
@@ -192,7 +239,8 @@ impl Config {
             .or(file.rpc_url)
             .unwrap_or_else(|| DEFAULT_RPC_URL.into());
         if !(rpc_url.starts_with("http://") || rpc_url.starts_with("https://")) {
-            return Err(err("rpc_url", format!("`{rpc_url}` is not an http(s) URL")));
+            let shown = redact_url(&rpc_url);
+            return Err(err("rpc_url", format!("`{shown}` is not an http(s) URL")));
         }
         let ws_url = args
             .ws_url
@@ -200,7 +248,8 @@ impl Config {
             .or(file.ws_url)
             .unwrap_or_else(|| default_ws_url(&rpc_url));
         if !(ws_url.starts_with("ws://") || ws_url.starts_with("wss://")) {
-            return Err(err("ws_url", format!("`{ws_url}` is not a ws(s) URL")));
+            let shown = redact_url(&ws_url);
+            return Err(err("ws_url", format!("`{shown}` is not a ws(s) URL")));
         }
         let keypair_path = args.keypair.clone().or(file.keypair).ok_or_else(|| {
             err(
@@ -307,8 +356,8 @@ impl std::fmt::Display for Config {
     /// The effective configuration, printed at start. Never the key material.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use solana_sdk::signature::Signer;
-        writeln!(f, "rpc_url = {}", self.rpc_url)?;
-        writeln!(f, "ws_url = {}", self.ws_url)?;
+        writeln!(f, "rpc_url = {}", redact_url(&self.rpc_url))?;
+        writeln!(f, "ws_url = {}", redact_url(&self.ws_url))?;
         writeln!(
             f,
             "keypair = {} ({})",
@@ -530,5 +579,60 @@ mod tests {
             default_ws_url("http://10.0.0.5:8899/"),
             "ws://10.0.0.5:8900/"
         );
+    }
+
+    #[test]
+    fn endpoint_keys_stay_out_of_logs() {
+        assert_eq!(redact_url("http://127.0.0.1:8899"), "http://127.0.0.1:8899");
+        assert_eq!(
+            redact_url("http://127.0.0.1:8899/"),
+            "http://127.0.0.1:8899"
+        );
+        assert_eq!(
+            redact_url("https://mainnet.helius-rpc.com/?api-key=SECRET"),
+            "https://mainnet.helius-rpc.com/…"
+        );
+        assert_eq!(
+            redact_url("https://x.solana-mainnet.quiknode.pro/SECRET/"),
+            "https://x.solana-mainnet.quiknode.pro/…"
+        );
+        assert_eq!(
+            redact_url("https://user:SECRET@h.example:443"),
+            "https://h.example:443/…"
+        );
+        // An HTTP client's error quotes the (normalised) URL.
+        let url = "https://Rpc.Example.com/v1/SECRET";
+        let e = "error sending request for url (https://rpc.example.com/v1/SECRET): timed out";
+        let s = scrub(e, url);
+        assert!(!s.contains("SECRET"), "{s}");
+        assert_eq!(
+            s,
+            "error sending request for url (https://rpc.example.com/…): timed out"
+        );
+        // Other URLs are left alone.
+        assert_eq!(
+            scrub("see https://docs.example/x", url),
+            "see https://docs.example/x"
+        );
+        // The printed config shows neither.
+        let kp = Keypair::new();
+        let cfg = Config {
+            rpc_url: url.into(),
+            ws_url: "wss://rpc.example.com/v1/SECRET".into(),
+            keypair: kp,
+            keypair_path: "k.json".into(),
+            vaults: vec![],
+            poll_interval: Duration::from_secs(1),
+            priority_fee: PriorityFeePolicy {
+                max_micro_lamports: 1,
+                percentile: 50,
+            },
+            metrics_addr: "127.0.0.1:0".parse().unwrap(),
+            dry_run: false,
+            rpc_timeout: Duration::from_secs(1),
+            min_out_tolerance_bps: 50,
+        };
+        assert!(!cfg.to_string().contains("SECRET"), "{cfg}");
+        assert!(!format!("{cfg:?}").contains("SECRET"), "{cfg:?}");
     }
 }

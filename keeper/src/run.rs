@@ -26,7 +26,7 @@ use solana_sdk::signature::{Signature, Signer};
 use tokio::sync::{watch, Notify};
 use tracing::{debug, info, warn};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{redact_url, scrub, Config, ConfigError};
 use crate::decision::{self, Action, Assessment, Fetched, Idle, Inputs};
 use crate::errors::{self, Class, ErrorTracking};
 use crate::metrics::{FailureLabels, Metrics, VaultLabels};
@@ -281,9 +281,13 @@ impl Keeper {
     /// a dry run it is only reported).
     pub async fn connect(config: Config, metrics: Arc<Metrics>) -> Result<Self, ConfigError> {
         let rpc = Arc::new(rpc_client(&config));
-        rpc.get_version()
-            .await
-            .map_err(|e| cfg_err("rpc_url", format!("{} is unreachable: {e}", config.rpc_url)))?;
+        rpc.get_version().await.map_err(|e| {
+            let url = &config.rpc_url;
+            cfg_err(
+                "rpc_url",
+                scrub(&format!("{} is unreachable: {e}", redact_url(url)), url),
+            )
+        })?;
         let me = config.keypair.pubkey();
         let sender = Sender::new(rpc.clone(), config.priority_fee);
         let mut vaults = Vec::new();
@@ -291,7 +295,12 @@ impl Keeper {
             let account = rpc
                 .get_account_with_commitment(key, CommitmentConfig::confirmed())
                 .await
-                .map_err(|e| cfg_err("rpc_url", format!("reading vault {key}: {e}")))?
+                .map_err(|e| {
+                    cfg_err(
+                        "rpc_url",
+                        scrub(&format!("reading vault {key}: {e}"), &config.rpc_url),
+                    )
+                })?
                 .value
                 .ok_or_else(|| cfg_err("vaults", format!("{key} does not exist")))?;
             let vault = read_vault(key, &account)
@@ -299,7 +308,12 @@ impl Keeper {
             let mints = rpc
                 .get_multiple_accounts(&[vault.quote_mint, vault.underlying_mint])
                 .await
-                .map_err(|e| cfg_err("rpc_url", format!("reading mints: {e}")))?;
+                .map_err(|e| {
+                    cfg_err(
+                        "rpc_url",
+                        scrub(&format!("reading mints: {e}"), &config.rpc_url),
+                    )
+                })?;
             let owner = |i: usize| {
                 mints
                     .get(i)
@@ -313,7 +327,12 @@ impl Keeper {
             let exists = rpc
                 .get_account_with_commitment(&ata, CommitmentConfig::confirmed())
                 .await
-                .map_err(|e| cfg_err("rpc_url", format!("reading {ata}: {e}")))?
+                .map_err(|e| {
+                    cfg_err(
+                        "rpc_url",
+                        scrub(&format!("reading {ata}: {e}"), &config.rpc_url),
+                    )
+                })?
                 .value
                 .is_some();
             // Created whether or not the vault pays bounties now: `liquidate` and the
@@ -526,7 +545,7 @@ impl Keeper {
                 .rpc
                 .get_multiple_accounts_with_commitment(chunk, CommitmentConfig::confirmed())
                 .await
-                .map_err(|e| format!("getMultipleAccounts: {e}"))?;
+                .map_err(|e| scrub(&format!("getMultipleAccounts: {e}"), &self.config.rpc_url))?;
             slot = slot.max(got.context.slot);
             // A node answering with another count would shift every account.
             if got.value.len() != chunk.len() {
@@ -1059,9 +1078,13 @@ async fn watch_oracles(
                         }
                     }
                 }
-                warn!(%ws_url, "websocket closed: reconnecting");
+                warn!(ws_url = %redact_url(&ws_url), "websocket closed: reconnecting");
             }
-            Err(e) => warn!(%ws_url, error = %e, "websocket unavailable: polling, retrying"),
+            Err(e) => warn!(
+                ws_url = %redact_url(&ws_url),
+                error = %scrub(&e.to_string(), &ws_url),
+                "websocket unavailable: polling, retrying"
+            ),
         }
         set_state("reconnecting");
         attempt = attempt.saturating_add(1);

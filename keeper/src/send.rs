@@ -145,6 +145,11 @@ impl Sender {
         Self { rpc, policy }
     }
 
+    /// An RPC error's text without the endpoint's key (see `config::scrub`).
+    fn scrub(&self, text: String) -> String {
+        crate::config::scrub(&text, &self.rpc.url())
+    }
+
     fn build(
         ixs: &[Instruction],
         payer: &Keypair,
@@ -172,7 +177,7 @@ impl Sender {
                 serde_json::json!([{ "commitment": "confirmed" }]),
             )
             .await
-            .map_err(|e| format!("getLatestBlockhash: {e}"))?;
+            .map_err(|e| self.scrub(format!("getLatestBlockhash: {e}")))?;
         let hash = r
             .value
             .blockhash
@@ -206,9 +211,9 @@ impl Sender {
         {
             Ok(r) => r.value,
             Err(e) => {
-                return Simulated::Refused(SendOutcome::Transport(format!(
-                    "simulateTransaction: {e}"
-                )))
+                return Simulated::Refused(SendOutcome::Transport(
+                    self.scrub(format!("simulateTransaction: {e}")),
+                ))
             }
         };
         if let Some(err) = &sim.err {
@@ -267,7 +272,11 @@ impl Sender {
         let limit = unit_limit(units).max(budget).min(MAX_COMPUTE_UNITS);
         let recent: Vec<u64> = match self.rpc.get_recent_prioritization_fees(fee_accounts).await {
             Ok(f) => f.iter().map(|f| f.prioritization_fee).collect(),
-            Err(e) => return SendOutcome::Transport(format!("getRecentPrioritizationFees: {e}")),
+            Err(e) => {
+                return SendOutcome::Transport(
+                    self.scrub(format!("getRecentPrioritizationFees: {e}")),
+                )
+            }
         };
         let price = escalated_fee(priority_fee(&recent, &self.policy), expiries, &self.policy);
         let tx = Self::build(ixs, payer, limit, price, blockhash);
@@ -284,7 +293,7 @@ impl Sender {
             sent_at: now,
         });
         if let Err(e) = self.broadcast(&tx).await {
-            tracing::warn!(%signature, error = %e, "sendTransaction failed; following it until it lands or expires");
+            tracing::warn!(%signature, error = %self.scrub(e), "sendTransaction failed; following it until it lands or expires");
         }
         let deadline = now + CONFIRM_WAIT;
         loop {
@@ -328,7 +337,7 @@ impl Sender {
         let status = match self.rpc.get_signature_statuses(&[sig]).await {
             Ok(r) => r.value.into_iter().next().flatten(),
             Err(e) => {
-                tracing::debug!(error = %e, "getSignatureStatuses");
+                tracing::debug!(error = %self.scrub(e.to_string()), "getSignatureStatuses");
                 return SendOutcome::Pending(sig);
             }
         };
