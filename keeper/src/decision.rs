@@ -150,6 +150,10 @@ pub struct Inputs<'a> {
     /// the keeper's own `min_out` refuses it, bps. Tighter than the program's limit,
     /// which is set from the oracle.
     pub min_out_tolerance_bps: u64,
+    /// Actions (by [`Action::name`]) the keeper is not sending on this vault for now
+    /// (repeated failures): the decision goes on to the next one, so a settlement or a
+    /// mark that keeps failing never holds back liquidation or the hedge.
+    pub skip: &'a [&'static str],
 }
 
 /// Decides for one vault, as `keeper` would call it at `now`.
@@ -160,7 +164,8 @@ pub fn decide(i: &Inputs) -> (Action, Option<Assessment>) {
     let (vault, book, now) = (i.vault, i.book, i.now);
     // Settlement reads the oracle without the age rule: it needs the update that
     // straddles expiry (the program's own `ledger::settlement_price`).
-    if vault.paused & pause::SETTLE_SERIES == 0 {
+    let allowed = |name: &str| !i.skip.contains(&name);
+    if vault.paused & pause::SETTLE_SERIES == 0 && allowed("settle") {
         for s in book
             .series
             .iter()
@@ -192,7 +197,7 @@ pub fn decide(i: &Inputs) -> (Action, Option<Assessment>) {
     // Marks first: liquidation and hedging read the book's sums, which need every open
     // series' mark fresh, and exits and trades need them too.
     let stale = series_to_mark(vault, book, &price, now);
-    if !stale.is_empty() {
+    if !stale.is_empty() && allowed("mark") {
         let mut ids = [0u64; MAX_MARK_BATCH];
         ids[..stale.len()].copy_from_slice(&stale);
         return (
@@ -215,7 +220,7 @@ pub fn decide(i: &Inputs) -> (Action, Option<Assessment>) {
         Err(PoolError::SwapsDisabled) => Some(None),
         Err(_) => None,
     };
-    if let Some(pool) = liquidation_pool {
+    if let (Some(pool), true) = (liquidation_pool, allowed("liquidate")) {
         let (mut v, mut b) = (*vault, *book);
         if ledger::plan_liquidation(&mut v, &mut b, now, i.keeper, pool, |_| Ok(price)).is_ok() {
             return (Action::Liquidate, Some(assessment));
@@ -438,6 +443,7 @@ mod tests {
             now,
             keeper: caller,
             min_out_tolerance_bps: 50,
+            skip: &[],
         })
         .0
     }
@@ -783,6 +789,41 @@ mod tests {
     }
 
     #[test]
+    fn a_skipped_action_does_not_hold_back_the_next() {
+        let mut w = world();
+        w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
+        w.book.series[1] = series(3, true, 100.0, T0 + 300, 1);
+        w.oracle.prev_publish_time = T0 + 290;
+        w.oracle.publish_time = T0 + 310;
+        mark_all(&mut w, T0);
+        let data = legacy_account_data(&w.oracle);
+        let with_skip = |skip: &[&'static str]| {
+            decide(&Inputs {
+                vault: &w.vault,
+                book: &w.book,
+                oracle: Fetched {
+                    key: &w.oracle_key,
+                    owner: &PYTH_LEGACY_PROGRAM_MAINNET,
+                    data: &data,
+                },
+                pool: Ok(POOL),
+                now: T0 + 310,
+                keeper: &w.keeper,
+                min_out_tolerance_bps: 50,
+                skip,
+            })
+            .0
+        };
+        assert_eq!(with_skip(&[]), Action::Settle { series_id: 3 });
+        // Settlement keeps failing: the marks (stale by now) come next, then the hedge.
+        assert!(matches!(with_skip(&["settle"]), Action::Mark { .. }));
+        assert!(!matches!(
+            with_skip(&["settle", "mark"]),
+            Action::Settle { .. } | Action::Mark { .. }
+        ));
+    }
+
+    #[test]
     fn no_assessment_while_the_oracle_is_unusable() {
         let mut w = world();
         w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
@@ -800,6 +841,7 @@ mod tests {
             now,
             keeper: &w.keeper,
             min_out_tolerance_bps: 50,
+            skip: &[],
         };
         assert!(decide(&inputs(T0)).1.is_some());
         let (action, assessment) = decide(&inputs(T0 + 61));

@@ -631,6 +631,11 @@ impl Keeper {
         })
         .map_err(|e| VaultOutcome::Unreadable(format!("book: {e}")))?;
         let me = self.config.keypair.pubkey();
+        let since = self.started.elapsed();
+        let skip: Vec<&'static str> = ["settle", "mark", "liquidate", "rebalance"]
+            .into_iter()
+            .filter(|n| self.tracking.skipped(&key, n, since))
+            .collect();
         let (action, assessment) = decision::decide(&Inputs {
             vault: &vault,
             book: &book,
@@ -643,6 +648,7 @@ impl Keeper {
             now: clock.unix_timestamp,
             keeper: &me,
             min_out_tolerance_bps: self.config.min_out_tolerance_bps,
+            skip: &skip,
         });
         let publish = oracle_publish(&oracle_acc);
         Ok(View {

@@ -358,6 +358,7 @@ impl Bench {
                 now: self.now,
                 keeper: &self.keeper.pubkey(),
                 min_out_tolerance_bps: 50,
+                skip: &[],
             })
             .0;
             let Action::Mark { ids, count } = action else {
