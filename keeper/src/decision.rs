@@ -424,28 +424,38 @@ mod tests {
         }
     }
 
-    fn run_with(
+    /// `decide` as `caller` at `now` over the world (its oracle as `data`).
+    fn decide_in(
         w: &World,
+        data: &[u8],
         now: i64,
         caller: &Pubkey,
         pool: Result<PoolSnapshot, PoolError>,
-    ) -> Action {
-        let data = legacy_account_data(&w.oracle);
+        skip: &[&'static str],
+    ) -> (Action, Option<Assessment>) {
         decide(&Inputs {
             vault: &w.vault,
             book: &w.book,
             oracle: Fetched {
                 key: &w.oracle_key,
                 owner: &PYTH_LEGACY_PROGRAM_MAINNET,
-                data: &data,
+                data,
             },
             pool,
             now,
             keeper: caller,
             min_out_tolerance_bps: 50,
-            skip: &[],
+            skip,
         })
-        .0
+    }
+
+    fn run_with(
+        w: &World,
+        now: i64,
+        caller: &Pubkey,
+        pool: Result<PoolSnapshot, PoolError>,
+    ) -> Action {
+        decide_in(w, &legacy_account_data(&w.oracle), now, caller, pool, &[]).0
     }
 
     fn run(w: &World, now: i64, caller: &Pubkey) -> Action {
@@ -797,23 +807,8 @@ mod tests {
         w.oracle.publish_time = T0 + 310;
         mark_all(&mut w, T0);
         let data = legacy_account_data(&w.oracle);
-        let with_skip = |skip: &[&'static str]| {
-            decide(&Inputs {
-                vault: &w.vault,
-                book: &w.book,
-                oracle: Fetched {
-                    key: &w.oracle_key,
-                    owner: &PYTH_LEGACY_PROGRAM_MAINNET,
-                    data: &data,
-                },
-                pool: Ok(POOL),
-                now: T0 + 310,
-                keeper: &w.keeper,
-                min_out_tolerance_bps: 50,
-                skip,
-            })
-            .0
-        };
+        let with_skip =
+            |skip: &[&'static str]| decide_in(&w, &data, T0 + 310, &w.keeper, Ok(POOL), skip).0;
         assert_eq!(with_skip(&[]), Action::Settle { series_id: 3 });
         // Settlement keeps failing: the marks (stale by now) come next, then the hedge.
         assert!(matches!(with_skip(&["settle"]), Action::Mark { .. }));
@@ -829,22 +824,9 @@ mod tests {
         w.book.series[0] = series(1, true, 100.0, T0 + 30 * 86_400, 40);
         mark_all(&mut w, T0);
         let data = legacy_account_data(&w.oracle);
-        let inputs = |now| Inputs {
-            vault: &w.vault,
-            book: &w.book,
-            oracle: Fetched {
-                key: &w.oracle_key,
-                owner: &PYTH_LEGACY_PROGRAM_MAINNET,
-                data: &data,
-            },
-            pool: Ok(POOL),
-            now,
-            keeper: &w.keeper,
-            min_out_tolerance_bps: 50,
-            skip: &[],
-        };
-        assert!(decide(&inputs(T0)).1.is_some());
-        let (action, assessment) = decide(&inputs(T0 + 61));
+        let run = |now| decide_in(&w, &data, now, &w.keeper, Ok(POOL), &[]);
+        assert!(run(T0).1.is_some());
+        let (action, assessment) = run(T0 + 61);
         assert_eq!(
             action,
             Action::Nothing(Idle::Oracle(code(VaultError::OracleStale)))
