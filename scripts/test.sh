@@ -50,6 +50,14 @@ status=${PIPESTATUS[0]}
 set -e
 
 if [ "$status" -eq 0 ]; then
+  step "the keeper's send path against agave's validator (solana-test-validator in process)"
+  set +e
+  bash scripts/validator_tests.sh 2>&1 | tee -a "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+fi
+
+if [ "$status" -eq 0 ]; then
   step "dApp: unit tests (Vitest), type check and build, browser journey (Chromium)"
   cargo build -q -p hedge-sandbox --bin hedge-sandbox
   # `npm ci` when the lock is complete; this machine's npm (with

@@ -21,6 +21,11 @@ pub struct RunArgs {
     /// JSON-RPC endpoint (http or https).
     #[arg(long, env = "HEDGE_KEEPER_RPC_URL")]
     pub rpc_url: Option<String>,
+    /// Further JSON-RPC endpoints, comma-separated: used in order when the one in use
+    /// fails (transport error, timeout, 429, a node behind); transactions are broadcast
+    /// through all of them.
+    #[arg(long, env = "HEDGE_KEEPER_RPC_FALLBACK_URLS", value_delimiter = ',')]
+    pub rpc_fallback_urls: Option<Vec<String>>,
     /// Websocket endpoint (ws or wss); defaults to the RPC URL's websocket twin.
     #[arg(long, env = "HEDGE_KEEPER_WS_URL")]
     pub ws_url: Option<String>,
@@ -39,6 +44,24 @@ pub struct RunArgs {
     /// Percentile of recent prioritization fees to pay (0–100).
     #[arg(long, env = "HEDGE_KEEPER_PRIORITY_FEE_PERCENTILE")]
     pub priority_fee_percentile: Option<u8>,
+    /// Most lamports of priority fees signed per rolling hour (all vaults together);
+    /// beyond it the keeper bids only what is left.
+    #[arg(long, env = "HEDGE_KEEPER_PRIORITY_FEE_BUDGET_LAMPORTS_PER_HOUR")]
+    pub priority_fee_budget_lamports_per_hour: Option<u64>,
+    /// How many vaults' transactions are sent and confirmed at once.
+    #[arg(long, env = "HEDGE_KEEPER_MAX_CONCURRENT_SENDS")]
+    pub max_concurrent_sends: Option<usize>,
+    /// Where transactions go: `rpc` (sendTransaction through every RPC endpoint, the
+    /// default) or `bundle` (a block engine's `sendBundle`, e.g. Jito's, with a tip).
+    #[arg(long, env = "HEDGE_KEEPER_SEND_PATH")]
+    pub send_path: Option<String>,
+    /// The block engine's bundle endpoint (`send_path = "bundle"`), e.g.
+    /// https://mainnet.block-engine.jito.wtf/api/v1/bundles.
+    #[arg(long, env = "HEDGE_KEEPER_BUNDLE_URL")]
+    pub bundle_url: Option<String>,
+    /// Lamports tipped per bundle.
+    #[arg(long, env = "HEDGE_KEEPER_BUNDLE_TIP_LAMPORTS")]
+    pub bundle_tip_lamports: Option<u64>,
     /// Address of the Prometheus `/metrics` endpoint.
     #[arg(long, env = "HEDGE_KEEPER_METRICS_ADDR")]
     pub metrics_addr: Option<String>,
@@ -59,6 +82,12 @@ pub struct RunArgs {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     rpc_url: Option<String>,
+    rpc_fallback_urls: Option<Vec<String>>,
+    priority_fee_budget_lamports_per_hour: Option<u64>,
+    max_concurrent_sends: Option<usize>,
+    send_path: Option<String>,
+    bundle_url: Option<String>,
+    bundle_tip_lamports: Option<u64>,
     ws_url: Option<String>,
     keypair: Option<PathBuf>,
     vaults: Option<Vec<String>>,
@@ -76,11 +105,26 @@ struct FileConfig {
 pub struct PriorityFeePolicy {
     pub max_micro_lamports: u64,
     pub percentile: u8,
+    /// Lamports of priority fees the keeper may sign per rolling hour.
+    pub budget_lamports_per_hour: u64,
+}
+
+/// Where transactions are sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendPath {
+    /// `sendTransaction` through every RPC endpoint: the public path.
+    Rpc,
+    /// A block engine's `sendBundle` (Jito's API): the transaction carries a transfer of
+    /// `tip_lamports` to one of the engine's tip accounts (`getTipAccounts`), pays no
+    /// compute-unit price, and stays out of the public mempool until it lands.
+    Bundle { url: String, tip_lamports: u64 },
 }
 
 /// The validated configuration. Its `Debug` and `Display` never show the key material.
 pub struct Config {
     pub rpc_url: String,
+    /// Tried in order after `rpc_url` (see [`crate::endpoints`]).
+    pub rpc_fallback_urls: Vec<String>,
     pub ws_url: String,
     pub keypair_path: PathBuf,
     pub keypair: Keypair,
@@ -91,6 +135,8 @@ pub struct Config {
     pub dry_run: bool,
     pub rpc_timeout: Duration,
     pub min_out_tolerance_bps: u64,
+    pub max_concurrent_sends: usize,
+    pub send_path: SendPath,
 }
 
 impl std::fmt::Debug for Config {
@@ -98,6 +144,14 @@ impl std::fmt::Debug for Config {
         use solana_sdk::signature::Signer;
         f.debug_struct("Config")
             .field("rpc_url", &redact_url(&self.rpc_url))
+            .field(
+                "rpc_fallback_urls",
+                &self
+                    .rpc_fallback_urls
+                    .iter()
+                    .map(|u| redact_url(u))
+                    .collect::<Vec<_>>(),
+            )
             .field("ws_url", &redact_url(&self.ws_url))
             .field("keypair_path", &self.keypair_path)
             .field(
@@ -111,6 +165,16 @@ impl std::fmt::Debug for Config {
             .field("dry_run", &self.dry_run)
             .field("rpc_timeout", &self.rpc_timeout)
             .field("min_out_tolerance_bps", &self.min_out_tolerance_bps)
+            .field("max_concurrent_sends", &self.max_concurrent_sends)
+            .field(
+                "send_path",
+                &match &self.send_path {
+                    SendPath::Rpc => "rpc".to_string(),
+                    SendPath::Bundle { url, tip_lamports } => {
+                        format!("bundle via {} (tip {tip_lamports})", redact_url(url))
+                    }
+                },
+            )
             .finish()
     }
 }
@@ -144,6 +208,18 @@ pub const DEFAULT_PRIORITY_FEE_MAX: u64 = 100_000;
 pub const DEFAULT_PRIORITY_FEE_PERCENTILE: u8 = 75;
 pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
 pub const DEFAULT_RPC_TIMEOUT_MS: u64 = 10_000;
+/// 0.005 SOL an hour: at the default cap (100,000 micro-lamports/CU) a 400k-CU hedge
+/// bids 40,000 lamports, so about 125 such bids an hour.
+pub const DEFAULT_PRIORITY_FEE_BUDGET_LAMPORTS_PER_HOUR: u64 = 5_000_000;
+pub const DEFAULT_MAX_CONCURRENT_SENDS: usize = 4;
+/// Jito's block engine refuses bundles tipping less than 1,000 lamports.
+pub const MIN_BUNDLE_TIP_LAMPORTS: u64 = 1_000;
+pub const DEFAULT_BUNDLE_TIP_LAMPORTS: u64 = 10_000;
+/// A tip above 0.01 SOL per hedge is a typo, not a bid.
+pub const MAX_BUNDLE_TIP_LAMPORTS: u64 = 10_000_000;
+pub const MAX_CONCURRENT_SENDS: usize = 32;
+/// More endpoints than this is a list nobody watches.
+pub const MAX_RPC_FALLBACK_URLS: usize = 8;
 pub const DEFAULT_MIN_OUT_TOLERANCE_BPS: u64 = 50;
 /// A keeper `min_out` looser than 10% protects nothing the program's limit does not.
 pub const MAX_MIN_OUT_TOLERANCE_BPS: u64 = 1_000;
@@ -242,6 +318,36 @@ impl Config {
             let shown = redact_url(&rpc_url);
             return Err(err("rpc_url", format!("`{shown}` is not an http(s) URL")));
         }
+        let rpc_fallback_urls = args
+            .rpc_fallback_urls
+            .clone()
+            .or(file.rpc_fallback_urls)
+            .unwrap_or_default();
+        if rpc_fallback_urls.len() > MAX_RPC_FALLBACK_URLS {
+            return Err(err(
+                "rpc_fallback_urls",
+                format!(
+                    "{} endpoints; at most {MAX_RPC_FALLBACK_URLS}",
+                    rpc_fallback_urls.len()
+                ),
+            ));
+        }
+        for (i, u) in rpc_fallback_urls.iter().enumerate() {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                let shown = redact_url(u);
+                return Err(err(
+                    "rpc_fallback_urls",
+                    format!("`{shown}` is not an http(s) URL"),
+                ));
+            }
+            if *u == rpc_url || rpc_fallback_urls[..i].contains(u) {
+                let shown = redact_url(u);
+                return Err(err(
+                    "rpc_fallback_urls",
+                    format!("`{shown}` is listed twice"),
+                ));
+            }
+        }
         let ws_url = args
             .ws_url
             .clone()
@@ -330,8 +436,66 @@ impl Config {
                 format!("{tolerance} bps is above the {MAX_MIN_OUT_TOLERANCE_BPS} bps maximum"),
             ));
         }
+        let concurrent = args
+            .max_concurrent_sends
+            .or(file.max_concurrent_sends)
+            .unwrap_or(DEFAULT_MAX_CONCURRENT_SENDS);
+        if !(1..=MAX_CONCURRENT_SENDS).contains(&concurrent) {
+            return Err(err(
+                "max_concurrent_sends",
+                format!("{concurrent} is outside 1–{MAX_CONCURRENT_SENDS}"),
+            ));
+        }
+        let send_path = match args
+            .send_path
+            .clone()
+            .or(file.send_path)
+            .as_deref()
+            .unwrap_or("rpc")
+        {
+            "rpc" => SendPath::Rpc,
+            "bundle" => {
+                let url = args.bundle_url.clone().or(file.bundle_url).ok_or_else(|| {
+                    err(
+                        "bundle_url",
+                        "missing: `send_path = \"bundle\"` needs the block engine's URL",
+                    )
+                })?;
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    let shown = redact_url(&url);
+                    return Err(err(
+                        "bundle_url",
+                        format!("`{shown}` is not an http(s) URL"),
+                    ));
+                }
+                let tip = args
+                    .bundle_tip_lamports
+                    .or(file.bundle_tip_lamports)
+                    .unwrap_or(DEFAULT_BUNDLE_TIP_LAMPORTS);
+                if !(MIN_BUNDLE_TIP_LAMPORTS..=MAX_BUNDLE_TIP_LAMPORTS).contains(&tip) {
+                    return Err(err(
+                        "bundle_tip_lamports",
+                        format!(
+                            "{tip} is outside {MIN_BUNDLE_TIP_LAMPORTS}–{MAX_BUNDLE_TIP_LAMPORTS} lamports"
+                        ),
+                    ));
+                }
+                SendPath::Bundle {
+                    url,
+                    tip_lamports: tip,
+                }
+            }
+            other => {
+                return Err(err(
+                    "send_path",
+                    format!("`{other}` is not `rpc` or `bundle`"),
+                ))
+            }
+        };
         Ok(Config {
+            send_path,
             rpc_url,
+            rpc_fallback_urls,
             ws_url,
             keypair_path,
             keypair,
@@ -343,11 +507,16 @@ impl Config {
                     .or(file.priority_fee_max)
                     .unwrap_or(DEFAULT_PRIORITY_FEE_MAX),
                 percentile,
+                budget_lamports_per_hour: args
+                    .priority_fee_budget_lamports_per_hour
+                    .or(file.priority_fee_budget_lamports_per_hour)
+                    .unwrap_or(DEFAULT_PRIORITY_FEE_BUDGET_LAMPORTS_PER_HOUR),
             },
             metrics_addr,
             dry_run: args.dry_run.or(file.dry_run).unwrap_or(false),
             rpc_timeout: Duration::from_millis(timeout_ms),
             min_out_tolerance_bps: tolerance,
+            max_concurrent_sends: concurrent,
         })
     }
 }
@@ -357,6 +526,9 @@ impl std::fmt::Display for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use solana_sdk::signature::Signer;
         writeln!(f, "rpc_url = {}", redact_url(&self.rpc_url))?;
+        for u in &self.rpc_fallback_urls {
+            writeln!(f, "rpc_fallback_url = {}", redact_url(u))?;
+        }
         writeln!(f, "ws_url = {}", redact_url(&self.ws_url))?;
         writeln!(
             f,
@@ -369,12 +541,23 @@ impl std::fmt::Display for Config {
         writeln!(f, "poll_interval_ms = {}", self.poll_interval.as_millis())?;
         writeln!(
             f,
-            "priority_fee = p{} capped at {} micro-lamports/CU",
-            self.priority_fee.percentile, self.priority_fee.max_micro_lamports
+            "priority_fee = p{} of fees paid, capped at {} micro-lamports/CU and {} lamports/hour",
+            self.priority_fee.percentile,
+            self.priority_fee.max_micro_lamports,
+            self.priority_fee.budget_lamports_per_hour
         )?;
         writeln!(f, "metrics_addr = {}", self.metrics_addr)?;
         writeln!(f, "rpc_timeout_ms = {}", self.rpc_timeout.as_millis())?;
         writeln!(f, "min_out_tolerance_bps = {}", self.min_out_tolerance_bps)?;
+        writeln!(f, "max_concurrent_sends = {}", self.max_concurrent_sends)?;
+        match &self.send_path {
+            SendPath::Rpc => writeln!(f, "send_path = rpc")?,
+            SendPath::Bundle { url, tip_lamports } => writeln!(
+                f,
+                "send_path = bundle via {} (tip {tip_lamports} lamports)",
+                redact_url(url)
+            )?,
+        }
         write!(f, "dry_run = {}", self.dry_run)
     }
 }
@@ -540,6 +723,118 @@ mod tests {
             }),
             "metrics_addr"
         );
+        assert_eq!(
+            key_of(RunArgs {
+                rpc_fallback_urls: Some(vec!["ws://backup:8900".into()]),
+                ..base.clone()
+            }),
+            "rpc_fallback_urls"
+        );
+        // The primary again, or one endpoint twice, is not a fallback.
+        assert_eq!(
+            key_of(RunArgs {
+                rpc_fallback_urls: Some(vec![DEFAULT_RPC_URL.into()]),
+                ..base.clone()
+            }),
+            "rpc_fallback_urls"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                rpc_fallback_urls: Some(vec![
+                    "https://b.example".into(),
+                    "https://b.example".into()
+                ]),
+                ..base.clone()
+            }),
+            "rpc_fallback_urls"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                rpc_fallback_urls: Some(
+                    (0..=MAX_RPC_FALLBACK_URLS)
+                        .map(|i| format!("https://b{i}.example"))
+                        .collect()
+                ),
+                ..base.clone()
+            }),
+            "rpc_fallback_urls"
+        );
+        for n in [0, MAX_CONCURRENT_SENDS + 1] {
+            assert_eq!(
+                key_of(RunArgs {
+                    max_concurrent_sends: Some(n),
+                    ..base.clone()
+                }),
+                "max_concurrent_sends"
+            );
+        }
+        // A fallback URL's key stays out of the error too.
+        let e = Config::resolve(&RunArgs {
+            rpc_fallback_urls: Some(vec!["ftp://h.example/SECRET".into()]),
+            ..base.clone()
+        })
+        .unwrap_err();
+        assert!(!e.problem.contains("SECRET"), "{e}");
+        let ok = Config::resolve(&RunArgs {
+            rpc_fallback_urls: Some(vec!["https://b.example/KEY".into()]),
+            max_concurrent_sends: Some(2),
+            priority_fee_budget_lamports_per_hour: Some(7),
+            ..base.clone()
+        })
+        .unwrap();
+        assert_eq!(ok.rpc_fallback_urls, vec!["https://b.example/KEY"]);
+        assert_eq!(ok.max_concurrent_sends, 2);
+        assert_eq!(ok.priority_fee.budget_lamports_per_hour, 7);
+        assert!(!ok.to_string().contains("KEY") && !format!("{ok:?}").contains("KEY"));
+        assert_eq!(
+            key_of(RunArgs {
+                send_path: Some("jito".into()),
+                ..base.clone()
+            }),
+            "send_path"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                send_path: Some("bundle".into()),
+                ..base.clone()
+            }),
+            "bundle_url"
+        );
+        assert_eq!(
+            key_of(RunArgs {
+                send_path: Some("bundle".into()),
+                bundle_url: Some("block-engine.example".into()),
+                ..base.clone()
+            }),
+            "bundle_url"
+        );
+        for tip in [MIN_BUNDLE_TIP_LAMPORTS - 1, MAX_BUNDLE_TIP_LAMPORTS + 1] {
+            assert_eq!(
+                key_of(RunArgs {
+                    send_path: Some("bundle".into()),
+                    bundle_url: Some("https://be.example/api/v1/bundles".into()),
+                    bundle_tip_lamports: Some(tip),
+                    ..base.clone()
+                }),
+                "bundle_tip_lamports"
+            );
+        }
+        let b = Config::resolve(&RunArgs {
+            send_path: Some("bundle".into()),
+            bundle_url: Some("https://be.example/api/v1/bundles?uuid=SECRET".into()),
+            ..base.clone()
+        })
+        .unwrap();
+        assert_eq!(
+            b.send_path,
+            SendPath::Bundle {
+                url: "https://be.example/api/v1/bundles?uuid=SECRET".into(),
+                tip_lamports: DEFAULT_BUNDLE_TIP_LAMPORTS
+            }
+        );
+        assert!(!b.to_string().contains("SECRET") && !format!("{b:?}").contains("SECRET"));
+        // The public path is the default.
+        assert_eq!(Config::resolve(&base).unwrap().send_path, SendPath::Rpc);
         let unknown = d.join("bad.toml");
         std::fs::write(&unknown, "rpc_ur = \"http://x\"\n").unwrap();
         let e = Config::resolve(&RunArgs {
@@ -557,6 +852,24 @@ mod tests {
             .unwrap_err()
             .key,
             "config"
+        );
+    }
+
+    #[test]
+    fn the_example_file_is_a_valid_config() {
+        let d = dir();
+        let (kp, _) = keypair_in(&d);
+        let c = Config::resolve(&RunArgs {
+            config: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("keeper.example.toml")),
+            keypair: Some(kp),
+            vaults: Some(vec![Pubkey::new_unique().to_string()]),
+            ..RunArgs::default()
+        })
+        .unwrap();
+        assert_eq!(c.send_path, SendPath::Rpc);
+        assert_eq!(
+            c.priority_fee.budget_lamports_per_hour,
+            DEFAULT_PRIORITY_FEE_BUDGET_LAMPORTS_PER_HOUR
         );
     }
 
@@ -618,6 +931,7 @@ mod tests {
         let kp = Keypair::new();
         let cfg = Config {
             rpc_url: url.into(),
+            rpc_fallback_urls: vec!["https://backup.example/SECRET".into()],
             ws_url: "wss://rpc.example.com/v1/SECRET".into(),
             keypair: kp,
             keypair_path: "k.json".into(),
@@ -626,11 +940,17 @@ mod tests {
             priority_fee: PriorityFeePolicy {
                 max_micro_lamports: 1,
                 percentile: 50,
+                budget_lamports_per_hour: 1,
             },
             metrics_addr: "127.0.0.1:0".parse().unwrap(),
             dry_run: false,
             rpc_timeout: Duration::from_secs(1),
             min_out_tolerance_bps: 50,
+            max_concurrent_sends: 1,
+            send_path: SendPath::Bundle {
+                url: "https://be.example/api/v1/bundles?uuid=SECRET".into(),
+                tip_lamports: 1_000,
+            },
         };
         assert!(!cfg.to_string().contains("SECRET"), "{cfg}");
         assert!(!format!("{cfg:?}").contains("SECRET"), "{cfg:?}");

@@ -7,7 +7,9 @@
 
 pub mod config;
 pub mod decision;
+pub mod endpoints;
 pub mod errors;
+pub mod fees;
 pub mod metrics;
 pub mod run;
 pub mod send;

@@ -224,7 +224,15 @@ pub struct Health {
     pub previous_slot: u64,
     /// "connected", "reconnecting" or "unavailable".
     pub websocket: String,
+    /// Websocket connections made (1 + reconnections).
+    pub websocket_connects: u64,
     pub fee_payer_lamports: u64,
+    /// The RPC endpoint in use (scheme, host and port) and how many times the keeper
+    /// failed over to another.
+    pub rpc_endpoint: String,
+    pub rpc_failovers: u64,
+    /// Lamports of priority fees signed in the last hour (see the hourly budget).
+    pub priority_fees_last_hour: u64,
     /// False once the loop task has ended (a panic, or shutdown).
     pub loop_running: bool,
     /// How stale the last good cycle may be before the keeper counts as unhealthy.
@@ -380,6 +388,7 @@ mod tests {
             fee_payer_lamports: 5,
             loop_running: true,
             max_cycle_age_s: 30,
+            ..Health::default()
         };
         let body = get(addr, "/health").await;
         assert!(body.starts_with("HTTP/1.1 200"), "{body}");

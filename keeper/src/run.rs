@@ -17,7 +17,6 @@ use anchor_lang::prelude::Pubkey;
 use hedge_vault::state::Vault;
 use hedge_vault_client::ix::{self as builders, HedgeAccounts};
 use hedge_vault_client::pool::{self, PoolError};
-use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;
 use solana_sdk::commitment_config::CommitmentConfig;
@@ -28,6 +27,7 @@ use tracing::{debug, info, warn};
 
 use crate::config::{redact_url, scrub, Config, ConfigError};
 use crate::decision::{self, Action, Assessment, Fetched, Idle, Inputs};
+use crate::endpoints::Endpoints;
 use crate::errors::{self, Class, ErrorTracking};
 use crate::metrics::{FailureLabels, Metrics, VaultLabels};
 use crate::send::{InFlight, SendOutcome, Sender, Simulated};
@@ -235,8 +235,26 @@ struct Tracked {
     publish: Option<(i64, u64)>,
 }
 
+/// One vault's transaction, decided and built, to be sent (cycles send these
+/// concurrently, at most `max_concurrent_sends` at once).
+struct Plan {
+    key: Pubkey,
+    action: Action,
+    ix: Instruction,
+    /// The writable accounts whose recent fees set the bid.
+    fee_accounts: [Pubkey; 2],
+    expiries: u32,
+    publish: Option<(i64, u64)>,
+}
+
+/// What sending a [`Plan`] gave.
+enum Sent {
+    DryRun(Simulated),
+    Real(SendOutcome, Option<InFlight>),
+}
+
 pub struct Keeper {
-    rpc: Arc<RpcClient>,
+    ep: Arc<Endpoints>,
     config: Config,
     metrics: Arc<Metrics>,
     sender: Sender,
@@ -256,13 +274,12 @@ fn cfg_err(key: &'static str, problem: impl Into<String>) -> ConfigError {
     }
 }
 
-/// An RPC client with the configured deadline, at `confirmed`.
-pub fn rpc_client(config: &Config) -> RpcClient {
-    RpcClient::new_with_timeout_and_commitment(
-        config.rpc_url.clone(),
-        config.rpc_timeout,
-        CommitmentConfig::confirmed(),
-    )
+/// The configured endpoints (primary first), each call with the configured deadline,
+/// at `confirmed`.
+pub fn endpoints(config: &Config) -> Endpoints {
+    let mut urls = vec![config.rpc_url.clone()];
+    urls.extend(config.rpc_fallback_urls.iter().cloned());
+    Endpoints::new(&urls, config.rpc_timeout)
 }
 
 /// The bounty account a keeper's key uses on a vault of `quote_mint`.
@@ -280,40 +297,66 @@ impl Keeper {
     /// keeper's bounty account (its quote ATA) is created, idempotently, if missing (in
     /// a dry run it is only reported).
     pub async fn connect(config: Config, metrics: Arc<Metrics>) -> Result<Self, ConfigError> {
-        let rpc = Arc::new(rpc_client(&config));
-        rpc.get_version().await.map_err(|e| {
-            let url = &config.rpc_url;
-            cfg_err(
-                "rpc_url",
-                scrub(&format!("{} is unreachable: {e}", redact_url(url)), url),
-            )
-        })?;
+        let ep = Arc::new(endpoints(&config));
+        // Every endpoint is asked once: one that is down is named in the log (the
+        // keeper starts on the others); all down is a configuration error.
+        let mut reachable = 0;
+        let mut last = String::new();
+        for (i, rpc) in ep.all().enumerate() {
+            match rpc.get_version().await {
+                Ok(_) => reachable += 1,
+                Err(e) => {
+                    let url = if i == 0 {
+                        &config.rpc_url
+                    } else {
+                        &config.rpc_fallback_urls[i - 1]
+                    };
+                    last = scrub(&format!("{} is unreachable: {e}", redact_url(url)), url);
+                    warn!(error = %last, "RPC endpoint unreachable at start");
+                }
+            }
+        }
+        if reachable == 0 {
+            let key = if ep.len() > 1 {
+                "rpc_fallback_urls"
+            } else {
+                "rpc_url"
+            };
+            return Err(cfg_err(key, format!("no endpoint answers: {last}")));
+        }
         let me = config.keypair.pubkey();
-        let sender = Sender::new(rpc.clone(), config.priority_fee);
+        let mut sender = Sender::new(ep.clone(), config.priority_fee);
+        if let crate::config::SendPath::Bundle { url, tip_lamports } = &config.send_path {
+            let b = crate::send::Bundles::connect(url, *tip_lamports, config.rpc_timeout)
+                .await
+                .map_err(|e| cfg_err("bundle_url", e))?;
+            info!(
+                engine = %redact_url(url),
+                tip_accounts = b.tip_accounts().len(),
+                "sending through the block engine's bundles"
+            );
+            sender = sender.with_bundles(b);
+        }
         let mut vaults = Vec::new();
         for key in &config.vaults {
-            let account = rpc
-                .get_account_with_commitment(key, CommitmentConfig::confirmed())
+            let account = ep
+                .call("getAccountInfo", |rpc| async move {
+                    rpc.get_account_with_commitment(key, CommitmentConfig::confirmed())
+                        .await
+                })
                 .await
-                .map_err(|e| {
-                    cfg_err(
-                        "rpc_url",
-                        scrub(&format!("reading vault {key}: {e}"), &config.rpc_url),
-                    )
-                })?
+                .map_err(|e| cfg_err("rpc_url", format!("reading vault {key}: {e}")))?
                 .value
                 .ok_or_else(|| cfg_err("vaults", format!("{key} does not exist")))?;
             let vault = read_vault(key, &account)
                 .map_err(|e| cfg_err("vaults", format!("{key} is not a hedge vault: {e}")))?;
-            let mints = rpc
-                .get_multiple_accounts(&[vault.quote_mint, vault.underlying_mint])
+            let pair = [vault.quote_mint, vault.underlying_mint];
+            let mints = ep
+                .call("getMultipleAccounts", |rpc| async move {
+                    rpc.get_multiple_accounts(&pair).await
+                })
                 .await
-                .map_err(|e| {
-                    cfg_err(
-                        "rpc_url",
-                        scrub(&format!("reading mints: {e}"), &config.rpc_url),
-                    )
-                })?;
+                .map_err(|e| cfg_err("rpc_url", format!("reading mints: {e}")))?;
             let owner = |i: usize| {
                 mints
                     .get(i)
@@ -324,15 +367,13 @@ impl Keeper {
             let quote_program = owner(0)?;
             let underlying_program = owner(1)?;
             let ata = bounty_account(&me, &vault.quote_mint, &quote_program);
-            let exists = rpc
-                .get_account_with_commitment(&ata, CommitmentConfig::confirmed())
+            let exists = ep
+                .call("getAccountInfo", |rpc| async move {
+                    rpc.get_account_with_commitment(&ata, CommitmentConfig::confirmed())
+                        .await
+                })
                 .await
-                .map_err(|e| {
-                    cfg_err(
-                        "rpc_url",
-                        scrub(&format!("reading {ata}: {e}"), &config.rpc_url),
-                    )
-                })?
+                .map_err(|e| cfg_err("rpc_url", format!("reading {ata}: {e}")))?
                 .value
                 .is_some();
             // Created whether or not the vault pays bounties now: `liquidate` and the
@@ -367,7 +408,7 @@ impl Keeper {
             });
         }
         Ok(Self {
-            rpc,
+            ep,
             config,
             metrics,
             sender,
@@ -497,22 +538,74 @@ impl Keeper {
             h.slot = slot;
             h.last_good_cycle = unix_now();
             h.fee_payer_lamports = balance;
+            h.rpc_endpoint = self.ep.active_url();
+            h.rpc_failovers = self.ep.failovers();
+            h.priority_fees_last_hour = self.sender.priority_fees_signed_last_hour();
         }
         let by_key: HashMap<Pubkey, Option<Account>> = keys.into_iter().zip(fetched).collect();
 
+        // Decide every vault, then send what is due concurrently (bounded): one slow
+        // confirmation does not hold back the other vaults.
+        let mut plans = Vec::new();
         for i in 0..self.vaults.len() {
             let key = self.vaults[i].key;
             if out.iter().any(|(k, _)| *k == key) {
                 // This cycle already reported its transaction (landed, failed, expired).
                 continue;
             }
-            let outcome = match self.in_flight.get(&key) {
-                Some(t) => VaultOutcome::InFlight(t.action.name()),
-                None => self.handle(i, &by_key, &clock).await,
-            };
-            out.push((key, outcome));
+            if let Some(t) = self.in_flight.get(&key) {
+                out.push((key, VaultOutcome::InFlight(t.action.name())));
+                continue;
+            }
+            match self.plan(i, &by_key, &clock) {
+                Ok(p) => plans.push(p),
+                Err(o) => out.push((key, o)),
+            }
+        }
+        let sent = self.send_all(plans).await;
+        for (plan, result) in sent {
+            let key = plan.key;
+            let o = self.book(plan, result);
+            out.push((key, o));
         }
         Ok(out)
+    }
+
+    /// Sends (or, in a dry run, simulates) every plan, at most `max_concurrent_sends`
+    /// at once.
+    async fn send_all(&self, plans: Vec<Plan>) -> Vec<(Plan, Sent)> {
+        let (sender, payer, dry_run) = (&self.sender, &self.config.keypair, self.config.dry_run);
+        bounded(plans, self.config.max_concurrent_sends, |p| async move {
+            let ixs = std::slice::from_ref(&p.ix);
+            let sent = if dry_run {
+                Sent::DryRun(sender.simulate(ixs, payer).await)
+            } else {
+                let mut flight = None;
+                let o = sender
+                    .send(
+                        ixs,
+                        payer,
+                        &p.fee_accounts,
+                        builders::cu_budget(p.action.name()),
+                        p.expiries,
+                        &mut flight,
+                    )
+                    .await;
+                Sent::Real(o, flight)
+            };
+            (p, sent)
+        })
+        .await
+    }
+
+    /// The most transactions that were being sent at once.
+    pub fn peak_concurrent_sends(&self) -> usize {
+        self.sender.peak_concurrent_sends()
+    }
+
+    /// The endpoint in use (redacted) and how many failovers there were.
+    pub fn endpoint(&self) -> (String, u64) {
+        (self.ep.active_url(), self.ep.failovers())
     }
 
     /// Follows every transaction in flight: final ones are reported and removed.
@@ -542,10 +635,12 @@ impl Keeper {
         let mut slot = 0;
         for chunk in keys.chunks(MAX_KEYS_PER_CALL) {
             let got = self
-                .rpc
-                .get_multiple_accounts_with_commitment(chunk, CommitmentConfig::confirmed())
-                .await
-                .map_err(|e| scrub(&format!("getMultipleAccounts: {e}"), &self.config.rpc_url))?;
+                .ep
+                .call("getMultipleAccounts", |rpc| async move {
+                    rpc.get_multiple_accounts_with_commitment(chunk, CommitmentConfig::confirmed())
+                        .await
+                })
+                .await?;
             slot = slot.max(got.context.slot);
             // A node answering with another count would shift every account.
             if got.value.len() != chunk.len() {
@@ -660,12 +755,14 @@ impl Keeper {
         })
     }
 
-    async fn handle(
+    /// Decides vault `i` and builds its transaction, or says why there is none.
+    #[allow(clippy::result_large_err)]
+    fn plan(
         &mut self,
         i: usize,
         accounts: &HashMap<Pubkey, Option<Account>>,
         clock: &Clock,
-    ) -> VaultOutcome {
+    ) -> Result<Plan, VaultOutcome> {
         let now_since_start = self.started.elapsed();
         let (key, quote_program, underlying_program, bounty_account, registered) = {
             let w = &self.vaults[i];
@@ -683,34 +780,29 @@ impl Keeper {
             action,
             assessment,
             publish,
-        } = match self.view(i, accounts, clock) {
-            Ok(v) => v,
-            Err(o) => return o,
-        };
+        } = self.view(i, accounts, clock)?;
         let me = self.config.keypair.pubkey();
         self.gauges(&key, &vault, assessment, publish, clock.unix_timestamp);
         let name = action.name();
         let ix: Instruction = match action {
             Action::Nothing(why) => {
                 debug!(vault = %key, %why, "idle");
-                return VaultOutcome::Idle(why);
+                return Err(VaultOutcome::Idle(why));
             }
             Action::Settle { series_id } => builders::settle(me, key, &vault, series_id),
             Action::Mark { ids, count } => builders::mark(me, key, &vault, &ids[..count as usize]),
             Action::Rebalance { .. } | Action::Liquidate => {
                 let Some(pool_acc) = pool_acc else {
-                    return VaultOutcome::Unreadable("pool account missing".into());
+                    return Err(VaultOutcome::Unreadable("pool account missing".into()));
                 };
-                let accounts = match HedgeAccounts::new(
+                let accounts = HedgeAccounts::new(
                     key,
                     &vault,
                     &pool_acc.data,
                     quote_program,
                     underlying_program,
-                ) {
-                    Ok(a) => a,
-                    Err(e) => return VaultOutcome::Unreadable(format!("pool: {e}")),
-                };
+                )
+                .map_err(|e| VaultOutcome::Unreadable(format!("pool: {e}")))?;
                 match action {
                     // A registered keeper earns no hedge bounty; a fallback caller's
                     // goes to its ATA.
@@ -722,26 +814,34 @@ impl Keeper {
             }
         };
         if self.tracking.skipped(&key, name, now_since_start) {
-            return VaultOutcome::Skipped(name);
+            return Err(VaultOutcome::Skipped(name));
         }
-        if self.config.dry_run {
-            let sim = self.sender.simulate(&[ix], &self.config.keypair).await;
-            info!(vault = %key, ?action, ?sim, "dry run: simulated, not sent");
-            return VaultOutcome::DryRun(action, sim);
-        }
-        let expiries = self.expiries.get(&(key, name)).copied().unwrap_or(0);
-        let mut flight = None;
-        let outcome = self
-            .sender
-            .send(
-                &[ix],
-                &self.config.keypair,
-                &[key, vault.dex_pool],
-                builders::cu_budget(name),
-                expiries,
-                &mut flight,
-            )
-            .await;
+        Ok(Plan {
+            key,
+            action,
+            ix,
+            fee_accounts: [key, vault.dex_pool],
+            expiries: self.expiries.get(&(key, name)).copied().unwrap_or(0),
+            publish,
+        })
+    }
+
+    /// Books what sending a plan gave: metrics, the transaction followed if in flight.
+    fn book(&mut self, plan: Plan, sent: Sent) -> VaultOutcome {
+        let Plan {
+            key,
+            action,
+            publish,
+            ..
+        } = plan;
+        let name = action.name();
+        let (outcome, flight) = match sent {
+            Sent::DryRun(sim) => {
+                info!(vault = %key, ?action, ?sim, "dry run: simulated, not sent");
+                return VaultOutcome::DryRun(action, sim);
+            }
+            Sent::Real(o, f) => (o, f),
+        };
         let broadcast = flight.is_some()
             || matches!(
                 outcome,
@@ -985,6 +1085,21 @@ impl Keeper {
     }
 }
 
+/// Runs `f` on every item, at most `limit` at once (at least one); results in the
+/// order they finish.
+pub async fn bounded<T, R, F, Fut>(items: Vec<T>, limit: usize, f: F) -> Vec<R>
+where
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = R>,
+{
+    use futures::StreamExt;
+    futures::stream::iter(items)
+        .map(f)
+        .buffer_unordered(limit.max(1))
+        .collect()
+        .await
+}
+
 /// How long start-up waits for the bounty account's creation to be final.
 const BOUNTY_ACCOUNT_WAIT: Duration = Duration::from_secs(120);
 
@@ -1072,6 +1187,11 @@ async fn watch_oracles(
                 }
                 if !streams.is_empty() {
                     set_state("connected");
+                    metrics
+                        .status
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .websocket_connects += 1;
                     attempt = 0;
                     let mut all = futures::stream::select_all(streams);
                     loop {
@@ -1137,4 +1257,40 @@ pub fn oracle_publish(a: &Account) -> Option<(i64, u64)> {
     }
     let p = pyth_sdk_solana::state::load_price_account::<32, ()>(&a.data).ok()?;
     Some((p.timestamp, p.agg.pub_slot))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn vaults_are_sent_concurrently_and_never_more_than_the_limit() {
+        for (n, limit, want_peak) in [(10, 3, 3), (2, 4, 2), (5, 1, 1), (3, 0, 1)] {
+            let active = AtomicUsize::new(0);
+            let peak = AtomicUsize::new(0);
+            let out = bounded((0..n).collect(), limit, |i: usize| {
+                let (active, peak) = (&active, &peak);
+                async move {
+                    let now = active.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, Ordering::SeqCst);
+                    // A send waits on the network: let the others start meanwhile.
+                    for _ in 0..3 {
+                        tokio::task::yield_now().await;
+                    }
+                    active.fetch_sub(1, Ordering::SeqCst);
+                    i
+                }
+            })
+            .await;
+            let mut done = out.clone();
+            done.sort_unstable();
+            assert_eq!(done, (0..n).collect::<Vec<_>>(), "every vault once");
+            assert_eq!(
+                peak.load(Ordering::SeqCst),
+                want_peak,
+                "n {n} limit {limit}"
+            );
+        }
+    }
 }

@@ -6,21 +6,25 @@
 //!    `minContextSlot` (a node behind that slot refuses instead of answering from an
 //!    older bank; simulating at the client's default, `finalized`, fails with
 //!    `BlockhashNotFound` on every real node);
-//! 3. the compute-unit limit from the simulation, the priority fee from recent fees
-//!    (capped, doubled per earlier expiry of the same action);
+//! 3. the compute-unit limit from the simulation, the priority fee from the fees recent
+//!    transactions on the same accounts paid ([`crate::fees`]: capped per CU, doubled
+//!    per earlier expiry of the same action, and within the hourly budget);
 //! 4. one send, then statuses polled and the same signed bytes rebroadcast until the
 //!    transaction is `confirmed` or its blockhash has expired (block height past
 //!    `lastValidBlockHeight`). Only then may the action be signed again, so an action is
 //!    never in flight twice.
 //!
+//! Every call goes through [`Endpoints`] (failover); broadcasts go to all endpoints.
 //! Outcomes are plain data; the loop classifies them.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
 use solana_rpc_client_api::config::{
     RpcSendTransactionConfig, RpcSimulateTransactionConfig, RpcTransactionConfig,
 };
@@ -33,7 +37,9 @@ use solana_sdk::transaction::{Transaction, TransactionError};
 use solana_transaction_status::UiTransactionEncoding;
 
 use crate::config::PriorityFeePolicy;
+use crate::endpoints::Endpoints;
 use crate::errors::ProgramFailure;
+use crate::fees::{self, EstimateCache, FeeBudget};
 
 /// The most a transaction may ask for.
 pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
@@ -125,9 +131,105 @@ pub fn escalated_fee(base: u64, expiries: u32, policy: &PriorityFeePolicy) -> u6
         .min(policy.max_micro_lamports)
 }
 
+/// The bundle path (`send_path = "bundle"`): a block engine's JSON-RPC endpoint (Jito's
+/// `sendBundle` API), the tip, and the engine's tip accounts.
+pub struct Bundles {
+    engine: RpcClient,
+    tip_lamports: u64,
+    tip_accounts: Vec<Pubkey>,
+}
+
+impl Bundles {
+    /// Asks the engine for its tip accounts (`getTipAccounts`).
+    pub async fn connect(url: &str, tip_lamports: u64, timeout: Duration) -> Result<Self, String> {
+        use solana_rpc_client_api::request::RpcRequest;
+        let engine = RpcClient::new_with_timeout(url.to_string(), timeout);
+        let scrub = |e: String| crate::config::scrub(&e, url);
+        let listed: Vec<String> = engine
+            .send(
+                RpcRequest::Custom {
+                    method: "getTipAccounts",
+                },
+                serde_json::json!([]),
+            )
+            .await
+            .map_err(|e| scrub(format!("getTipAccounts: {e}")))?;
+        let tip_accounts = listed
+            .iter()
+            .map(|a| a.parse::<Pubkey>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("getTipAccounts: not an address: {e}"))?;
+        if tip_accounts.is_empty() {
+            return Err("getTipAccounts: the engine lists no tip account".into());
+        }
+        Ok(Self {
+            engine,
+            tip_lamports,
+            tip_accounts,
+        })
+    }
+
+    pub fn tip_accounts(&self) -> &[Pubkey] {
+        &self.tip_accounts
+    }
+
+    /// A tip account (spread over all of them: each is a write lock other bundles
+    /// contend for).
+    fn pick(&self, seed: u64) -> Pubkey {
+        self.tip_accounts[(seed % self.tip_accounts.len() as u64) as usize]
+    }
+
+    /// True if `tx` tips one of the engine's accounts (it goes as a bundle).
+    fn tips(&self, tx: &Transaction) -> bool {
+        tx.message
+            .account_keys
+            .iter()
+            .any(|k| self.tip_accounts.contains(k))
+    }
+
+    async fn send(&self, tx: &Transaction) -> Result<String, String> {
+        use base64::Engine;
+        use solana_rpc_client_api::request::RpcRequest;
+        let bytes = bincode::serialize(tx).map_err(|e| e.to_string())?;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+        self.engine
+            .send::<String>(
+                RpcRequest::Custom {
+                    method: "sendBundle",
+                },
+                serde_json::json!([[encoded], { "encoding": "base64" }]),
+            )
+            .await
+            .map_err(|e| crate::config::scrub(&format!("sendBundle: {e}"), &self.engine.url()))
+    }
+}
+
 pub struct Sender {
-    rpc: Arc<RpcClient>,
+    ep: Arc<Endpoints>,
+    bundles: Option<Bundles>,
     policy: PriorityFeePolicy,
+    budget: FeeBudget,
+    estimates: EstimateCache,
+    /// Sends under way now, and the most there have been at once.
+    in_progress: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// Counts a send under way for as long as it lives.
+struct InProgress<'a>(&'a Sender);
+
+impl<'a> InProgress<'a> {
+    fn new(s: &'a Sender) -> Self {
+        let now = s.in_progress.fetch_add(1, Ordering::SeqCst) + 1;
+        s.peak.fetch_max(now, Ordering::SeqCst);
+        Self(s)
+    }
+}
+
+impl Drop for InProgress<'_> {
+    fn drop(&mut self) {
+        self.0.in_progress.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Simulation's verdict.
@@ -141,13 +243,37 @@ pub enum Simulated {
 }
 
 impl Sender {
-    pub fn new(rpc: Arc<RpcClient>, policy: PriorityFeePolicy) -> Self {
-        Self { rpc, policy }
+    pub fn new(ep: Arc<Endpoints>, policy: PriorityFeePolicy) -> Self {
+        Self {
+            ep,
+            bundles: None,
+            policy,
+            budget: FeeBudget::new(policy.budget_lamports_per_hour),
+            estimates: EstimateCache::default(),
+            in_progress: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+        }
     }
 
-    /// An RPC error's text without the endpoint's key (see `config::scrub`).
+    /// Sends through a block engine's bundles from now on (see [`Bundles`]).
+    pub fn with_bundles(mut self, bundles: Bundles) -> Self {
+        self.bundles = Some(bundles);
+        self
+    }
+
+    /// The most sends that were under way at once.
+    pub fn peak_concurrent_sends(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+
+    /// Lamports of priority fees signed in the last hour.
+    pub fn priority_fees_signed_last_hour(&self) -> u64 {
+        self.budget.spent(Instant::now())
+    }
+
+    /// An RPC error's text without the endpoints' keys (see `config::scrub`).
     fn scrub(&self, text: String) -> String {
-        crate::config::scrub(&text, &self.rpc.url())
+        self.ep.scrub(&text)
     }
 
     fn build(
@@ -171,13 +297,15 @@ impl Sender {
         use solana_rpc_client_api::request::RpcRequest;
         use solana_rpc_client_api::response::{Response, RpcBlockhash};
         let r: Response<RpcBlockhash> = self
-            .rpc
-            .send(
-                RpcRequest::GetLatestBlockhash,
-                serde_json::json!([{ "commitment": "confirmed" }]),
-            )
-            .await
-            .map_err(|e| self.scrub(format!("getLatestBlockhash: {e}")))?;
+            .ep
+            .call("getLatestBlockhash", |rpc| async move {
+                rpc.send(
+                    RpcRequest::GetLatestBlockhash,
+                    serde_json::json!([{ "commitment": "confirmed" }]),
+                )
+                .await
+            })
+            .await?;
         let hash = r
             .value
             .blockhash
@@ -195,26 +323,23 @@ impl Sender {
         min_slot: Slot,
     ) -> Simulated {
         let probe = Self::build(ixs, payer, MAX_COMPUTE_UNITS, 0, blockhash);
+        let config = RpcSimulateTransactionConfig {
+            sig_verify: false,
+            replace_recent_blockhash: true,
+            commitment: Some(CommitmentConfig::confirmed()),
+            min_context_slot: Some(min_slot),
+            ..Default::default()
+        };
         let sim = match self
-            .rpc
-            .simulate_transaction_with_config(
-                &probe,
-                RpcSimulateTransactionConfig {
-                    sig_verify: false,
-                    replace_recent_blockhash: true,
-                    commitment: Some(CommitmentConfig::confirmed()),
-                    min_context_slot: Some(min_slot),
-                    ..Default::default()
-                },
-            )
+            .ep
+            .call("simulateTransaction", |rpc| {
+                let (probe, config) = (&probe, config.clone());
+                async move { rpc.simulate_transaction_with_config(probe, config).await }
+            })
             .await
         {
             Ok(r) => r.value,
-            Err(e) => {
-                return Simulated::Refused(SendOutcome::Transport(
-                    self.scrub(format!("simulateTransaction: {e}")),
-                ))
-            }
+            Err(e) => return Simulated::Refused(SendOutcome::Transport(e)),
         };
         if let Some(err) = &sim.err {
             return Simulated::Refused(match custom_code(err) {
@@ -258,27 +383,66 @@ impl Sender {
         expiries: u32,
         in_flight: &mut Option<InFlight>,
     ) -> SendOutcome {
+        let _counted = InProgress::new(self);
         let (blockhash, last_valid_block_height, slot) = match self.blockhash().await {
             Ok(b) => b,
             Err(e) => return SendOutcome::Transport(e),
         };
+        // The bundle path: a tip transfer at the end (simulated with the rest), booked
+        // against the hourly budget; past the budget, the public path.
+        let mut tipped = None;
+        let mut all = ixs.to_vec();
+        if let Some(b) = &self.bundles {
+            let booked = Instant::now();
+            if self.budget.take_lamports(booked, b.tip_lamports) {
+                let seed = blockhash.as_ref()[0] as u64 + expiries as u64;
+                all.push(solana_system_interface::instruction::transfer(
+                    &payer.pubkey(),
+                    &b.pick(seed),
+                    b.tip_lamports,
+                ));
+                tipped = Some((booked, b.tip_lamports));
+            } else {
+                tracing::warn!(
+                    tip = b.tip_lamports,
+                    "priority-fee budget for this hour reached: no tip, sending on the public path"
+                );
+            }
+        }
+        let ixs = all.as_slice();
         let units = match self.simulate_at(ixs, payer, blockhash, slot).await {
             Simulated::Ok { units } => units,
-            Simulated::Refused(o) => return o,
+            Simulated::Refused(o) => {
+                // Nothing signed: the tip was not spent.
+                if let Some((at, lamports)) = tipped {
+                    self.budget.refund(at, lamports);
+                }
+                return o;
+            }
         };
         // The simulation ran on state read before the landing: a pool moved back to
         // the oracle can add a swap the simulation skipped. Never ask for less than the
         // instruction's entry in the CU table.
         let limit = unit_limit(units).max(budget).min(MAX_COMPUTE_UNITS);
-        let recent: Vec<u64> = match self.rpc.get_recent_prioritization_fees(fee_accounts).await {
-            Ok(f) => f.iter().map(|f| f.prioritization_fee).collect(),
-            Err(e) => {
-                return SendOutcome::Transport(
-                    self.scrub(format!("getRecentPrioritizationFees: {e}")),
-                )
-            }
+        // A bundle's tip pays for its place; it bids no compute-unit price.
+        let want = if tipped.is_some() {
+            0
+        } else {
+            let samples = match self.fee_samples(fee_accounts).await {
+                Ok(s) => s,
+                Err(e) => return SendOutcome::Transport(e),
+            };
+            escalated_fee(priority_fee(&samples, &self.policy), expiries, &self.policy)
         };
-        let price = escalated_fee(priority_fee(&recent, &self.policy), expiries, &self.policy);
+        let price = self.budget.take(Instant::now(), limit, want);
+        if price < want {
+            tracing::warn!(
+                want,
+                price,
+                budget = self.policy.budget_lamports_per_hour,
+                "priority-fee budget for this hour reached: bidding less"
+            );
+        }
         let tx = Self::build(ixs, payer, limit, price, blockhash);
         let signature = tx.signatures[0];
         // In flight from before the first broadcast: a send that errors or times out may
@@ -313,19 +477,96 @@ impl Sender {
         }
     }
 
-    async fn broadcast(&self, tx: &Transaction) -> Result<Signature, String> {
-        self.rpc
-            .send_transaction_with_config(
-                tx,
-                RpcSendTransactionConfig {
-                    // Just simulated; and the keeper rebroadcasts itself.
-                    skip_preflight: true,
-                    max_retries: Some(0),
-                    ..Default::default()
-                },
-            )
+    /// What recent transactions writing `accounts` paid, and the non-zero per-slot
+    /// minimums (see [`crate::fees`]); cached for [`fees::ESTIMATE_TTL`].
+    async fn fee_samples(&self, accounts: &[Pubkey]) -> Result<Vec<u64>, String> {
+        let now = Instant::now();
+        if let Some(s) = self.estimates.get(accounts, now) {
+            return Ok(s);
+        }
+        let minimums: Vec<u64> = self
+            .ep
+            .call("getRecentPrioritizationFees", |rpc| async move {
+                rpc.get_recent_prioritization_fees(accounts).await
+            })
+            .await?
+            .iter()
+            .map(|f| f.prioritization_fee)
+            .collect();
+        let mut signatures = Vec::new();
+        for a in accounts {
+            let found = self
+                .ep
+                .call("getSignaturesForAddress", |rpc| async move {
+                    rpc.get_signatures_for_address_with_config(
+                        a,
+                        GetConfirmedSignaturesForAddress2Config {
+                            limit: Some(fees::PAID_SAMPLE),
+                            commitment: Some(CommitmentConfig::confirmed()),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                })
+                .await?;
+            for f in found {
+                if let Ok(sig) = f.signature.parse::<Signature>() {
+                    if !signatures.contains(&sig) {
+                        signatures.push(sig);
+                    }
+                }
+            }
+        }
+        let reads = signatures.iter().map(|sig| {
+            self.ep.call("getTransaction", move |rpc| async move {
+                rpc.get_transaction_with_config(
+                    sig,
+                    RpcTransactionConfig {
+                        encoding: Some(UiTransactionEncoding::Base64),
+                        commitment: Some(CommitmentConfig::confirmed()),
+                        max_supported_transaction_version: Some(0),
+                    },
+                )
+                .await
+            })
+        });
+        // A transaction a node cannot return (pruned, not yet indexed) is no sample.
+        let paid: Vec<u64> = futures::future::join_all(reads)
             .await
-            .map_err(|e| e.to_string())
+            .into_iter()
+            .filter_map(|r| r.ok()?.transaction.transaction.decode())
+            .map(|tx| fees::price_of(&tx.message))
+            .collect();
+        let samples = fees::samples(&paid, &minimums);
+        self.estimates.put(accounts, now, samples.clone());
+        Ok(samples)
+    }
+
+    /// Sends the signed bytes: as a bundle if they tip the engine, else through every
+    /// endpoint; `Ok` if any took them.
+    async fn broadcast(&self, tx: &Transaction) -> Result<Signature, String> {
+        if let Some(b) = self.bundles.as_ref().filter(|b| b.tips(tx)) {
+            return b.send(tx).await.map(|_| tx.signatures[0]);
+        }
+        let config = RpcSendTransactionConfig {
+            // Just simulated; and the keeper rebroadcasts itself.
+            skip_preflight: true,
+            max_retries: Some(0),
+            ..Default::default()
+        };
+        let sends = self
+            .ep
+            .all()
+            .map(|rpc| rpc.send_transaction_with_config(tx, config));
+        let results = futures::future::join_all(sends).await;
+        let mut last = String::new();
+        for r in results {
+            match r {
+                Ok(sig) => return Ok(sig),
+                Err(e) => last = e.to_string(),
+            }
+        }
+        Err(self.scrub(last))
     }
 
     /// One look at a transaction in flight: `Landed` or `Program` once `confirmed`,
@@ -334,10 +575,16 @@ impl Sender {
     /// `processed` is not landed: that block may still be dropped.
     pub async fn check(&self, f: &mut InFlight) -> SendOutcome {
         let sig = f.signature;
-        let status = match self.rpc.get_signature_statuses(&[sig]).await {
+        let status = match self
+            .ep
+            .call("getSignatureStatuses", |rpc| async move {
+                rpc.get_signature_statuses(&[sig]).await
+            })
+            .await
+        {
             Ok(r) => r.value.into_iter().next().flatten(),
             Err(e) => {
-                tracing::debug!(error = %self.scrub(e.to_string()), "getSignatureStatuses");
+                tracing::debug!(error = %e, "getSignatureStatuses");
                 return SendOutcome::Pending(sig);
             }
         };
@@ -361,14 +608,23 @@ impl Sender {
             return SendOutcome::Pending(sig);
         }
         match self
-            .rpc
-            .get_block_height_with_commitment(CommitmentConfig::confirmed())
+            .ep
+            .call("getBlockHeight", |rpc| async move {
+                rpc.get_block_height_with_commitment(CommitmentConfig::confirmed())
+                    .await
+            })
             .await
         {
             Ok(h) if h > f.last_valid_block_height => {
                 // The blockhash is gone: it can no longer land. One last look at the
                 // status (it may have landed in the meantime).
-                if let Ok(r) = self.rpc.get_signature_statuses(&[sig]).await {
+                let again = self
+                    .ep
+                    .call("getSignatureStatuses", |rpc| async move {
+                        rpc.get_signature_statuses(&[sig]).await
+                    })
+                    .await;
+                if let Ok(r) = again {
                     if r.value.into_iter().next().flatten().is_some() {
                         return SendOutcome::Pending(sig);
                     }
@@ -394,15 +650,18 @@ impl Sender {
                 tokio::time::sleep(Duration::from_millis(300)).await;
             }
             let got = self
-                .rpc
-                .get_transaction_with_config(
-                    sig,
-                    RpcTransactionConfig {
-                        encoding: Some(UiTransactionEncoding::Json),
-                        commitment: Some(CommitmentConfig::confirmed()),
-                        max_supported_transaction_version: Some(0),
-                    },
-                )
+                .ep
+                .call("getTransaction", |rpc| async move {
+                    rpc.get_transaction_with_config(
+                        sig,
+                        RpcTransactionConfig {
+                            encoding: Some(UiTransactionEncoding::Json),
+                            commitment: Some(CommitmentConfig::confirmed()),
+                            max_supported_transaction_version: Some(0),
+                        },
+                    )
+                    .await
+                })
                 .await
                 .ok()
                 .and_then(|t| t.transaction.meta)
@@ -432,6 +691,7 @@ mod tests {
         let policy = PriorityFeePolicy {
             max_micro_lamports: 1_000,
             percentile: 50,
+            budget_lamports_per_hour: u64::MAX,
         };
         assert_eq!(priority_fee(&[], &policy), 0);
         assert_eq!(priority_fee(&[5, 1, 3], &policy), 3);
@@ -462,6 +722,7 @@ mod tests {
         let policy = PriorityFeePolicy {
             max_micro_lamports: 1_000,
             percentile: 50,
+            budget_lamports_per_hour: u64::MAX,
         };
         assert_eq!(escalated_fee(0, 0, &policy), 0);
         assert_eq!(escalated_fee(0, 1, &policy), 2);

@@ -125,6 +125,9 @@ struct Store {
     known: BTreeSet<Pubkey>,
     /// (slot, priority fee in micro-lamports per CU, writable accounts) per transaction.
     fees: VecDeque<(Slot, u64, Vec<Pubkey>)>,
+    /// Every processed transaction, oldest first, with its account keys
+    /// (`getSignaturesForAddress`; the newest [`HISTORY_LEN`] are kept).
+    history: VecDeque<HistoryEntry>,
     slot: Slot,
     /// One record per ticked slot, oldest first (as long as a view or a blockhash may
     /// need it).
@@ -132,6 +135,20 @@ struct Store {
     /// (slot of a write, account, its state before that write), oldest first: what a
     /// read at an older commitment level sees.
     before: VecDeque<(Slot, Pubkey, Option<Account>)>,
+}
+
+/// How many transactions `getSignaturesForAddress` can reach back (a validator keeps
+/// them all, or as long as its ledger; the sandbox runs for hours at most).
+pub const HISTORY_LEN: usize = 50_000;
+
+/// One transaction as `getSignaturesForAddress` reports it.
+#[derive(Clone, Debug)]
+pub struct HistoryEntry {
+    pub slot: Slot,
+    pub signature: Signature,
+    pub keys: Vec<Pubkey>,
+    pub err: Option<TransactionError>,
+    pub block_time: i64,
 }
 
 pub struct Chain {
@@ -580,6 +597,34 @@ impl Chain {
         self.store().transactions.get(sig).cloned()
     }
 
+    /// Transactions that name `address`, newest first, in slots up to `max_slot`:
+    /// after `before` (exclusive) back to `until` (exclusive), at most `limit`.
+    pub fn signatures_for_address(
+        &self,
+        address: &Pubkey,
+        max_slot: Slot,
+        before: Option<Signature>,
+        until: Option<Signature>,
+        limit: usize,
+    ) -> Vec<HistoryEntry> {
+        let s = self.store();
+        let mut started = before.is_none();
+        let mut out = Vec::new();
+        for e in s.history.iter().rev() {
+            if !started {
+                started = Some(e.signature) == before;
+                continue;
+            }
+            if Some(e.signature) == until || out.len() >= limit {
+                break;
+            }
+            if e.slot <= max_slot && e.keys.contains(address) {
+                out.push(e.clone());
+            }
+        }
+        out
+    }
+
     /// Lowest priority fee paid per recent slot by transactions writing any of
     /// `accounts` (all transactions if empty); 0 for slots without one, as agave.
     pub fn recent_priority_fees(&self, accounts: &[Pubkey]) -> Vec<(Slot, u64)> {
@@ -761,6 +806,16 @@ impl Chain {
                 },
             );
             s.known.extend(keys.iter().copied());
+            s.history.push_back(HistoryEntry {
+                slot,
+                signature,
+                keys: keys.clone(),
+                err: err.clone(),
+                block_time: wall_time(),
+            });
+            if s.history.len() > HISTORY_LEN {
+                s.history.pop_front();
+            }
             s.fees
                 .push_back((slot, priority_fee(&tx.message), writable.clone()));
             while s

@@ -22,14 +22,15 @@ use solana_account_decoder::{encode_ui_account, UiAccount, UiAccountEncoding, Ui
 use solana_rpc_client_api::config::{
     RpcAccountInfoConfig, RpcContextConfig, RpcEncodingConfigWrapper, RpcProgramAccountsConfig,
     RpcSendTransactionConfig, RpcSignatureStatusConfig, RpcSignatureSubscribeConfig,
-    RpcSimulateTransactionConfig, RpcTokenAccountsFilter, RpcTransactionConfig,
+    RpcSignaturesForAddressConfig, RpcSimulateTransactionConfig, RpcTokenAccountsFilter,
+    RpcTransactionConfig,
 };
 use solana_rpc_client_api::custom_error::RpcCustomError;
 use solana_rpc_client_api::filter::RpcFilterType;
 use solana_rpc_client_api::response::{
-    OptionalContext, ProcessedSignatureResult, Response, RpcBlockhash, RpcKeyedAccount,
-    RpcPrioritizationFee, RpcResponseContext, RpcSignatureResult, RpcSimulateTransactionResult,
-    RpcVersionInfo, SlotInfo,
+    OptionalContext, ProcessedSignatureResult, Response, RpcBlockhash,
+    RpcConfirmedTransactionStatusWithSignature, RpcKeyedAccount, RpcPrioritizationFee,
+    RpcResponseContext, RpcSignatureResult, RpcSimulateTransactionResult, RpcVersionInfo, SlotInfo,
 };
 use solana_sdk::account::{Account, AccountSharedData};
 use solana_sdk::commitment_config::{CommitmentConfig, CommitmentLevel};
@@ -52,6 +53,8 @@ use crate::chain::{is_token_program, token_account_fields, Chain, ChainEvent, Fa
 pub const AGAVE_VERSION: &str = "2.3.13";
 /// Agave's limit on keys per `getMultipleAccounts`.
 pub const MAX_MULTIPLE_ACCOUNTS: usize = 100;
+/// Agave's limit (and default) for `getSignaturesForAddress`.
+pub const MAX_SIGNATURES_FOR_ADDRESS: usize = 1_000;
 /// Agave's limit on `getRecentPrioritizationFees` accounts.
 pub const MAX_PRIORITY_FEE_ACCOUNTS: usize = 128;
 
@@ -71,6 +74,7 @@ pub const HTTP_METHODS: &[&str] = &[
     "simulateTransaction",
     "getSignatureStatuses",
     "getTransaction",
+    "getSignaturesForAddress",
     "getSlot",
     "getBlockHeight",
     "getEpochInfo",
@@ -81,7 +85,24 @@ pub const HTTP_METHODS: &[&str] = &[
     "getVersion",
     "getGenesisHash",
     "getHealth",
+    "getTipAccounts",
+    "sendBundle",
 ];
+
+/// The sandbox's block-engine tip accounts (Jito's engine lists 8 of its own; these are
+/// the sandbox's, funded at start so a tip can land on them).
+pub fn tip_accounts() -> Vec<Pubkey> {
+    (0..8u8)
+        .map(|i| {
+            Pubkey::new_from_array(
+                solana_sdk::hash::hashv(&[b"hedge-sandbox-tip-account", &[i]]).to_bytes(),
+            )
+        })
+        .collect()
+}
+
+/// The most transactions a bundle may hold (Jito's limit).
+pub const MAX_BUNDLE_TRANSACTIONS: usize = 5;
 
 fn invalid_params(msg: impl std::fmt::Display) -> ErrorObjectOwned {
     ErrorObjectOwned::owned(-32602, format!("Invalid params: {msg}"), None::<()>)
@@ -542,6 +563,68 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
         Ok(sig.to_string())
     });
 
+    // A block engine's methods (Jito's `getTipAccounts` and `sendBundle`), on the same
+    // endpoint: bundles are all-or-nothing (every transaction must pass simulation, or
+    // none is sent) and must write-lock a tip account.
+    method!(m, "getTipAccounts", |_p, _c| -> RpcResult<Vec<String>> {
+        Ok(tip_accounts().iter().map(|k| k.to_string()).collect())
+    });
+
+    method!(m, "sendBundle", |p, c| -> RpcResult<String> {
+        let mut a = Args::new(&p);
+        let data: Vec<String> = a.next()?;
+        let config: Option<serde_json::Value> = a.opt()?;
+        let encoding = match config
+            .as_ref()
+            .and_then(|v| v.get("encoding"))
+            .and_then(|e| e.as_str())
+        {
+            None | Some("base58") => TransactionBinaryEncoding::Base58,
+            Some("base64") => TransactionBinaryEncoding::Base64,
+            Some(other) => return Err(invalid_params(format!("unsupported encoding: {other}"))),
+        };
+        if data.is_empty() || data.len() > MAX_BUNDLE_TRANSACTIONS {
+            return Err(invalid_params(format!(
+                "a bundle holds 1 to {MAX_BUNDLE_TRANSACTIONS} transactions"
+            )));
+        }
+        let txs = data
+            .iter()
+            .map(|d| decode_tx(d, encoding))
+            .collect::<RpcResult<Vec<_>>>()?;
+        let tips = tip_accounts();
+        let tipped = txs.iter().any(|tx| {
+            let keys = tx.message.static_account_keys();
+            keys.iter()
+                .enumerate()
+                .any(|(i, k)| tips.contains(k) && tx.message.is_maybe_writable(i, None))
+        });
+        if !tipped {
+            return Err(invalid_params(
+                "Bundles must write lock at least one tip account to be eligible for the auction.",
+            ));
+        }
+        for tx in &txs {
+            let sim = c.simulate(tx).await.map_err(send_error)?;
+            if let Some(err) = sim.err {
+                return Err(invalid_params(format!(
+                    "bundle transaction {} failed simulation: {err}",
+                    tx.signatures[0]
+                )));
+            }
+        }
+        let mut ids = Vec::new();
+        for tx in txs {
+            let sig = match c.intercept_send(&tx) {
+                Some(sig) => sig,
+                None => c.send(tx, false).await.map_err(send_error)?,
+            };
+            ids.push(sig.as_ref().to_vec());
+        }
+        let id = solana_sdk::hash::hashv(&ids.iter().map(|v| v.as_slice()).collect::<Vec<_>>());
+        Ok(id.to_bytes().iter().map(|b| format!("{b:02x}")).collect())
+    });
+
     // Not agave's: the sandbox's fault injection (see `chain::Faults`). Returns the
     // faults it replaced.
     method!(m, "sandbox_setFaults", |p, c| -> RpcResult<Faults> {
@@ -670,6 +753,50 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
                     custom(RpcCustomError::UnsupportedTransactionVersion(v))
                 }
             })
+    });
+
+    method!(m, "getSignaturesForAddress", |p,
+                                           c|
+     -> RpcResult<
+        Vec<RpcConfirmedTransactionStatusWithSignature>,
+    > {
+        let mut a = Args::new(&p);
+        let address = pubkey(&a.next::<String>()?)?;
+        let config: RpcSignaturesForAddressConfig = a.opt()?.unwrap_or_default();
+        let l = level(config.commitment);
+        if l == CommitmentLevel::Processed {
+            return Err(invalid_params(
+                "Method does not support commitment below `confirmed`",
+            ));
+        }
+        let limit = config.limit.unwrap_or(MAX_SIGNATURES_FOR_ADDRESS);
+        if limit == 0 || limit > MAX_SIGNATURES_FOR_ADDRESS {
+            return Err(invalid_params(format!(
+                "Invalid limit; max {MAX_SIGNATURES_FOR_ADDRESS}"
+            )));
+        }
+        let before = config.before.as_deref().map(signature).transpose()?;
+        let until = config.until.as_deref().map(signature).transpose()?;
+        let max_slot = view_slot(c, l, config.min_context_slot)?;
+        Ok(
+            c.signatures_for_address(&address, max_slot, before, until, limit)
+                .into_iter()
+                .map(|e| {
+                    let reached = c.reached(e.slot);
+                    RpcConfirmedTransactionStatusWithSignature {
+                        signature: e.signature.to_string(),
+                        slot: e.slot,
+                        err: e.err,
+                        memo: None,
+                        block_time: Some(e.block_time),
+                        confirmation_status: Some(match reached {
+                            CommitmentLevel::Finalized => TransactionConfirmationStatus::Finalized,
+                            _ => TransactionConfirmationStatus::Confirmed,
+                        }),
+                    }
+                })
+                .collect(),
+        )
     });
 
     method!(m, "getSlot", |p, c| -> RpcResult<u64> {

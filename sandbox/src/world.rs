@@ -523,6 +523,20 @@ pub async fn run(args: SandboxArgs, control: Control) -> Result<SandboxReport, S
     let world = world?;
     let chain = world.chain.clone();
     chain.sync_clock().await?;
+    // The block engine's tip accounts exist (rent-exempt), as on mainnet.
+    let rent = chain.rent().await?;
+    for k in crate::rpc::tip_accounts() {
+        chain
+            .write_account(
+                k,
+                solana_sdk::account::AccountSharedData::new(
+                    rent.minimum_balance(0),
+                    0,
+                    &solana_sdk::system_program::ID,
+                ),
+            )
+            .await;
+    }
     let http = serve(chain.clone(), args.port).await?;
     let ws = serve(chain.clone(), args.port + 1).await?;
 
@@ -561,6 +575,7 @@ pub async fn run(args: SandboxArgs, control: Control) -> Result<SandboxReport, S
     if !args.no_keeper {
         let config = Config {
             rpc_url: world.info.rpc_url.clone(),
+            rpc_fallback_urls: vec![],
             ws_url: world.info.ws_url.clone(),
             keypair_path: PathBuf::from(&world.info.wallet_dir).join("keeper.json"),
             keypair: world.keeper.insecure_clone(),
@@ -569,11 +584,15 @@ pub async fn run(args: SandboxArgs, control: Control) -> Result<SandboxReport, S
             priority_fee: PriorityFeePolicy {
                 max_micro_lamports: 10_000,
                 percentile: 75,
+                budget_lamports_per_hour:
+                    hedge_keeper::config::DEFAULT_PRIORITY_FEE_BUDGET_LAMPORTS_PER_HOUR,
             },
             metrics_addr: args.metrics_addr.parse().expect("validated"),
             dry_run: false,
             rpc_timeout: std::time::Duration::from_secs(10),
             min_out_tolerance_bps: hedge_keeper::config::DEFAULT_MIN_OUT_TOLERANCE_BPS,
+            max_concurrent_sends: hedge_keeper::config::DEFAULT_MAX_CONCURRENT_SENDS,
+            send_path: hedge_keeper::config::SendPath::Rpc,
         };
         let metrics_addr = config.metrics_addr;
         let keeper = Keeper::connect(config, metrics.clone())

@@ -216,6 +216,96 @@ async fn every_method_matches_agave_types() {
         .unwrap();
     assert_eq!(typed.slot, status.slot);
     assert_eq!(rpc.get_balance(&to).await.unwrap(), 1_000_000);
+    // Newest first, only once confirmed; `processed` is refused as agave refuses it.
+    let listed: Vec<solana_rpc_client_api::response::RpcConfirmedTransactionStatusWithSignature> =
+        call(
+            &rpc,
+            "getSignaturesForAddress",
+            json!([to.to_string(), {"commitment": "confirmed", "limit": 10}]),
+        )
+        .await;
+    mark("getSignaturesForAddress");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].signature, sig);
+    assert_eq!(listed[0].slot, status.slot);
+    assert!(listed[0].err.is_none() && listed[0].block_time.is_some());
+    let typed = rpc.get_signatures_for_address(&lp.pubkey()).await.unwrap();
+    assert!(
+        typed.windows(2).all(|w| w[0].slot >= w[1].slot),
+        "newest first"
+    );
+    let e = rpc
+        .send::<Value>(
+            RpcRequest::Custom {
+                method: "getSignaturesForAddress",
+            },
+            json!([to.to_string(), {"commitment": "processed"}]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(rpc_error(e).0, -32602);
+
+    // A block engine's bundle methods (Jito's API): a tip is required; then it lands.
+    let tips: Vec<String> = call(&rpc, "getTipAccounts", json!([])).await;
+    mark("getTipAccounts");
+    assert_eq!(tips.len(), 8);
+    let tip: Pubkey = tips[3].parse().unwrap();
+    let hash = rpc.get_latest_blockhash().await.unwrap();
+    let untipped = Transaction::new_signed_with_payer(
+        &[solana_system_interface::instruction::transfer(
+            &lp.pubkey(),
+            &to,
+            3,
+        )],
+        Some(&lp.pubkey()),
+        &[&lp],
+        hash,
+    );
+    let e = rpc
+        .send::<Value>(
+            RpcRequest::Custom {
+                method: "sendBundle",
+            },
+            json!([[bs58::encode(bincode::serialize(&untipped).unwrap()).into_string()]]),
+        )
+        .await
+        .unwrap_err();
+    let (code, message, _) = rpc_error(e);
+    assert_eq!(code, -32602);
+    assert!(message.contains("tip account"), "{message}");
+    let processed = solana_sdk::commitment_config::CommitmentConfig::processed();
+    let tip_before = rpc
+        .get_balance_with_commitment(&tip, processed)
+        .await
+        .unwrap()
+        .value;
+    let tipped = Transaction::new_signed_with_payer(
+        &[
+            solana_system_interface::instruction::transfer(&lp.pubkey(), &to, 3),
+            solana_system_interface::instruction::transfer(&lp.pubkey(), &tip, 1_000),
+        ],
+        Some(&lp.pubkey()),
+        &[&lp],
+        hash,
+    );
+    let id: String = call(
+        &rpc,
+        "sendBundle",
+        json!([
+            [base64::engine::general_purpose::STANDARD.encode(bincode::serialize(&tipped).unwrap())],
+            {"encoding": "base64"}
+        ]),
+    )
+    .await;
+    mark("sendBundle");
+    assert_eq!(id.len(), 64);
+    assert_eq!(
+        rpc.get_balance_with_commitment(&tip, processed)
+            .await
+            .unwrap()
+            .value,
+        tip_before + 1_000
+    );
 
     // Chain facts.
     let slot: u64 = call(&rpc, "getSlot", json!([])).await;

@@ -287,7 +287,10 @@ async fn the_send_path_rebroadcasts_waits_and_expires_without_doubling() {
         CommitmentConfig::confirmed(),
     ));
     let payer = solana_sdk::signature::read_keypair_file(s.wallet("keeper")).unwrap();
-    let sender = Sender::new(rpc.clone(), s.keeper_config("keeper").priority_fee);
+    let sender = Sender::new(
+        std::sync::Arc::new(hedge_keeper::endpoints::Endpoints::single(rpc.clone())),
+        s.keeper_config("keeper").priority_fee,
+    );
     let to = Pubkey::new_unique();
     let pay = |lamports: u64| {
         [solana_system_interface::instruction::transfer(
@@ -514,5 +517,362 @@ async fn the_keeper_never_signs_an_action_twice_while_it_is_in_flight() {
         }
         other => panic!("{other:?}\n{text}"),
     }
+    s.stop().await;
+}
+
+fn rebalances_landed(m: &Metrics) -> u64 {
+    Metrics::total(&m.landed, "rebalance")
+}
+
+async fn wait_until(what: &str, within: Duration, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !ok() {
+        assert!(Instant::now() < deadline, "{what}: not within {within:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Several RPC endpoints: the keeper starts with its primary down, fails over when the
+/// endpoint in use goes away mid-run, and rides out a dropped websocket; every hedge it
+/// counts as landed is one hedge on chain (nothing executed twice).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rpc_failover_and_a_dropped_websocket_lose_nothing() {
+    let s = common::start(&["--no-keeper", "--no-trader", "--speed", "3000"]).await;
+    let rpc = RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        solana_sdk::commitment_config::CommitmentConfig::confirmed(),
+    );
+    let vault = s.vault();
+    let direct = s.info.rpc_url.clone();
+    let dead = || format!("http://127.0.0.1:{}/KEY", common::free_port_pair());
+
+    // Start-up: a dead primary is named in the log and the keeper starts on the
+    // fallback; all endpoints dead is refused, named, without the URLs' keys.
+    let mut cfg = s.keeper_config("keeper");
+    cfg.rpc_url = dead();
+    cfg.rpc_fallback_urls = vec![direct.clone()];
+    Keeper::connect(cfg, Metrics::new())
+        .await
+        .expect("starts on the fallback");
+    let mut cfg = s.keeper_config("keeper");
+    cfg.rpc_url = dead();
+    cfg.rpc_fallback_urls = vec![dead()];
+    let e = Keeper::connect(cfg, Metrics::new())
+        .await
+        .err()
+        .expect("no endpoint answers");
+    assert_eq!(e.key, "rpc_fallback_urls", "{e}");
+    assert!(
+        e.problem.contains("no endpoint answers") && !e.problem.contains("KEY"),
+        "{e}"
+    );
+
+    // The loop: the primary and the websocket through proxies that can be taken away.
+    let rpc_proxy = common::Proxy::start(s.port).await;
+    let ws_proxy = common::Proxy::start(s.port + 1).await;
+    let primary = format!("http://127.0.0.1:{}", rpc_proxy.port);
+    let mut cfg = s.keeper_config("keeper");
+    cfg.rpc_url = primary.clone();
+    cfg.rpc_fallback_urls = vec![direct.clone()];
+    cfg.ws_url = format!("ws://127.0.0.1:{}", ws_proxy.port);
+    let metrics = Metrics::new();
+    let k = Keeper::connect(cfg, metrics.clone())
+        .await
+        .expect("connects");
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(k.run(stop_rx));
+    let health = || {
+        metrics
+            .status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    };
+    wait_until(
+        "a hedge through the primary",
+        Duration::from_secs(60),
+        || {
+            rebalances_landed(&metrics) >= 1
+                && health().websocket == "connected"
+                && health().rpc_endpoint == primary
+        },
+    )
+    .await;
+    assert_eq!(health().rpc_failovers, 0);
+
+    // The websocket drops: the keeper reconnects (and polls meanwhile).
+    ws_proxy.cut();
+    wait_until("the websocket reconnected", Duration::from_secs(30), || {
+        health().websocket_connects >= 2 && health().websocket == "connected"
+    })
+    .await;
+
+    // The primary goes away mid-run: the next call fails over, and hedges go on.
+    let before = rebalances_landed(&metrics);
+    rpc_proxy.refuse(true);
+    rpc_proxy.cut();
+    wait_until(
+        "a hedge through the fallback",
+        Duration::from_secs(90),
+        || rebalances_landed(&metrics) > before,
+    )
+    .await;
+    let h = health();
+    assert_eq!(h.rpc_endpoint, direct, "{h:?}");
+    assert!(h.rpc_failovers >= 1, "{h:?}");
+
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(30), task)
+        .await
+        .expect("the loop stops")
+        .expect("no panic");
+    // Let anything still in flight land or expire before counting.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let v = vault_state(&rpc, &vault).await;
+    assert_eq!(
+        v.rebalance_count,
+        rebalances_landed(&metrics),
+        "every hedge landed once"
+    );
+    s.stop().await;
+}
+
+/// The compute-unit limit and price a transaction set (its compute-budget instructions).
+fn budget_of(m: &solana_sdk::message::VersionedMessage) -> (u32, u64) {
+    let keys = m.static_account_keys();
+    let mut limit = 0;
+    for ix in m.instructions() {
+        if keys[ix.program_id_index as usize] == solana_compute_budget_interface::ID {
+            if let [2, rest @ ..] = ix.data.as_slice() {
+                limit = u32::from_le_bytes(rest[..4].try_into().unwrap());
+            }
+        }
+    }
+    (limit, hedge_keeper::fees::price_of(m))
+}
+
+/// Priority fees: the per-slot minimums are mostly 0 on an account that is not written
+/// every slot, so the keeper bids what recent transactions on the same account paid;
+/// and never more than the hourly budget leaves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn priority_fees_follow_what_was_paid_within_the_hourly_budget() {
+    use hedge_keeper::config::PriorityFeePolicy;
+    use hedge_keeper::fees::fee_lamports;
+    use hedge_keeper::send::{SendOutcome, Sender};
+    use solana_compute_budget_interface::ComputeBudgetInstruction;
+    use solana_sdk::commitment_config::CommitmentConfig;
+    let s = common::start(&["--no-keeper", "--no-trader"]).await;
+    let rpc = std::sync::Arc::new(RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        CommitmentConfig::confirmed(),
+    ));
+    let keeper = solana_sdk::signature::read_keypair_file(s.wallet("keeper")).unwrap();
+    let other = solana_sdk::signature::read_keypair_file(s.wallet("lp")).unwrap();
+    // A contended account: others write it paying 40,000 micro-lamports per CU.
+    let hot = Pubkey::new_unique();
+    const PAID: u64 = 40_000;
+    for i in 0..5u64 {
+        let ixs = [
+            ComputeBudgetInstruction::set_compute_unit_price(PAID),
+            solana_system_interface::instruction::transfer(&other.pubkey(), &hot, 1_000_000 + i),
+        ];
+        let hash = rpc.get_latest_blockhash().await.unwrap();
+        let tx = solana_sdk::transaction::Transaction::new_signed_with_payer(
+            &ixs,
+            Some(&other.pubkey()),
+            &[&other],
+            hash,
+        );
+        rpc.send_and_confirm_transaction(&tx).await.unwrap();
+    }
+    // Thirty slots on (the node reports its last 150), most slots never wrote `hot`.
+    let written = rpc.get_slot().await.unwrap();
+    while rpc.get_slot().await.unwrap() < written + 30 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let minimums: Vec<u64> = rpc
+        .get_recent_prioritization_fees(&[hot])
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.prioritization_fee)
+        .collect();
+    let generous = PriorityFeePolicy {
+        max_micro_lamports: 1_000_000,
+        percentile: 75,
+        budget_lamports_per_hour: 1_000_000_000,
+    };
+    // What the per-slot minimums alone would bid: nothing.
+    assert_eq!(
+        hedge_keeper::send::priority_fee(&minimums, &generous),
+        0,
+        "{minimums:?}"
+    );
+
+    let landed_budget = |sig| {
+        let rpc = rpc.clone();
+        async move {
+            let t = rpc
+                .get_transaction_with_config(
+                    &sig,
+                    solana_rpc_client_api::config::RpcTransactionConfig {
+                        encoding: Some(solana_transaction_status::UiTransactionEncoding::Base64),
+                        commitment: Some(CommitmentConfig::confirmed()),
+                        max_supported_transaction_version: Some(0),
+                    },
+                )
+                .await
+                .unwrap();
+            budget_of(&t.transaction.transaction.decode().unwrap().message)
+        }
+    };
+    let pay = |lamports| {
+        [solana_system_interface::instruction::transfer(
+            &keeper.pubkey(),
+            &hot,
+            lamports,
+        )]
+    };
+    let endpoints = std::sync::Arc::new(hedge_keeper::endpoints::Endpoints::single(rpc.clone()));
+    let sender = Sender::new(endpoints.clone(), generous);
+    let mut flight = None;
+    let o = sender
+        .send(&pay(7), &keeper, &[hot], 10_000, 0, &mut flight)
+        .await;
+    let o = follow(&sender, &mut flight, o, Duration::from_secs(15)).await;
+    let SendOutcome::Landed { signature, .. } = o else {
+        panic!("{o:?}")
+    };
+    let (_, price) = landed_budget(signature).await;
+    assert_eq!(price, PAID, "the keeper bids what the others paid");
+
+    // A budget of 300 lamports an hour: the first bid is cut to fit it, the next gets
+    // nothing; the transactions still land.
+    let tight = Sender::new(
+        endpoints,
+        PriorityFeePolicy {
+            budget_lamports_per_hour: 300,
+            ..generous
+        },
+    );
+    let mut spent = 0;
+    let mut prices = Vec::new();
+    for lamports in [8, 9] {
+        let o = tight
+            .send(&pay(lamports), &keeper, &[hot], 10_000, 0, &mut flight)
+            .await;
+        let o = follow(&tight, &mut flight, o, Duration::from_secs(15)).await;
+        let SendOutcome::Landed { signature, .. } = o else {
+            panic!("{o:?}")
+        };
+        let (limit, price) = landed_budget(signature).await;
+        spent += fee_lamports(price, limit);
+        prices.push(price);
+    }
+    assert!(spent <= 300, "{prices:?}");
+    assert!(prices[0] > 0 && prices[0] < PAID, "{prices:?}");
+    assert_eq!(prices[1], 0, "{prices:?}");
+    assert_eq!(tight.priority_fees_signed_last_hour(), spent);
+    s.stop().await;
+}
+
+/// The bundle path (`send_path = "bundle"`, a block engine's `sendBundle`): hedges go
+/// as bundles that tip one of the engine's tip accounts and bid no compute-unit price;
+/// each lands once. A bad engine URL stops the keeper at start, named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hedges_go_as_tipped_bundles_on_the_bundle_path() {
+    use hedge_keeper::config::SendPath;
+    use solana_sdk::commitment_config::CommitmentConfig;
+    let s = common::start(&["--no-keeper", "--no-trader"]).await;
+    let rpc = RpcClient::new_with_commitment(s.info.rpc_url.clone(), CommitmentConfig::confirmed());
+    let vault = s.vault();
+    let tips = hedge_sandbox::rpc::tip_accounts();
+    let tipped = |rpc: &RpcClient| {
+        let tips = tips.clone();
+        let rpc = RpcClient::new_with_commitment(rpc.url(), CommitmentConfig::processed());
+        async move {
+            let mut sum = 0;
+            for t in &tips {
+                sum += rpc.get_balance(t).await.unwrap();
+            }
+            sum
+        }
+    };
+    let mut bad = s.keeper_config("keeper");
+    bad.send_path = SendPath::Bundle {
+        url: format!("http://127.0.0.1:{}/uuid=KEY", common::free_port_pair()),
+        tip_lamports: 5_000,
+    };
+    let e = Keeper::connect(bad, Metrics::new())
+        .await
+        .err()
+        .expect("an unreachable engine is refused at start");
+    assert_eq!(e.key, "bundle_url", "{e}");
+    assert!(!e.problem.contains("KEY"), "{e}");
+
+    let mut cfg = s.keeper_config("keeper");
+    const TIP: u64 = 5_000;
+    cfg.send_path = SendPath::Bundle {
+        url: s.info.rpc_url.clone(),
+        tip_lamports: TIP,
+    };
+    // Start-up creates the keeper's bounty account: also a bundle, also tipped.
+    let before = tipped(&rpc).await;
+    let mut k = Keeper::connect(cfg, Metrics::new())
+        .await
+        .expect("connects");
+    assert_eq!(
+        tipped(&rpc).await - before,
+        TIP,
+        "the bounty account's creation"
+    );
+    let before = tipped(&rpc).await;
+    let mut outcomes = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        for (_, o) in k.cycle().await.expect("cycle") {
+            outcomes.push(o);
+        }
+        if outcomes
+            .iter()
+            .any(|o| matches!(o, VaultOutcome::Landed(decision::Action::Rebalance { .. })))
+            && k.in_flight() == 0
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    let landed = outcomes
+        .iter()
+        .filter(|o| matches!(o, VaultOutcome::Landed(_)))
+        .count() as u64;
+    let hedges = outcomes
+        .iter()
+        .filter(|o| matches!(o, VaultOutcome::Landed(decision::Action::Rebalance { .. })))
+        .count() as u64;
+    assert!(hedges >= 1, "{outcomes:?}");
+    assert_eq!(vault_state(&rpc, &vault).await.rebalance_count, hedges);
+    // One tip per landed transaction, to the engine's accounts.
+    assert_eq!(tipped(&rpc).await - before, TIP * landed, "{outcomes:?}");
+    // The hedge carried the tip and bid no compute-unit price.
+    let newest = rpc.get_signatures_for_address(&vault).await.unwrap();
+    let sig = newest[0].signature.parse().unwrap();
+    let t = rpc
+        .get_transaction_with_config(
+            &sig,
+            solana_rpc_client_api::config::RpcTransactionConfig {
+                encoding: Some(solana_transaction_status::UiTransactionEncoding::Base64),
+                commitment: Some(CommitmentConfig::confirmed()),
+                max_supported_transaction_version: Some(0),
+            },
+        )
+        .await
+        .unwrap();
+    let m = t.transaction.transaction.decode().unwrap().message;
+    assert_eq!(budget_of(&m).1, 0, "no compute-unit price on a bundle");
+    assert!(
+        m.static_account_keys().iter().any(|k| tips.contains(k)),
+        "the hedge tips the engine"
+    );
     s.stop().await;
 }

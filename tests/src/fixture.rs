@@ -23,6 +23,7 @@ use solana_sdk::signature::{Keypair, Signer};
 
 use crate::dex::Pool;
 use crate::{anchor_ix, system_instruction, TestEnv, TokenKind};
+use hedge_vault_client::ix::{HedgeAccounts, TradeAccounts};
 
 pub type TxResult = Result<(), BanksClientError>;
 
@@ -716,12 +717,20 @@ impl VaultFixture {
     }
 
     pub fn position_pda(&self, series_id: u64, owner: &Pubkey) -> Pubkey {
-        pda(&[
-            seeds::POSITION,
-            self.vault.as_ref(),
-            &series_id.to_le_bytes(),
-            owner.as_ref(),
-        ])
+        hedge_vault_client::pda::position(&self.vault, series_id, owner)
+    }
+
+    /// The client's trade accounts for this vault (one builder per instruction lives in
+    /// `hedge-vault-client`; the fixture only supplies its keys).
+    pub fn trade_accounts(&self) -> TradeAccounts {
+        TradeAccounts {
+            vault: self.vault,
+            book: self.book,
+            oracle: self.oracle,
+            quote_mint: self.quote_mint,
+            quote_vault: self.quote_vault,
+            quote_token_program: self.quote_kind.program_id(),
+        }
     }
 
     pub fn buy_ix(
@@ -731,27 +740,8 @@ impl VaultFixture {
         size: u64,
         max_premium: u64,
     ) -> Instruction {
-        anchor_ix(
-            ha::BuyOption {
-                trader: trader.key(),
-                vault: self.vault,
-                book: self.book,
-                oracle: self.oracle,
-                quote_mint: self.quote_mint,
-                quote_vault: self.quote_vault,
-                trader_quote: trader.quote,
-                position: self.position_pda(series_id, &trader.key()),
-                token_program: self.quote_kind.program_id(),
-                system_program: solana_sdk::system_program::ID,
-                event_authority: event_authority(),
-                program: hedge_vault::ID,
-            },
-            hi::BuyOption {
-                series_id,
-                size,
-                max_premium,
-            },
-        )
+        self.trade_accounts()
+            .buy(trader.key(), trader.quote, series_id, size, max_premium)
     }
 
     pub async fn buy(
@@ -772,22 +762,8 @@ impl VaultFixture {
         size: u64,
         min_proceeds: u64,
     ) -> Instruction {
-        anchor_ix(
-            ha::SellOption {
-                trader: trader.key(),
-                vault: self.vault,
-                book: self.book,
-                oracle: self.oracle,
-                quote_mint: self.quote_mint,
-                quote_vault: self.quote_vault,
-                trader_quote: trader.quote,
-                position: self.position_pda(series_id, &trader.key()),
-                token_program: self.quote_kind.program_id(),
-                event_authority: event_authority(),
-                program: hedge_vault::ID,
-            },
-            hi::SellOption { size, min_proceeds },
-        )
+        self.trade_accounts()
+            .sell(trader.key(), trader.quote, series_id, size, min_proceeds)
     }
 
     pub async fn sell(
@@ -904,6 +880,34 @@ impl VaultFixture {
         self.env.send(&[ix], &[&holder.kp]).await
     }
 
+    /// The client's hedge accounts for this vault and its pool (`rebalance`,
+    /// `liquidate`).
+    pub fn hedge_accounts(&self) -> HedgeAccounts {
+        let (pool_quote_vault, pool_underlying_vault) = if self.pool.mint_0 == self.quote_mint {
+            (self.pool.vault_0, self.pool.vault_1)
+        } else {
+            (self.pool.vault_1, self.pool.vault_0)
+        };
+        HedgeAccounts {
+            vault: self.vault,
+            book: self.book,
+            hedge_log: self.hedge_log,
+            oracle: self.oracle,
+            quote_mint: self.quote_mint,
+            underlying_mint: self.underlying_mint,
+            quote_vault: self.quote_vault,
+            underlying_vault: self.underlying_vault,
+            quote_token_program: self.quote_kind.program_id(),
+            underlying_token_program: spl_token::ID,
+            dex_authority: self.pool.authority,
+            amm_config: self.pool.amm_config,
+            dex_pool: self.pool.state,
+            pool_quote_vault,
+            pool_underlying_vault,
+            observation: self.pool.observation,
+        }
+    }
+
     /// `rebalance` with the pool's accounts; `caller_quote` receives a fallback bounty.
     pub fn rebalance_ix(
         &self,
@@ -911,44 +915,13 @@ impl VaultFixture {
         caller_quote: Option<Pubkey>,
         min_out: u64,
     ) -> Instruction {
-        let (pool_quote, pool_underlying) = if self.pool.mint_0 == self.quote_mint {
-            (self.pool.vault_0, self.pool.vault_1)
-        } else {
-            (self.pool.vault_1, self.pool.vault_0)
-        };
-        anchor_ix(
-            ha::Rebalance {
-                caller: *caller,
-                vault: self.vault,
-                book: self.book,
-                hedge_log: self.hedge_log,
-                oracle: self.oracle,
-                quote_mint: self.quote_mint,
-                underlying_mint: self.underlying_mint,
-                quote_vault: self.quote_vault,
-                underlying_vault: self.underlying_vault,
-                caller_quote,
-                dex_program: crate::dex::PROGRAM,
-                dex_authority: self.pool.authority,
-                amm_config: self.pool.amm_config,
-                dex_pool: self.pool.state,
-                pool_quote_vault: pool_quote,
-                pool_underlying_vault: pool_underlying,
-                observation: self.pool.observation,
-                quote_token_program: self.quote_kind.program_id(),
-                underlying_token_program: spl_token::ID,
-                event_authority: event_authority(),
-                program: hedge_vault::ID,
-            },
-            hi::Rebalance { min_out },
-        )
+        self.hedge_accounts()
+            .rebalance(*caller, caller_quote, min_out)
     }
 
     /// `liquidate`: the accounts of `rebalance`.
     pub fn liquidate_ix(&self, caller: &Pubkey, caller_quote: Option<Pubkey>) -> Instruction {
-        let mut ix = self.rebalance_ix(caller, caller_quote, 0);
-        ix.data = anchor_lang::InstructionData::data(&hi::Liquidate {});
-        ix
+        self.hedge_accounts().liquidate(*caller, caller_quote)
     }
 
     pub async fn rebalance(&mut self, caller: &Keypair, caller_quote: Option<Pubkey>) -> TxResult {

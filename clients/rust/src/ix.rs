@@ -267,7 +267,9 @@ mod tests {
         )
         .unwrap();
         let caller = Pubkey::new_unique();
-        // The keeper's builder and the test fixture's agree byte for byte.
+        // Derived from chain state alone (the vault's stored keys, the pool account's
+        // mints and vaults), the accounts are the ones the fixture set up, byte for byte
+        // (the fixture builds through this crate from its own records of them).
         assert_eq!(
             accounts.rebalance(caller, None, 7),
             f.rebalance_ix(&caller, None, 7)
@@ -276,7 +278,7 @@ mod tests {
             accounts.liquidate(caller, None),
             f.liquidate_ix(&caller, None)
         );
-        // The trader's builders and the fixture's agree too.
+        // The trader's accounts too.
         let trader = f.user(0).await;
         let trade = TradeAccounts::new(f.vault, &vault, TokenKind::Spl.program_id());
         assert_eq!(

@@ -57,6 +57,7 @@ impl Running {
         let path = self.wallet(name);
         Config {
             rpc_url: self.info.rpc_url.clone(),
+            rpc_fallback_urls: vec![],
             ws_url: self.info.ws_url.clone(),
             keypair: read_keypair_file(&path).expect("keypair file"),
             keypair_path: path,
@@ -65,11 +66,15 @@ impl Running {
             priority_fee: PriorityFeePolicy {
                 max_micro_lamports: 10_000,
                 percentile: 75,
+                budget_lamports_per_hour:
+                    hedge_keeper::config::DEFAULT_PRIORITY_FEE_BUDGET_LAMPORTS_PER_HOUR,
             },
             metrics_addr: "127.0.0.1:0".parse().unwrap(),
             dry_run: false,
             rpc_timeout: std::time::Duration::from_secs(10),
             min_out_tolerance_bps: hedge_keeper::config::DEFAULT_MIN_OUT_TOLERANCE_BPS,
+            max_concurrent_sends: hedge_keeper::config::DEFAULT_MAX_CONCURRENT_SENDS,
+            send_path: hedge_keeper::config::SendPath::Rpc,
         }
     }
 }
@@ -115,5 +120,74 @@ pub async fn start(flags: &[&str]) -> Running {
         port,
         stop,
         task,
+    }
+}
+
+/// A TCP forwarder in front of one of the sandbox's ports, to take an endpoint away the
+/// way a network does: refuse new connections (a provider down) and cut the open ones
+/// (a dropped websocket, a load balancer that restarts).
+pub struct Proxy {
+    pub port: u16,
+    refusing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cut: watch::Sender<u64>,
+    task: JoinHandle<()>,
+}
+
+impl Proxy {
+    pub async fn start(target_port: u16) -> Proxy {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the proxy");
+        let port = listener.local_addr().unwrap().port();
+        let refusing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (cut, cut_rx) = watch::channel(0u64);
+        let r = refusing.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                if r.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let mut cut_rx = cut_rx.clone();
+                cut_rx.borrow_and_update();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", target_port)).await
+                    else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = cut_rx.changed() => {}
+                    }
+                });
+            }
+        });
+        Proxy {
+            port,
+            refusing,
+            cut,
+            task,
+        }
+    }
+
+    /// Refuse (close at once) every new connection, or serve again.
+    pub fn refuse(&self, on: bool) {
+        self.refusing.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Drops every open connection.
+    pub fn cut(&self) {
+        self.cut.send_modify(|n| *n += 1);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }
