@@ -99,6 +99,23 @@ impl Endpoints {
             .fold(text.to_string(), |t, n| scrub(&t, &n.url))
     }
 
+    /// Runs `call` on the endpoint in use only, without failing over: for optional
+    /// methods some nodes do not serve (transaction history), whose refusal says
+    /// nothing about the node's health.
+    pub async fn call_active<T, F, Fut>(&self, what: &str, call: F) -> Result<T, String>
+    where
+        F: FnOnce(Arc<RpcClient>) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        let i = self.active_index();
+        call(self.nodes[i].rpc.clone()).await.map_err(|e| {
+            self.scrub(&format!(
+                "{what} via {}: {e}",
+                redact_url(&self.nodes[i].url)
+            ))
+        })
+    }
+
     /// Runs `call` on the endpoint in use, then on each other endpoint in turn until one
     /// answers; that one stays in use. The error is the last endpoint's, scrubbed, with
     /// `what` and the endpoint named.

@@ -22,6 +22,8 @@ use solana_sdk::message::VersionedMessage;
 pub const PAID_SAMPLE: usize = 8;
 /// How long an estimate is reused (RPC cost: 1 + accounts + PAID_SAMPLE calls).
 pub const ESTIMATE_TTL: Duration = Duration::from_secs(10);
+/// How old a sample may be (about a minute of slots: the market a bid meets now).
+pub const SAMPLE_MAX_AGE_SLOTS: u64 = 150;
 /// The rolling window of the budget.
 pub const BUDGET_WINDOW: Duration = Duration::from_secs(3_600);
 
@@ -43,6 +45,18 @@ pub fn price_of(message: &VersionedMessage) -> u64 {
             _ => None,
         })
         .unwrap_or(0)
+}
+
+/// Whether a transaction's bid says what landing next to the keeper costs: paid by
+/// someone else (the keeper's own escalated bids would ratchet it up) and write-locking
+/// one of `accounts` (a write lock is what contends).
+pub fn counts_as_sample(message: &VersionedMessage, accounts: &[Pubkey], payer: &Pubkey) -> bool {
+    let keys = message.static_account_keys();
+    keys.first() != Some(payer)
+        && keys
+            .iter()
+            .enumerate()
+            .any(|(i, k)| accounts.contains(k) && message.is_maybe_writable(i, None))
 }
 
 /// The samples an estimate is taken from: what recent transactions paid, plus the
@@ -136,10 +150,13 @@ impl FeeBudget {
     }
 }
 
+/// (the accounts, when it was made, its samples)
+type Estimate = (Vec<Pubkey>, Instant, Vec<u64>);
+
 /// A cached estimate for one set of accounts.
 #[derive(Default)]
 pub struct EstimateCache {
-    entries: Mutex<Vec<(Vec<Pubkey>, Instant, Vec<u64>)>>,
+    entries: Mutex<Vec<Estimate>>,
 }
 
 impl EstimateCache {
@@ -149,6 +166,17 @@ impl EstimateCache {
             .unwrap_or_else(|p| p.into_inner())
             .iter()
             .find(|(a, t, _)| a == accounts && now.saturating_duration_since(*t) < ESTIMATE_TTL)
+            .map(|(_, _, s)| s.clone())
+    }
+
+    /// The last estimate for `accounts`, however old (when a new one cannot be made).
+    pub fn last(&self, accounts: &[Pubkey]) -> Option<Vec<u64>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .rev()
+            .find(|(a, _, _)| a == accounts)
             .map(|(_, _, s)| s.clone())
     }
 
@@ -184,6 +212,43 @@ mod tests {
         assert_eq!(price_of(&VersionedMessage::Legacy(with)), 12_345);
         let without = Message::new(&[memo], Some(&payer));
         assert_eq!(price_of(&VersionedMessage::Legacy(without)), 0);
+    }
+
+    #[test]
+    fn only_others_write_locking_the_accounts_are_samples() {
+        let (me, other, pool) = (
+            Pubkey::new_unique(),
+            Pubkey::new_unique(),
+            Pubkey::new_unique(),
+        );
+        let ix = |writable: bool| {
+            solana_sdk::instruction::Instruction::new_with_bytes(
+                Pubkey::new_unique(),
+                b"x",
+                vec![if writable {
+                    solana_sdk::instruction::AccountMeta::new(pool, false)
+                } else {
+                    solana_sdk::instruction::AccountMeta::new_readonly(pool, false)
+                }],
+            )
+        };
+        let msg = |payer: &Pubkey, writable: bool| {
+            VersionedMessage::Legacy(Message::new(&[ix(writable)], Some(payer)))
+        };
+        assert!(counts_as_sample(&msg(&other, true), &[pool], &me));
+        assert!(
+            !counts_as_sample(&msg(&me, true), &[pool], &me),
+            "its own bid"
+        );
+        assert!(
+            !counts_as_sample(&msg(&other, false), &[pool], &me),
+            "a read"
+        );
+        assert!(!counts_as_sample(
+            &msg(&other, true),
+            &[Pubkey::new_unique()],
+            &me
+        ));
     }
 
     #[test]
@@ -247,5 +312,8 @@ mod tests {
         );
         assert_eq!(c.get(&[a], t0), None);
         assert_eq!(c.get(&[a, b], t0 + ESTIMATE_TTL), None);
+        // Stale, it is still the last one (used when a new estimate cannot be made).
+        assert_eq!(c.last(&[a, b]), Some(vec![1, 2]));
+        assert_eq!(c.last(&[b]), None);
     }
 }

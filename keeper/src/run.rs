@@ -247,7 +247,8 @@ struct Plan {
     publish: Option<(i64, u64)>,
 }
 
-/// What sending a [`Plan`] gave.
+/// What sending a [`Plan`] gave (moved once per vault and cycle: not worth a box).
+#[allow(clippy::large_enum_variant)]
 enum Sent {
     DryRun(Simulated),
     Real(SendOutcome, Option<InFlight>),
@@ -265,6 +266,8 @@ pub struct Keeper {
     expiries: HashMap<(Pubkey, &'static str), u32>,
     started: Instant,
     transport_failures: u32,
+    /// The newest slot a batched read answered at (the next read's `minContextSlot`).
+    seen_slot: u64,
 }
 
 fn cfg_err(key: &'static str, problem: impl Into<String>) -> ConfigError {
@@ -418,6 +421,7 @@ impl Keeper {
             expiries: HashMap::new(),
             started: Instant::now(),
             transport_failures: 0,
+            seen_slot: 0,
         })
     }
 
@@ -608,37 +612,55 @@ impl Keeper {
         (self.ep.active_url(), self.ep.failovers())
     }
 
-    /// Follows every transaction in flight: final ones are reported and removed.
+    /// Follows every transaction in flight (concurrently, bounded like sends): final
+    /// ones are reported and removed.
     async fn follow_in_flight(&mut self) -> Vec<(Pubkey, VaultOutcome)> {
+        let tracked: Vec<Tracked> = self.in_flight.drain().map(|(_, t)| t).collect();
+        let sender = &self.sender;
+        let checked = bounded(
+            tracked,
+            self.config.max_concurrent_sends,
+            |mut t| async move {
+                let result = sender.check(&mut t.flight).await;
+                (t, result)
+            },
+        )
+        .await;
         let mut out = Vec::new();
-        let vaults: Vec<Pubkey> = self.in_flight.keys().copied().collect();
-        for v in vaults {
-            let Some(mut t) = self.in_flight.remove(&v) else {
-                continue;
-            };
-            let result = self.sender.check(&mut t.flight).await;
+        for (t, result) in checked {
             match result {
                 SendOutcome::Pending(_) => {
-                    self.in_flight.insert(v, t);
+                    self.in_flight.insert(t.vault, t);
                 }
                 other => {
                     let o = self.settle_outcome(t.vault, t.action, t.publish, other);
-                    out.push((v, o));
+                    out.push((t.vault, o));
                 }
             }
         }
         out
     }
 
-    async fn fetch(&self, keys: &[Pubkey]) -> Result<(Vec<Option<Account>>, u64), String> {
+    /// One batched read at `confirmed`, never from a node behind the newest slot this
+    /// keeper has read (`minContextSlot`): after a failover a lagging node would show
+    /// the state before the keeper's last landing and the same action would be decided
+    /// again. Such a node refuses (-32016) and the next endpoint is asked.
+    async fn fetch(&mut self, keys: &[Pubkey]) -> Result<(Vec<Option<Account>>, u64), String> {
+        use solana_rpc_client_api::config::RpcAccountInfoConfig;
         let mut out = Vec::with_capacity(keys.len());
         let mut slot = 0;
+        let config = RpcAccountInfoConfig {
+            encoding: Some(solana_account_decoder::UiAccountEncoding::Base64),
+            commitment: Some(CommitmentConfig::confirmed()),
+            min_context_slot: Some(self.seen_slot),
+            data_slice: None,
+        };
         for chunk in keys.chunks(MAX_KEYS_PER_CALL) {
             let got = self
                 .ep
-                .call("getMultipleAccounts", |rpc| async move {
-                    rpc.get_multiple_accounts_with_commitment(chunk, CommitmentConfig::confirmed())
-                        .await
+                .call("getMultipleAccounts", |rpc| {
+                    let config = config.clone();
+                    async move { rpc.get_multiple_accounts_with_config(chunk, config).await }
                 })
                 .await?;
             slot = slot.max(got.context.slot);
@@ -652,6 +674,7 @@ impl Keeper {
             }
             out.extend(got.value);
         }
+        self.seen_slot = self.seen_slot.max(slot);
         Ok((out, slot))
     }
 

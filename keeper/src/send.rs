@@ -428,9 +428,14 @@ impl Sender {
         let want = if tipped.is_some() {
             0
         } else {
-            let samples = match self.fee_samples(fee_accounts).await {
+            // An endpoint that refuses the estimate's heavier methods (many rate-limit
+            // them) must not stop the send: the last estimate, or none (bid the floor).
+            let samples = match self.fee_samples(fee_accounts, &payer.pubkey(), slot).await {
                 Ok(s) => s,
-                Err(e) => return SendOutcome::Transport(e),
+                Err(e) => {
+                    tracing::warn!(error = %e, "priority-fee estimate unavailable: using the last one");
+                    self.estimates.last(fee_accounts).unwrap_or_default()
+                }
             };
             escalated_fee(priority_fee(&samples, &self.policy), expiries, &self.policy)
         };
@@ -478,8 +483,17 @@ impl Sender {
     }
 
     /// What recent transactions writing `accounts` paid, and the non-zero per-slot
-    /// minimums (see [`crate::fees`]); cached for [`fees::ESTIMATE_TTL`].
-    async fn fee_samples(&self, accounts: &[Pubkey]) -> Result<Vec<u64>, String> {
+    /// minimums (see [`crate::fees`]); cached for [`fees::ESTIMATE_TTL`]. Only
+    /// successful transactions of the last [`fees::SAMPLE_MAX_AGE_SLOTS`] slots before
+    /// `slot`, paid by someone else than `payer` and write-locking one of `accounts`,
+    /// count: the keeper's own escalated bids must not ratchet its next ones up, and a
+    /// transaction that failed or only reads the pool bought nothing.
+    async fn fee_samples(
+        &self,
+        accounts: &[Pubkey],
+        payer: &Pubkey,
+        slot: Slot,
+    ) -> Result<Vec<u64>, String> {
         let now = Instant::now();
         if let Some(s) = self.estimates.get(accounts, now) {
             return Ok(s);
@@ -493,11 +507,33 @@ impl Sender {
             .iter()
             .map(|f| f.prioritization_fee)
             .collect();
+        // What others paid needs the node's transaction history, which many nodes do
+        // not keep (`--enable-rpc-transaction-history`; -32011 without it): then the
+        // non-zero per-slot minimums alone.
+        let paid = match self.paid_prices(accounts, payer, slot).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::debug!(error = %e, "no transaction history: fee from the per-slot minimums");
+                Vec::new()
+            }
+        };
+        let samples = fees::samples(&paid, &minimums);
+        self.estimates.put(accounts, now, samples.clone());
+        Ok(samples)
+    }
+
+    /// The prices recent transactions writing `accounts` paid (see [`Self::fee_samples`]).
+    async fn paid_prices(
+        &self,
+        accounts: &[Pubkey],
+        payer: &Pubkey,
+        slot: Slot,
+    ) -> Result<Vec<u64>, String> {
         let mut signatures = Vec::new();
         for a in accounts {
             let found = self
                 .ep
-                .call("getSignaturesForAddress", |rpc| async move {
+                .call_active("getSignaturesForAddress", |rpc| async move {
                     rpc.get_signatures_for_address_with_config(
                         a,
                         GetConfirmedSignaturesForAddress2Config {
@@ -509,7 +545,11 @@ impl Sender {
                     .await
                 })
                 .await?;
-            for f in found {
+            let oldest = slot.saturating_sub(fees::SAMPLE_MAX_AGE_SLOTS);
+            for f in found
+                .into_iter()
+                .filter(|f| f.err.is_none() && f.slot >= oldest)
+            {
                 if let Ok(sig) = f.signature.parse::<Signature>() {
                     if !signatures.contains(&sig) {
                         signatures.push(sig);
@@ -518,28 +558,27 @@ impl Sender {
             }
         }
         let reads = signatures.iter().map(|sig| {
-            self.ep.call("getTransaction", move |rpc| async move {
-                rpc.get_transaction_with_config(
-                    sig,
-                    RpcTransactionConfig {
-                        encoding: Some(UiTransactionEncoding::Base64),
-                        commitment: Some(CommitmentConfig::confirmed()),
-                        max_supported_transaction_version: Some(0),
-                    },
-                )
-                .await
-            })
+            self.ep
+                .call_active("getTransaction", move |rpc| async move {
+                    rpc.get_transaction_with_config(
+                        sig,
+                        RpcTransactionConfig {
+                            encoding: Some(UiTransactionEncoding::Base64),
+                            commitment: Some(CommitmentConfig::confirmed()),
+                            max_supported_transaction_version: Some(0),
+                        },
+                    )
+                    .await
+                })
         });
         // A transaction a node cannot return (pruned, not yet indexed) is no sample.
-        let paid: Vec<u64> = futures::future::join_all(reads)
+        Ok(futures::future::join_all(reads)
             .await
             .into_iter()
             .filter_map(|r| r.ok()?.transaction.transaction.decode())
+            .filter(|tx| fees::counts_as_sample(&tx.message, accounts, payer))
             .map(|tx| fees::price_of(&tx.message))
-            .collect();
-        let samples = fees::samples(&paid, &minimums);
-        self.estimates.put(accounts, now, samples.clone());
-        Ok(samples)
+            .collect())
     }
 
     /// Sends the signed bytes: as a bundle if they tip the engine, else through every
@@ -554,15 +593,26 @@ impl Sender {
             max_retries: Some(0),
             ..Default::default()
         };
-        let sends = self
+        // Each endpoint's send runs on its own task: the first that takes the bytes
+        // answers, the others finish in the background (a blackholed endpoint costs its
+        // own task's deadline, not the keeper's).
+        let mut sends: futures::stream::FuturesUnordered<_> = self
             .ep
             .all()
-            .map(|rpc| rpc.send_transaction_with_config(tx, config));
-        let results = futures::future::join_all(sends).await;
+            .map(|rpc| {
+                let (rpc, tx) = (rpc.clone(), tx.clone());
+                tokio::spawn(async move {
+                    rpc.send_transaction_with_config(&tx, config)
+                        .await
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
         let mut last = String::new();
-        for r in results {
+        while let Some(r) = futures::StreamExt::next(&mut sends).await {
             match r {
-                Ok(sig) => return Ok(sig),
+                Ok(Ok(sig)) => return Ok(sig),
+                Ok(Err(e)) => last = e,
                 Err(e) => last = e.to_string(),
             }
         }
@@ -616,20 +666,15 @@ impl Sender {
             .await
         {
             Ok(h) if h > f.last_valid_block_height => {
-                // The blockhash is gone: it can no longer land. One last look at the
-                // status (it may have landed in the meantime).
-                let again = self
-                    .ep
-                    .call("getSignatureStatuses", |rpc| async move {
-                        rpc.get_signature_statuses(&[sig]).await
-                    })
-                    .await;
-                if let Ok(r) = again {
-                    if r.value.into_iter().next().flatten().is_some() {
-                        return SendOutcome::Pending(sig);
-                    }
+                // Past its last valid height on this node. Before the action may be
+                // signed again, every endpoint that answers must agree: no status for it,
+                // and its blockhash no longer valid. One node (lagging, or lying about
+                // its height) cannot call a live transaction expired; an endpoint that
+                // does not answer is not asked to agree, but at least one must.
+                if self.expired_everywhere(f).await {
+                    return SendOutcome::Expired(sig);
                 }
-                return SendOutcome::Expired(sig);
+                return SendOutcome::Pending(sig);
             }
             _ => {}
         }
@@ -639,6 +684,27 @@ impl Sender {
             f.last_broadcast = Instant::now();
         }
         SendOutcome::Pending(sig)
+    }
+
+    /// True if every endpoint that answers has no status for `f` and no longer knows
+    /// its blockhash (at `confirmed`), and at least one answered.
+    async fn expired_everywhere(&self, f: &InFlight) -> bool {
+        let sig = f.signature;
+        let hash = f.tx.message.recent_blockhash;
+        let asks = self.ep.all().map(|rpc| async move {
+            let status = rpc.get_signature_statuses(&[sig]).await.ok()?;
+            let valid = rpc
+                .is_blockhash_valid(&hash, CommitmentConfig::confirmed())
+                .await
+                .ok()?;
+            Some(status.value.into_iter().next().flatten().is_none() && !valid)
+        });
+        let answers: Vec<bool> = futures::future::join_all(asks)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
+        !answers.is_empty() && answers.iter().all(|gone| *gone)
     }
 
     /// Which program raised `code`, from the landed transaction's logs.

@@ -229,7 +229,18 @@ async fn every_method_matches_agave_types() {
     assert_eq!(listed[0].signature, sig);
     assert_eq!(listed[0].slot, status.slot);
     assert!(listed[0].err.is_none() && listed[0].block_time.is_some());
-    let typed = rpc.get_signatures_for_address(&lp.pubkey()).await.unwrap();
+    // (The typed client's plain call asks at agave's default, `finalized`.)
+    let typed = rpc
+        .get_signatures_for_address_with_config(
+            &lp.pubkey(),
+            solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config {
+                commitment: Some(solana_sdk::commitment_config::CommitmentConfig::confirmed()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!typed.is_empty());
     assert!(
         typed.windows(2).all(|w| w[0].slot >= w[1].slot),
         "newest first"

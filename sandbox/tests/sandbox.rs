@@ -239,6 +239,44 @@ async fn keeper_startup_checks_name_the_key() {
         "rpc_url",
         "unreachable",
     );
+
+    // `--dry-run`: decides and simulates the due hedge, signs and sends nothing (not
+    // even the missing bounty account).
+    let rpc = RpcClient::new_with_commitment(
+        s.info.rpc_url.clone(),
+        solana_sdk::commitment_config::CommitmentConfig::confirmed(),
+    );
+    let mut cfg = s.keeper_config("keeper");
+    cfg.dry_run = true;
+    let metrics = Metrics::new();
+    let mut k = Keeper::connect(cfg, metrics.clone())
+        .await
+        .expect("connects");
+    let bounty = k.bounty_account_of(&s.vault()).unwrap();
+    let mut simulated = None;
+    for _ in 0..10 {
+        for (_, o) in k.cycle().await.expect("cycle") {
+            if let VaultOutcome::DryRun(action, sim) = o {
+                simulated = Some((action, sim));
+            }
+        }
+        if simulated.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    let (action, sim) = simulated.expect("a dry run of the due hedge");
+    assert!(
+        matches!(action, decision::Action::Rebalance { .. }),
+        "{action:?}"
+    );
+    assert!(
+        matches!(sim, hedge_keeper::send::Simulated::Ok { .. }),
+        "{sim:?}"
+    );
+    assert_eq!(vault_state(&rpc, &s.vault()).await.rebalance_count, 0);
+    assert_eq!(Metrics::total(&metrics.sent, "rebalance"), 0);
+    assert!(rpc.get_account(&bounty).await.is_err(), "nothing created");
     s.stop().await;
 }
 
@@ -634,6 +672,16 @@ async fn rpc_failover_and_a_dropped_websocket_lose_nothing() {
         rebalances_landed(&metrics),
         "every hedge landed once"
     );
+    // A second transaction for a hedge already made would be refused by the program as
+    // a race (the band, the interval): there was none.
+    let races = metrics
+        .failed
+        .get_or_create(&hedge_keeper::metrics::FailureLabels {
+            action: "rebalance".into(),
+            reason: "benign_race".into(),
+        })
+        .get();
+    assert_eq!(races, 0);
     s.stop().await;
 }
 
@@ -855,7 +903,16 @@ async fn hedges_go_as_tipped_bundles_on_the_bundle_path() {
     // One tip per landed transaction, to the engine's accounts.
     assert_eq!(tipped(&rpc).await - before, TIP * landed, "{outcomes:?}");
     // The hedge carried the tip and bid no compute-unit price.
-    let newest = rpc.get_signatures_for_address(&vault).await.unwrap();
+    let newest = rpc
+        .get_signatures_for_address_with_config(
+            &vault,
+            solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config {
+                commitment: Some(CommitmentConfig::confirmed()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     let sig = newest[0].signature.parse().unwrap();
     let t = rpc
         .get_transaction_with_config(
