@@ -310,6 +310,27 @@ async fn follow(
     o
 }
 
+/// Runs the keeper's cycles until a hedge has landed and nothing is in flight (or
+/// `within` passes); every outcome, in order.
+async fn cycle_until_hedged(k: &mut Keeper, within: Duration) -> Vec<VaultOutcome> {
+    let mut outcomes = Vec::new();
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        for (_, o) in k.cycle().await.expect("cycle") {
+            outcomes.push(o);
+        }
+        if outcomes
+            .iter()
+            .any(|o| matches!(o, VaultOutcome::Landed(decision::Action::Rebalance { .. })))
+            && k.in_flight() == 0
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    outcomes
+}
+
 /// The keeper's send path against the sandbox's validator semantics and injected
 /// faults: it confirms at `confirmed`, rebroadcasts a dropped copy, waits out a copy
 /// that lands after its confirmation timeout, rides out HTTP 429s, and calls a
@@ -464,21 +485,7 @@ async fn the_keeper_never_signs_an_action_twice_while_it_is_in_flight() {
         serde_json::json!({ "dropSends": 1, "delaySends": 1000, "delayMs": 4000 }),
     )
     .await;
-    let mut outcomes = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        for (_, o) in k.cycle().await.expect("cycle") {
-            outcomes.push(o);
-        }
-        if outcomes
-            .iter()
-            .any(|o| matches!(o, VaultOutcome::Landed(decision::Action::Rebalance { .. })))
-            && k.in_flight() == 0
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(400)).await;
-    }
+    let outcomes = cycle_until_hedged(&mut k, Duration::from_secs(60)).await;
     set_faults(&rpc, serde_json::json!({})).await;
     // Let any held copy be released before counting.
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -875,21 +882,7 @@ async fn hedges_go_as_tipped_bundles_on_the_bundle_path() {
         "the bounty account's creation"
     );
     let before = tipped(&rpc).await;
-    let mut outcomes = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        for (_, o) in k.cycle().await.expect("cycle") {
-            outcomes.push(o);
-        }
-        if outcomes
-            .iter()
-            .any(|o| matches!(o, VaultOutcome::Landed(decision::Action::Rebalance { .. })))
-            && k.in_flight() == 0
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(400)).await;
-    }
+    let outcomes = cycle_until_hedged(&mut k, Duration::from_secs(60)).await;
     let landed = outcomes
         .iter()
         .filter(|o| matches!(o, VaultOutcome::Landed(_)))
