@@ -715,9 +715,12 @@ impl Sender {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(300)).await;
             }
+            // Transaction history is optional on a node (-32011 without it): its refusal
+            // must not move the keeper off a healthy endpoint, and the failing
+            // instruction's program is the answer then.
             let got = self
                 .ep
-                .call("getTransaction", |rpc| async move {
+                .call_active("getTransaction", |rpc| async move {
                     rpc.get_transaction_with_config(
                         sig,
                         RpcTransactionConfig {
