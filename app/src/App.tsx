@@ -1,16 +1,25 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { ConnectionProvider, WalletProvider, useConnection, useWallet } from "@solana/wallet-adapter-react";
 import { WalletModalProvider, WalletMultiButton } from "@solana/wallet-adapter-react-ui";
 import { PublicKey } from "@solana/web3.js";
 import { DevKeypairWalletAdapter, isLocalEndpoint, saveDevKeypair } from "./devWallet";
-import { checkSettings, readSettings, writeSettings, type Settings } from "./settings";
+import { checkSettings, discoverSettings, readSettings, writeSettings, type Settings } from "./settings";
 import { useVault } from "./useVault";
 import { Governance, Overview, SeriesTable } from "./components/Overview";
 import { HedgeChart } from "./components/HedgeChart";
 import { DepositForm, MyPosition, WithdrawForm } from "./components/Actions";
+import { TradePage } from "./components/Trade";
 
 export function App() {
   const [settings, setSettings] = useState<Settings>(() => readSettings());
+  const onSettings = (s: Settings) => {
+    writeSettings(s);
+    setSettings(s);
+  };
+  // A page served by the sandbox without ?vault= takes the sandbox's own endpoint and vault.
+  useEffect(() => {
+    void discoverSettings().then((s) => s && onSettings(s));
+  }, []);
   // Standard wallets (Phantom, Solflare, Backpack…) are detected by the provider through
   // the Wallet Standard; the dev keypair wallet exists only for a local endpoint.
   const wallets = useMemo(
@@ -21,7 +30,7 @@ export function App() {
     <ConnectionProvider endpoint={settings.rpc} config={{ commitment: "confirmed" }}>
       <WalletProvider wallets={wallets} autoConnect>
         <WalletModalProvider>
-          <Page settings={settings} onSettings={(s) => { writeSettings(s); setSettings(s); }} />
+          <Page settings={settings} onSettings={onSettings} />
         </WalletModalProvider>
       </WalletProvider>
     </ConnectionProvider>
@@ -68,7 +77,21 @@ function SettingsPanel({ settings, onSave }: { settings: Settings; onSave: (s: S
   );
 }
 
+type Tab = "lp" | "trade";
+const tabOf = (hash: string): Tab => (hash === "#trade" ? "trade" : "lp");
+
+function useTab(): Tab {
+  const [tab, setTab] = useState<Tab>(() => tabOf(window.location.hash));
+  useEffect(() => {
+    const on = () => setTab(tabOf(window.location.hash));
+    window.addEventListener("hashchange", on);
+    return () => window.removeEventListener("hashchange", on);
+  }, []);
+  return tab;
+}
+
 function Page({ settings, onSettings }: { settings: Settings; onSettings: (s: Settings) => void }) {
+  const tab = useTab();
   const { connection } = useConnection();
   const { publicKey } = useWallet();
   const problem = checkSettings(settings);
@@ -78,6 +101,14 @@ function Page({ settings, onSettings }: { settings: Settings; onSettings: (s: Se
     <main>
       <header>
         <h1>Hedge vault</h1>
+        <nav aria-label="Pages" className="tabs">
+          <a href="#lp" aria-current={tab === "lp" ? "page" : undefined} data-testid="tab-lp">
+            Provide liquidity
+          </a>
+          <a href="#trade" aria-current={tab === "trade" ? "page" : undefined} data-testid="tab-trade">
+            Trade options
+          </a>
+        </nav>
         <WalletMultiButton />
       </header>
       <SettingsPanel settings={settings} onSave={onSettings} />
@@ -88,7 +119,8 @@ function Page({ settings, onSettings }: { settings: Settings; onSettings: (s: Se
         </p>
       )}
       {!problem && !data && !error && <p className="empty" aria-busy="true">Loading the vault…</p>}
-      {data && (
+      {data && tab === "trade" && <TradePage d={data} rpc={settings.rpc} refresh={refresh} />}
+      {data && tab === "lp" && (
         <>
           <Overview d={data} />
           <div className="two">

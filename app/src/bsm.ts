@@ -1,5 +1,6 @@
 // Black–Scholes in floating point, for display only (the book's Greeks and model values
-// on the overview). The program's own fixed-point math is what prices trades and NAV.
+// on the overview, the option chain's Greeks). The program's own fixed-point math is
+// what prices trades and NAV.
 
 function cdf(x: number): number {
   // Abramowitz–Stegun 26.2.17 (|error| < 7.5e-8): plenty for a display.
@@ -12,13 +13,14 @@ function cdf(x: number): number {
 
 const pdf = (x: number) => 0.3989422804014327 * Math.exp((-x * x) / 2);
 
-export type Greeks = { value: number; delta: number; gamma: number; vega: number };
+/** Vega per 1.00 of vol, theta per year. */
+export type Greeks = { value: number; delta: number; gamma: number; vega: number; theta: number };
 
 /** Per unit of underlying; `t` in years, `call` or put. */
 export function greeks(call: boolean, s: number, k: number, vol: number, t: number, r = 0, q = 0): Greeks {
   if (t <= 0 || vol <= 0) {
     const intrinsic = Math.max(call ? s - k : k - s, 0);
-    return { value: intrinsic, delta: intrinsic > 0 ? (call ? 1 : -1) : 0, gamma: 0, vega: 0 };
+    return { value: intrinsic, delta: intrinsic > 0 ? (call ? 1 : -1) : 0, gamma: 0, vega: 0, theta: 0 };
   }
   const sq = vol * Math.sqrt(t);
   const d1 = (Math.log(s / k) + (r - q + (vol * vol) / 2) * t) / sq;
@@ -29,5 +31,9 @@ export function greeks(call: boolean, s: number, k: number, vol: number, t: numb
   const delta = call ? dq * cdf(d1) : dq * (cdf(d1) - 1);
   const gamma = (dq * pdf(d1)) / (s * sq);
   const vega = s * dq * pdf(d1) * Math.sqrt(t);
-  return { value, delta, gamma, vega };
+  const decay = (-s * dq * pdf(d1) * vol) / (2 * Math.sqrt(t));
+  const theta = call
+    ? decay - r * k * dr * cdf(d2) + q * s * dq * cdf(d1)
+    : decay + r * k * dr * cdf(-d2) - q * s * dq * cdf(-d1);
+  return { value, delta, gamma, vega, theta };
 }

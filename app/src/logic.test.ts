@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   countdown,
   explainError,
+  formatRatio,
   formatUnits,
+  healthView,
   markBatches,
   firstMarkBatch,
   storedFxToNumber,
@@ -191,5 +193,30 @@ describe("the chain's clock", () => {
     expect(claimable(999, 1000)).toBe(false);
     expect(claimable(1000, 1000)).toBe(true);
     expect(claimable(null, 0)).toBe(false);
+  });
+});
+
+describe("health beside its thresholds", () => {
+  const risk = { maintenanceMarginBps: 11_000, initialMarginBps: 12_500, targetMarginBps: 13_000 };
+  it("reads as a ratio, grouped, with the thresholds", () => {
+    expect(healthView(11957.6249, risk)).toEqual({
+      ratio: "11,957.62×",
+      thresholds: "maintenance 1.10× · initial 1.25× · target 1.30×",
+      state: "healthy",
+    });
+  });
+  it.each([
+    [1.3, "healthy"],
+    [1.25, "healthy"],
+    [1.2499, "no new sales"],
+    [1.1, "no new sales"],
+    [1.0999, "liquidatable"],
+    [0.4, "liquidatable"],
+  ])("%f is %s", (ratio, state) => {
+    expect(healthView(ratio, risk).state).toBe(state);
+  });
+  it("without liabilities", () => {
+    expect(formatRatio(Infinity)).toBe("no liabilities");
+    expect(healthView(Infinity, risk).state).toBe("healthy");
   });
 });

@@ -274,3 +274,29 @@ export function claimable(chainTime: number | null, claimAt: number): boolean {
 /** Seconds of slack when judging marks fresh: a mark that expires while the transaction
  *  is in flight fails it (`MarksStale`), so treat it as stale a little early. */
 export const MARK_EXPIRY_SLACK_S = 5;
+
+/** A stressed-margin ratio (assets / liabilities) as "1.42×", thousands grouped. */
+export function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio)) return "no liabilities";
+  return `${ratio.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}×`;
+}
+
+/** The vault's health beside the thresholds the program compares it with (bps of 1.00):
+ *  below maintenance it may be liquidated, below initial it writes no new options. */
+export function healthView(
+  ratio: number,
+  risk: { maintenanceMarginBps: number; initialMarginBps: number; targetMarginBps: number },
+): { ratio: string; thresholds: string; state: "healthy" | "no new sales" | "liquidatable" } {
+  const t = (bps: number) => formatRatio(bps / 10_000);
+  const state =
+    ratio < risk.maintenanceMarginBps / 10_000
+      ? "liquidatable"
+      : ratio < risk.initialMarginBps / 10_000
+        ? "no new sales"
+        : "healthy";
+  return {
+    ratio: formatRatio(ratio),
+    thresholds: `maintenance ${t(risk.maintenanceMarginBps)} · initial ${t(risk.initialMarginBps)} · target ${t(risk.targetMarginBps)}`,
+    state,
+  };
+}

@@ -1,5 +1,6 @@
 // Where the page reads from: the RPC endpoint and the vault, from the URL
-// (?rpc=…&vault=…) or the settings panel, defaulting to the local sandbox.
+// (?rpc=…&vault=…) or the settings panel, defaulting to the local sandbox. A page served
+// by the sandbox itself finds both in its `/sandbox.json`, so one URL works.
 
 import { PublicKey } from "@solana/web3.js";
 
@@ -33,5 +34,26 @@ export function writeSettings(s: Settings) {
   const q = new URLSearchParams(window.location.search);
   q.set("rpc", s.rpc);
   q.set("vault", s.vault);
-  window.history.replaceState(null, "", `?${q.toString()}`);
+  window.history.replaceState(null, "", `?${q.toString()}${window.location.hash}`);
+}
+
+/** The endpoint and vault in a sandbox's world file (`sandbox.json`), or null. */
+export function worldSettings(world: unknown): Settings | null {
+  const w = world as { rpc_url?: unknown; vault?: unknown } | null;
+  if (typeof w?.rpc_url !== "string" || typeof w.vault !== "string") return null;
+  const s = { rpc: w.rpc_url, vault: w.vault };
+  return checkSettings(s) ? null : s;
+}
+
+/** The settings of the sandbox that serves this page, or null when the page names its
+ *  vault or its origin is not a sandbox. */
+export async function discoverSettings(search: string = window.location.search): Promise<Settings | null> {
+  if (new URLSearchParams(search).get("vault")) return null;
+  try {
+    const r = await fetch("/sandbox.json", { headers: { accept: "application/json" } });
+    if (!r.ok) return null;
+    return worldSettings(await r.json());
+  } catch {
+    return null;
+  }
 }

@@ -42,7 +42,7 @@ function explorer(sig: string, rpc: string) {
   return `https://explorer.solana.com/tx/${sig}?cluster=custom&customUrl=${encodeURIComponent(rpc)}`;
 }
 
-function Progress({ tx, rpc }: { tx: TxState; rpc: string }) {
+export function Progress({ tx, rpc }: { tx: TxState; rpc: string }) {
   if (tx.stage === "idle") return null;
   const steps: Stage[] = ["signing", "sending", "confirming", "done"];
   return (
@@ -93,7 +93,7 @@ function firstBatch(d: VaultData): number {
   return d.oracle ? firstMarkBatch(d.book, d.oracle, Number(d.vault.quoteDecimals)) : 1;
 }
 
-function useSender(refresh: () => Promise<void>, d: VaultData) {
+export function useSender(refresh: () => Promise<void>, d: VaultData) {
   const { connection } = useConnection();
   const wallet = useWallet();
   const anchorWallet = useAnchorWallet();

@@ -45,11 +45,21 @@ export function HedgeChart({ d }: { d: VaultData }) {
         data-testid="hedge-chart"
       >
         <ResponsiveContainer width="100%" height={260}>
-          <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          {/* Each axis is wide enough for its ticks and its rotated label beside them. */}
+          <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="label" minTickGap={24} />
-            <YAxis yAxisId="delta" label={{ value: "Δ (units)", angle: -90, position: "insideLeft" }} />
-            <YAxis yAxisId="bps" orientation="right" label={{ value: "fill vs oracle (bps)", angle: 90, position: "insideRight" }} />
+            <YAxis
+              yAxisId="delta"
+              width={72}
+              label={{ value: "Δ (units)", angle: -90, position: "insideLeft", style: { textAnchor: "middle" } }}
+            />
+            <YAxis
+              yAxisId="bps"
+              orientation="right"
+              width={72}
+              label={{ value: "fill vs oracle (bps)", angle: 90, position: "insideRight", style: { textAnchor: "middle" } }}
+            />
             <Tooltip
               formatter={(value: number, name: string) => [typeof value === "number" ? value.toFixed(4) : value, name]}
               labelFormatter={(l, p) => {

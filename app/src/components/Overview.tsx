@@ -1,6 +1,6 @@
 import { greeks } from "../bsm";
 import { big } from "../chain";
-import { countdown, formatUnits, pythToNumber, utilisation, vaultMode } from "../logic";
+import { countdown, formatUnits, healthView, pythToNumber, utilisation, vaultMode } from "../logic";
 import type { VaultData } from "../useVault";
 
 /** Book Greeks at the oracle price (display only, floating point). */
@@ -13,6 +13,12 @@ export function bookGreeks(d: VaultData) {
   let gamma = 0;
   let vega = 0;
   let liabilities = 0;
+  // The program's margin scenarios: spot shocked beyond each side of the band, IV shocked up.
+  const conf = d.oracle ? pythToNumber(d.oracle.conf, d.oracle.expo) : 0;
+  const shock = Number(big(v.risk.spotShockBps)) / 10_000;
+  const volShock = Number(big(v.risk.volShockBps)) / 10_000;
+  const stressSpots = [(price - conf) * (1 - shock), (price + conf) * (1 + shock)];
+  const stressedLiabilities = [0, 0];
   for (const s of d.series) {
     if (Number(s.status) !== 1) continue;
     const oi = Number(big(s.openInterest)) / und;
@@ -24,11 +30,25 @@ export function bookGreeks(d: VaultData) {
     gamma -= oi * g.gamma;
     vega -= oi * g.vega;
     liabilities += oi * g.value;
+    stressSpots.forEach((spot, i) => {
+      const iv = Number(big(s.ivPpm)) / 1e6 + volShock;
+      stressedLiabilities[i] += oi * greeks(Number(s.kind) === 0, spot, k, iv, t).value;
+    });
   }
   const qd = 10 ** Number(v.quoteDecimals);
   const assets = Number(big(v.quoteAssets)) / qd + (Number(big(v.underlyingAssets)) / und) * price;
-  const nav = assets - liabilities - Number(big(v.settledPayoutsOwed)) / qd;
-  return { delta, gamma, vega, liabilities, price, assets, nav };
+  const owed = Number(big(v.settledPayoutsOwed)) / qd;
+  const nav = assets - liabilities - owed;
+  const quote = Number(big(v.quoteAssets)) / qd;
+  const inventory = Number(big(v.underlyingAssets)) / und;
+  // Stressed assets / stressed liabilities, the worse scenario: the ratio the margins bound.
+  const stressedHealth = Math.min(
+    ...stressSpots.map((spot, i) => {
+      const owes = owed + stressedLiabilities[i];
+      return owes > 0 ? (quote + inventory * spot) / owes : Infinity;
+    }),
+  );
+  return { delta, gamma, vega, liabilities, price, assets, nav, stressedHealth };
 }
 
 export function Overview({ d }: { d: VaultData }) {
@@ -44,13 +64,17 @@ export function Overview({ d }: { d: VaultData }) {
   const locked = big(v.lockedQuote);
   const mode = vaultMode(Number(v.paused), Number(v.unwind));
   const age = d.oracle ? Math.max(0, Math.round(Date.now() / 1000 - d.oracle.publishTime)) : null;
-  const stressedHealth = g.liabilities > 0 ? tvl / g.liabilities : Infinity;
-  const items: [string, string][] = [
+  const health = healthView(g.stressedHealth, {
+    maintenanceMarginBps: Number(big(v.risk.maintenanceMarginBps)),
+    initialMarginBps: Number(big(v.risk.initialMarginBps)),
+    targetMarginBps: Number(big(v.risk.targetMarginBps)),
+  });
+  const items: [string, string, string?][] = [
     ["TVL", `${tvl.toLocaleString(undefined, { maximumFractionDigits: 2 })}`],
     ["NAV per share", navPerShare.toFixed(6)],
     ["Share supply", formatUnits(d.shareSupply, qd + 3, 3)],
     ["Utilisation", `${utilisation(locked, total).toFixed(2)}%`],
-    ["Health (assets / liabilities)", Number.isFinite(stressedHealth) ? stressedHealth.toFixed(2) : "no liabilities"],
+    ["Health (stressed assets / liabilities)", `${health.ratio} (${health.state})`, health.thresholds],
     ["Mode", mode],
     [
       "Oracle",
@@ -67,14 +91,15 @@ export function Overview({ d }: { d: VaultData }) {
     <section aria-labelledby="overview-h" className="card">
       <h2 id="overview-h">Vault</h2>
       <dl className="grid" data-testid="overview">
-        {items.map(([k, val]) => (
+        {items.map(([k, val, sub]) => (
           <div key={k}>
             <dt>{k}</dt>
             <dd data-testid={`ov-${k.toLowerCase().replace(/[^a-z]+/g, "-")}`}>{val}</dd>
+            {sub && <dd className="sub">{sub}</dd>}
           </div>
         ))}
       </dl>
-      <p className="hint">TVL, NAV and Greeks here are display estimates at the oracle price; the program prices every deposit and withdrawal itself.</p>
+      <p className="hint">TVL, NAV, health and Greeks here are display estimates at the oracle price (health under the program's spot and vol shocks); the program prices every deposit and withdrawal itself.</p>
     </section>
   );
 }
