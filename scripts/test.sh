@@ -34,11 +34,17 @@ if ! command -v node >/dev/null 2>&1; then
   echo "node (≥ 18) is required for the JavaScript client tests" >&2
   exit 1
 fi
-npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+# One install for the npm workspace (clients/ts, app, migrations, tests/node). `npm ci`
+# when the lock is complete; this machine's npm (with omit-lockfile-registry-resolved)
+# leaves other platforms' optional packages out of the lock, which `npm ci` refuses, so
+# fall back to an install that honours the lock.
+npm ci --no-audit --no-fund --loglevel=error 2>/dev/null \
+  || npm install --no-audit --no-fund --loglevel=error
 
-step "migrations: install and type-check migrations/deploy.ts"
-npm ci --prefix migrations --no-audit --no-fund --loglevel=error 2>/dev/null \
-  || npm install --prefix migrations --no-audit --no-fund --loglevel=error
+step "TypeScript client: type check, unit tests, build (dist/ for Node)"
+(cd clients/ts && npx tsc --noEmit && npx vitest run && npm run build --silent)
+
+step "migrations: type-check migrations/deploy.ts"
 (cd migrations && npx tsc --noEmit)
 
 step "tests (math, program-test integration, property and fuzz, keeper, sandbox endpoint, migrations, backtest)"
@@ -60,11 +66,6 @@ fi
 if [ "$status" -eq 0 ]; then
   step "dApp: unit tests (Vitest), type check and build, browser journey (Chromium)"
   cargo build -q -p hedge-sandbox --bin hedge-sandbox
-  # `npm ci` when the lock is complete; this machine's npm (with
-  # omit-lockfile-registry-resolved) leaves other platforms' optional packages out of
-  # the lock, which `npm ci` refuses, so fall back to an install that honours the lock.
-  npm ci --prefix app --no-audit --no-fund --loglevel=error 2>/dev/null \
-    || npm install --prefix app --no-audit --no-fund --loglevel=error
   set +e
   # No colour: CI sets CI=true, which turns Vitest's colours on, and escape codes would
   # hide the summary line from the count below.
