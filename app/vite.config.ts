@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
@@ -9,7 +10,9 @@ export default defineConfig({
   define: { "process.env": {} },
   resolve: {
     alias: {
-      buffer: "buffer/",
+      // The npm package, by path: packages in the store (node_modules/.store) that import
+      // Node's `buffer` cannot see the app's dependencies.
+      buffer: createRequire(import.meta.url).resolve("buffer/"),
       // The client's source, not its Node build: one bundle, one copy of web3.js.
       "@hedge-vault/client": fileURLToPath(new URL("../clients/ts/src/index.ts", import.meta.url)),
     },

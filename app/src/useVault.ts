@@ -2,21 +2,27 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Connection, PublicKey, SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
-import type { IdlAccounts, IdlTypes } from "@coral-xyz/anchor";
-import type { HedgeVault } from "./idl/hedge_vault";
+import {
+  openSeries,
+  vaultKeys,
+  type HedgeRecord,
+  type SeriesData,
+  type VaultAccount,
+  type VaultKeys,
+  type WithdrawRequestAccount,
+} from "@hedge-vault/client";
 import { ringInOrder } from "./logic";
 import { storedFxToNumber } from "./logic";
 import { decodeClockTime, decodeOracle, mintSupply, program, tokenAccount, withdrawalPda, big, type OraclePrice } from "./chain";
 
 /** Anchor's decoded accounts, typed from the IDL: camelCase fields, BN numbers. */
-export type VaultAccount = IdlAccounts<HedgeVault>["vault"];
-export type SeriesData = IdlTypes<HedgeVault>["series"];
-export type HedgeRecord = IdlTypes<HedgeVault>["rebalanceRecord"];
-export type WithdrawRequestAccount = IdlAccounts<HedgeVault>["withdrawRequest"];
+export type { HedgeRecord, SeriesData, VaultAccount, WithdrawRequestAccount };
 
 export type VaultData = {
   key: PublicKey;
   vault: VaultAccount;
+  /** Every key the vault's instructions use (the client's builders take it). */
+  keys: VaultKeys;
   series: SeriesData[];
   /** The book's reference spot (QPU) and open series: sizes the first mark batch. */
   book: { refSpotQpu: number; openSeries: number };
@@ -59,10 +65,12 @@ export function useVault(connection: Connection, vaultKey: PublicKey | null, own
       const count = Number(big(log.count));
       const records: HedgeRecord[] = log.records;
       const hedges = ringInOrder(records, count);
+      const quoteTokenProgram = quoteMintAcc?.owner ?? PublicKey.default;
       const out: VaultData = {
         key: vaultKey,
         vault,
-        series: book.series.filter((s) => Number(s.status) !== 0),
+        keys: vaultKeys(vaultKey, vault, quoteTokenProgram),
+        series: openSeries(book),
         book: {
           refSpotQpu: storedFxToNumber({ lo: big(book.summary.refSpot.lo), hi: big(book.summary.refSpot.hi) }),
           openSeries: Number(book.summary.openSeries),
@@ -70,7 +78,7 @@ export function useVault(connection: Connection, vaultKey: PublicKey | null, own
         hedges,
         oracle: oracleAcc ? decodeOracle(oracleAcc.data) : null,
         shareSupply: supply,
-        quoteTokenProgram: quoteMintAcc?.owner ?? PublicKey.default,
+        quoteTokenProgram,
         fetchedAt: Date.now(),
         chainTime: clockAcc ? decodeClockTime(clockAcc.data) : null,
       };

@@ -4,16 +4,16 @@
 
 import { useEffect, useState } from "react";
 import { useAnchorWallet, useConnection, useWallet } from "@solana/wallet-adapter-react";
-import { Transaction, type TransactionInstruction } from "@solana/web3.js";
+import type { TransactionInstruction } from "@solana/web3.js";
 import {
   ata,
   big,
   bn,
-  computeUnitLimit,
   createAtaIdempotent,
   CU_LIMIT,
   markSeriesIx,
   program,
+  sendWithBudget,
   simulateEvents,
   withdrawalPda,
 } from "../chain";
@@ -99,29 +99,25 @@ export function useSender(refresh: () => Promise<void>, d: VaultData) {
   const anchorWallet = useAnchorWallet();
   const [tx, setTx] = useState<TxState>({ stage: "idle" });
   const busy = tx.stage === "signing" || tx.stage === "sending" || tx.stage === "confirming";
-  /** Sends `ixs` with a compute-unit limit of `units`. Stale marks (a late keeper) are
-   *  re-marked first, in their own transactions: anyone may mark, and an LP action would
-   *  otherwise fail with `MarksStale`. */
+  /** Sends `ixs` with the compute budget (a limit of at least `units`, from simulation,
+   *  and a priority fee). Stale marks (a late keeper) are re-marked first, in their own
+   *  transactions: anyone may mark, and an LP action would otherwise fail with `MarksStale`. */
   async function send(label: string, ixs: TransactionInstruction[], units: number, needsMarks = true) {
     if (!wallet.publicKey || !wallet.signTransaction || !anchorWallet) return;
     for (const batch of needsMarks ? markBatches(staleMarks(d), firstBatch(d)) : []) {
-      const ix = await markSeriesIx(program(connection, anchorWallet), wallet.publicKey, d.key, d.vault, batch);
-      if (!(await sendOne("Refreshing prices", [computeUnitLimit(CU_LIMIT.markSeries), ix]))) return;
+      const ix = await markSeriesIx(d.keys, wallet.publicKey, batch);
+      if (!(await sendOne("Refreshing prices", [ix], CU_LIMIT.markSeries))) return;
     }
-    await sendOne(label, [computeUnitLimit(units), ...ixs]);
+    await sendOne(label, ixs, units);
   }
-  async function sendOne(label: string, ixs: TransactionInstruction[]): Promise<boolean> {
+  async function sendOne(label: string, ixs: TransactionInstruction[], minUnits: number): Promise<boolean> {
     if (!wallet.publicKey || !wallet.signTransaction) return false;
+    const signer = { publicKey: wallet.publicKey, signTransaction: wallet.signTransaction };
     try {
-      setTx({ stage: "signing", label });
-      const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
-      const t = new Transaction({ feePayer: wallet.publicKey, blockhash, lastValidBlockHeight }).add(...ixs);
-      const signed = await wallet.signTransaction(t);
-      setTx({ stage: "sending", label });
-      const signature = await connection.sendRawTransaction(signed.serialize());
-      setTx({ stage: "confirming", label, signature });
-      const r = await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, "confirmed");
-      if (r.value.err) throw new Error(`Transaction failed: ${JSON.stringify(r.value.err)}`);
+      const signature = await sendWithBudget(connection, signer, ixs, {
+        minUnits,
+        onStage: (stage, signature) => setTx({ stage, label, signature }),
+      });
       setTx({ stage: "done", label, signature });
       await refresh();
       return true;

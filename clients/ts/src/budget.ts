@@ -91,6 +91,8 @@ export type ComputeBudgetOptions = {
   percentile?: number;
   /** The program the floors apply to (the IDL's by default). */
   programId?: PublicKey;
+  /** The least the limit may be, besides the instructions' own floors. */
+  minUnits?: number;
 };
 
 /** `ixs` with `SetComputeUnitLimit` and `SetComputeUnitPrice` in front. The limit comes
@@ -122,7 +124,10 @@ export async function withComputeBudget(
       .then((fees) => priorityFee(fees.map((f) => f.prioritizationFee), percentile, maxPrice))
       .catch(() => 0),
   ]);
-  const floor = ixs.reduce((sum, ix) => sum + floorOf(ix, programId), 0);
+  const floor = Math.max(
+    ixs.reduce((sum, ix) => sum + floorOf(ix, programId), 0),
+    opts.minUnits ?? 0,
+  );
   const units = unitLimit(sim.value.unitsConsumed ?? 0, floor);
   return [
     ComputeBudgetProgram.setComputeUnitLimit({ units }),
