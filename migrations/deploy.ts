@@ -20,7 +20,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AnchorProvider, BN, Idl, Program, Wallet } from "@coral-xyz/anchor";
+import { AnchorProvider, BN, Idl, Wallet } from "@coral-xyz/anchor";
 import {
   ComputeBudgetProgram,
   Connection,
@@ -31,8 +31,18 @@ import {
   Transaction,
   TransactionInstruction,
 } from "@solana/web3.js";
+import {
+  bookPda,
+  IDL_JSON,
+  initializeVaultIx,
+  listSeriesIx,
+  newVaultAddress,
+  setKeeperIx,
+  vaultProgram,
+  type InitializeVaultArgs,
+  type VaultProgram,
+} from "@hedge-vault/client";
 
-const IDL_PATH = path.join(__dirname, "../programs/hedge_vault/idl/hedge_vault.json");
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
@@ -235,9 +245,6 @@ export interface Action {
   signers: Keypair[];
 }
 
-const seedsOf = (program: PublicKey) => (...seeds: (Buffer | Uint8Array)[]) =>
-  PublicKey.findProgramAddressSync(seeds, program)[0];
-
 /** Value of mantissa × 10^expo as a comparable (numerator at a common exponent). */
 function sameDecimal(m1: bigint, e1: number, m2: bigint, e2: number): boolean {
   const e = Math.min(e1, e2);
@@ -248,7 +255,7 @@ const big = (v: { toString(): string }) => BigInt(v.toString());
 
 /** Reads the chain and decides: actions to take, or mismatches to report. */
 export async function plan(
-  program: Program,
+  program: VaultProgram,
   connection: Connection,
   payer: PublicKey,
   cfg: DeployConfig,
@@ -257,8 +264,8 @@ export async function plan(
   const actions: Action[] = [];
   const mismatches: Mismatch[] = [];
   const matched: string[] = [];
-  const pda = seedsOf(cfg.programId);
-  const fields = riskFields(JSON.parse(fs.readFileSync(IDL_PATH, "utf8")) as Idl);
+  const programId = cfg.programId;
+  const fields = riskFields(IDL_JSON);
   const accounts = program.account as Record<string, { fetchNullable(k: PublicKey): Promise<Record<string, unknown> | null>; fetch(k: PublicKey): Promise<Record<string, unknown>>; size: number }>;
 
   const info = await connection.getAccountInfo(cfg.programId);
@@ -272,12 +279,11 @@ export async function plan(
     const authority = v.authority ?? payer;
     const guardian = v.guardian ?? payer;
     const riskAdmin = v.riskAdmin ?? payer;
-    const id = Buffer.alloc(2);
-    id.writeUInt16LE(v.vaultId);
     // The creator (this payer, who becomes the first authority) is a seed: nobody else
     // can take this vault's address.
-    const vault = pda(Buffer.from("vault"), payer.toBuffer(), v.quoteMint.toBuffer(), v.underlyingMint.toBuffer(), id);
-    const book = pda(Buffer.from("book"), vault.toBuffer());
+    const created = { programId, creator: payer, vaultId: v.vaultId, quoteMint: v.quoteMint, underlyingMint: v.underlyingMint };
+    const vault = newVaultAddress(created);
+    const book = bookPda(vault, programId);
 
     // What the vault points at must exist, whatever state the vault is in.
     const [quoteInfo, underlyingInfo, oracleInfo, poolInfo] = await connection.getMultipleAccountsInfo([
@@ -312,32 +318,25 @@ export async function plan(
       const rent = await connection.getMinimumBalanceForRentExemption(space);
       const risk: Record<string, BN> = {};
       for (const f of fields) risk[f.name] = new BN(v.risk.get(f.name)!.toString());
-      const init = await program.methods
-        .initializeVault({
-          vaultId: v.vaultId,
-          oracleKind: v.oracleKind === "pythLegacy" ? { pythLegacy: {} } : { pythPullV2: {} },
-          oracleFeedId: v.feedId,
-          guardian,
-          riskAdmin,
-          risk,
-        })
-        .accountsPartial({
-          authority: payer,
-          vault,
-          book,
-          hedgeLog: hedgeLog.publicKey,
-          quoteMint: v.quoteMint,
-          underlyingMint: v.underlyingMint,
-          dexPool: v.dexPool,
-          shareMint: pda(Buffer.from("share_mint"), vault.toBuffer()),
-          quoteVault: pda(Buffer.from("quote_vault"), vault.toBuffer()),
-          underlyingVault: pda(Buffer.from("underlying_vault"), vault.toBuffer()),
-          shareEscrow: pda(Buffer.from("share_escrow"), vault.toBuffer()),
-          oracle: v.oracle,
+      const args = {
+        vaultId: v.vaultId,
+        oracleKind: v.oracleKind === "pythLegacy" ? { pythLegacy: {} } : { pythPullV2: {} },
+        oracleFeedId: v.feedId,
+        guardian,
+        riskAdmin,
+        risk,
+      } as InitializeVaultArgs;
+      const init = await initializeVaultIx(
+        {
+          ...created,
           quoteTokenProgram: quoteInfo!.owner,
           underlyingTokenProgram: underlyingInfo!.owner,
-        })
-        .instruction();
+          oracle: v.oracle,
+          dexPool: v.dexPool,
+          hedgeLog: hedgeLog.publicKey,
+        },
+        args,
+      );
       mine.push({
         vault: v.name,
         what: `create vault ${vault.toBase58()} (id ${v.vaultId}, hedge log ${hedgeLog.publicKey.toBase58()})`,
@@ -385,10 +384,7 @@ export async function plan(
         miss("keepers", k.toBase58(), "missing, and only the authority may add it (the payer is not)");
         continue;
       }
-      const ix = await program.methods
-        .setKeeper(k, true)
-        .accountsPartial({ signer: payer, vault })
-        .instruction();
+      const ix = await setKeeperIx({ programId, vault }, payer, k, true);
       mine.push({ vault: v.name, what: `add keeper ${k.toBase58()}`, ixs: [ComputeBudgetProgram.setComputeUnitLimit({ units: CU_SMALL }), ix], signers: [] });
     }
 
@@ -416,18 +412,15 @@ export async function plan(
         miss(`series ${s.label}`, "listed", "missing, and only the authority or risk admin may list it");
         continue;
       }
-      const ix = await program.methods
-        .listSeries({
-          kind: s.kind,
-          strike: new BN(s.mantissa.toString()),
-          strikeExpo: s.expo,
-          expiry: new BN(s.expiry),
-          ivPpm: new BN(s.ivPpm.toString()),
-          maxOpenInterest: new BN(s.maxOpenInterest.toString()),
-          minTradeSize: new BN(s.minTradeSize.toString()),
-        })
-        .accountsPartial({ admin: payer, vault, book })
-        .instruction();
+      const ix = await listSeriesIx({ programId, vault }, payer, {
+        kind: s.kind,
+        strike: new BN(s.mantissa.toString()),
+        strikeExpo: s.expo,
+        expiry: new BN(s.expiry),
+        ivPpm: new BN(s.ivPpm.toString()),
+        maxOpenInterest: new BN(s.maxOpenInterest.toString()),
+        minTradeSize: new BN(s.minTradeSize.toString()),
+      });
       mine.push({ vault: v.name, what: `list series ${s.label}`, ixs: [ComputeBudgetProgram.setComputeUnitLimit({ units: CU_SMALL }), ix], signers: [] });
     }
     if (mine.length === 0 && !mismatches.some((m) => m.vault === v.name)) matched.push(v.name);
@@ -449,9 +442,7 @@ export interface RunOptions {
 /** Plans, reports, and (unless a dry run or a mismatch) applies. Returns the exit code. */
 export async function run(opts: RunOptions): Promise<number> {
   const { provider, payer, config, dryRun, log } = opts;
-  const idl = JSON.parse(fs.readFileSync(IDL_PATH, "utf8")) as Idl;
-  idl.address = config.programId.toBase58();
-  const program = new Program(idl, provider);
+  const program = vaultProgram(provider.connection, provider.wallet, { programId: config.programId });
   // The chain's own time (the Clock sysvar's unix_timestamp, at byte 32).
   const clock = await provider.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY);
   if (!clock) throw new DeployError("the cluster returned no Clock sysvar");
@@ -506,8 +497,7 @@ function loadConfig(file: string): DeployConfig {
   } catch (e) {
     throw new DeployError(`--config ${file}: cannot read JSON (${(e as Error).message})`);
   }
-  const idl = JSON.parse(fs.readFileSync(IDL_PATH, "utf8")) as Idl;
-  return parseConfig(raw, idl);
+  return parseConfig(raw, IDL_JSON);
 }
 
 const CLUSTERS: Record<string, string> = {
