@@ -1,6 +1,7 @@
 // Drives a running sandbox with the real JavaScript clients, as a dApp would:
 // @solana/web3.js (reads, airdrop, send + confirm through signatureSubscribe) and
-// @coral-xyz/anchor (the program's IDL: an LP deposit and account decoding).
+// @coral-xyz/anchor through the project's client, @hedge-vault/client (the program's
+// IDL: an LP deposit with its compute budget and events, account decoding, errors).
 // Usage: node clients.mjs <rpc-url> <wallet-dir>. Exits non-zero on any mismatch.
 
 import { readFileSync } from "node:fs";
@@ -17,17 +18,24 @@ import {
   sendAndConfirmTransaction,
 } from "@solana/web3.js";
 import anchor from "@coral-xyz/anchor";
+import {
+  decodePosition,
+  decodeVault,
+  depositIx,
+  positionPda,
+  programErrorMessage,
+  simulateEvents,
+  vaultKeys,
+  vaultProgram,
+  withComputeBudget,
+} from "@hedge-vault/client";
 
-const { AnchorProvider, BN, Program, Wallet } = anchor;
+const { Wallet } = anchor;
 const [rpcUrl, walletDir] = process.argv.slice(2);
 if (!rpcUrl || !walletDir) {
   console.error("usage: node clients.mjs <rpc-url> <wallet-dir>");
   process.exit(2);
 }
-const here = new URL(".", import.meta.url).pathname;
-const idl = JSON.parse(
-  readFileSync(join(here, "../../programs/hedge_vault/idl/hedge_vault.json"), "utf8"),
-);
 const world = JSON.parse(readFileSync(join(walletDir, "sandbox.json"), "utf8"));
 const keypair = (name) =>
   Keypair.fromSecretKey(
@@ -79,57 +87,54 @@ async function main() {
       (e.transactionLogs ?? e.logs).some((l) => l.includes("insufficient lamports")),
   );
 
-  // Anchor with the committed IDL: the LP deposits and receives shares.
+  // The client over the committed IDL: the vault's keys from its account, as stored.
   const lp = keypair("lp");
-  const provider = new AnchorProvider(connection, new Wallet(lp), { commitment: "confirmed" });
-  const program = new Program(idl, provider);
+  const program = vaultProgram(connection, new Wallet(lp));
   assert.equal(program.programId.toBase58(), world.program_id);
   const vault = new PublicKey(world.vault);
+  const stored = decodeVault((await connection.getAccountInfo(vault)).data);
   const quoteMint = new PublicKey(world.quote_mint);
-  const shareMint = new PublicKey(world.share_mint);
+  const tokenProgram = (await connection.getAccountInfo(quoteMint)).owner;
+  const keys = vaultKeys(vault, stored, tokenProgram);
+  assert.equal(keys.book.toBase58(), world.book);
+  assert.equal(keys.oracle.toBase58(), world.oracle);
+  assert.equal(keys.shareMint.toBase58(), world.share_mint);
+  assert.equal(keys.quoteMint.toBase58(), world.quote_mint);
+
+  // The LP deposits and receives shares: the program's event in simulation first, then
+  // the transaction with its compute budget (limit from simulation, at least the floor).
   const owned = async (mint) =>
     (await connection.getTokenAccountsByOwner(lp.publicKey, { mint })).value[0].pubkey;
-  const lpQuote = await owned(quoteMint);
-  const lpShares = await owned(shareMint);
+  const lpQuote = await owned(keys.quoteMint);
+  const lpShares = await owned(keys.shareMint);
   const sharesBefore = BigInt((await connection.getTokenAccountBalance(lpShares)).value.amount);
-  const [quoteVault] = PublicKey.findProgramAddressSync(
-    [Buffer.from("quote_vault"), vault.toBuffer()],
-    program.programId,
-  );
-  const depositSig = await program.methods
-    .deposit(new BN(1_000_000_000))
-    .accountsPartial({
-      lp: lp.publicKey,
-      vault,
-      book: new PublicKey(world.book),
-      oracle: new PublicKey(world.oracle),
-      quoteMint,
-      quoteVault,
-      shareMint,
-      lpQuote,
-      lpShares,
-      tokenProgram: new PublicKey("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
-    })
-    .rpc();
+  const deposit = await depositIx(keys, lp.publicKey, 1_000_000_000n, lpQuote, lpShares);
+  const events = await simulateEvents(connection, lp.publicKey, [deposit]);
+  const deposited = events.find((e) => e.name === "Deposited");
+  assert.ok(deposited, `events: ${events.map((e) => e.name)}`);
+  const budgeted = await withComputeBudget(connection, lp.publicKey, [deposit]);
+  assert.equal(budgeted.length, 3);
+  const depositSig = await sendAndConfirmTransaction(connection, new Transaction().add(...budgeted), [lp]);
   assert.ok(depositSig.length > 40);
   const sharesAfter = BigInt((await connection.getTokenAccountBalance(lpShares)).value.amount);
   assert.ok(sharesAfter > sharesBefore, `shares ${sharesBefore} -> ${sharesAfter}`);
+  assert.equal(sharesAfter - sharesBefore, BigInt(deposited.data.shares.toString()));
 
-  // Anchor decodes the trader's position (a borsh account) from the endpoint.
+  // The program's refusal, in the IDL's words, before anything is signed.
+  const zero = await depositIx(keys, lp.publicKey, 0n, lpQuote, lpShares);
+  await assert.rejects(withComputeBudget(connection, lp.publicKey, [zero]), (e) => {
+    assert.ok(programErrorMessage(e), `no program error in: ${e.message}`);
+    return true;
+  });
+
+  // The trader's position (a borsh account), decoded by the client and by Anchor.
   const trader = keypair("trader");
-  const seriesId = new BN(world.series[0]);
-  const [position] = PublicKey.findProgramAddressSync(
-    [
-      Buffer.from("position"),
-      vault.toBuffer(),
-      seriesId.toArrayLike(Buffer, "le", 8),
-      trader.publicKey.toBuffer(),
-    ],
-    program.programId,
-  );
-  const pos = await program.account.position.fetch(position);
+  const position = positionPda(vault, BigInt(world.series[0]), trader.publicKey);
+  const pos = decodePosition((await connection.getAccountInfo(position)).data);
   assert.equal(pos.owner.toBase58(), trader.publicKey.toBase58());
-  assert.ok(pos.size.gt(new BN(0)));
+  assert.ok(BigInt(pos.size.toString()) > 0n);
+  const viaAnchor = await program.account.position.fetch(position);
+  assert.equal(viaAnchor.size.toString(), pos.size.toString());
   const all = await program.account.position.all();
   assert.ok(all.length >= 1);
 
