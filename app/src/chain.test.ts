@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PublicKey } from "@solana/web3.js";
-import { decodeOracle, eventsFromInner, PROGRAM_ID } from "./chain";
+import { decodeOracle } from "./chain";
 
 describe("oracle accounts", () => {
   it("decodes a legacy Pyth price account", () => {
@@ -34,13 +33,5 @@ describe("oracle accounts", () => {
 
   it("refuses what is neither", () => {
     expect(decodeOracle(Buffer.alloc(10))).toBeNull();
-  });
-});
-
-describe("events from inner instructions", () => {
-  it("ignores other programs and non-event data", () => {
-    const other = new PublicKey("11111111111111111111111111111111");
-    const inner = [{ instructions: [{ programId: other, data: "3Bxs4h24hBtQy9rw" }, { programId: PROGRAM_ID, data: "1" }] }];
-    expect(eventsFromInner(inner, [])).toEqual([]);
   });
 });
