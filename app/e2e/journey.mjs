@@ -1,9 +1,14 @@
-// The LP journey in a real browser (Debian's Chromium through playwright-core) against a
-// local sandbox this script starts: connect, deposit, request a withdrawal, wait for the
-// delay, claim, and see an over-balance deposit refused in words. Screenshots go to
-// app/e2e/artifacts/. Usage: node e2e/journey.mjs (after `vite build`).
+// The LP and trader journeys in a real browser (Debian's Chromium through playwright-core)
+// against a local sandbox this script starts, each wallet in its own browser context:
+// - trader 2 buys the short-dated series early (it expires SHORT_SERIES_S after start);
+// - the LP connects, deposits, requests a withdrawal, waits for the delay, claims, and
+//   sees an over-balance deposit refused in words;
+// - trader 1 sees the chain, is refused a buy past the open-interest cap in words, buys
+//   with the preview and a slippage limit, waits for the price to move, sells back;
+// - trader 2 waits past expiry until the keeper settles, exercises and sees the payout.
+// Screenshots go to app/e2e/artifacts/. Usage: node e2e/journey.mjs (after `vite build`).
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { extname, join } from "node:path";
@@ -18,6 +23,10 @@ const artifacts = join(here, "artifacts");
 const targetDir = process.env.CARGO_TARGET_DIR || join(process.env.HOME, ".cache/hedge-vault/target");
 const sandboxBin = process.env.HEDGE_SANDBOX_BIN || join(targetDir, "debug/hedge-sandbox");
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+/** The short series' life: long enough for trader 2 to buy before the cutoff on a busy
+ *  machine, short enough that the LP and trader 1 journeys cover the wait. */
+const SHORT_SERIES_S = 120;
+const TRADE_CUTOFF_S = 10;
 
 function fail(msg) {
   console.error(`e2e: ${msg}`);
@@ -81,6 +90,25 @@ async function shot(page, name) {
   }
 }
 
+/** Buys `size` contracts of `series` on a trader's Trade page: the program's preview,
+ *  a 1% limit, sent and landed. Returns the preview's words. */
+async function buy(p, series, size) {
+  await p.getByTestId(`buy-${series}`).click();
+  await p.getByTestId("ticket-size").fill(size);
+  await p.getByTestId("ticket-tolerance").fill("1");
+  await waitFor(async () => (await p.getByTestId("ticket-preview").getAttribute("data-state")) === "ok", `the buy preview of #${series}`)
+    .catch(async (e) => {
+      console.error("buy preview:", await p.getByTestId("ticket-preview").textContent());
+      throw e;
+    });
+  const preview = await p.getByTestId("ticket-preview").textContent();
+  if (!/You pay at most/.test(preview)) fail(`no premium limit in the preview: ${preview}`);
+  await p.getByTestId("ticket-submit").click();
+  await waitFor(async () => (await p.getByTestId("ticket").getByTestId("tx-status").getAttribute("data-stage")) === "done", `the buy of #${series} to land`);
+  await p.getByTestId(`position-${series}`).waitFor({ timeout: 30_000 });
+  return preview;
+}
+
 async function main() {
   if (!existsSync(join(dist, "index.html"))) fail("app/dist is missing: run `npm run build` first");
   if (!existsSync(sandboxBin)) fail(`${sandboxBin} is missing: run \`cargo build -p hedge-sandbox\` first`);
@@ -90,15 +118,23 @@ async function main() {
 
   const port = await freePortPair();
   const wallets = join(tmpdir(), `hedge-e2e-${port}`);
+  // A sandbox from before the trader journeys has neither flag: its LP journey still runs.
+  const help = spawnSync(sandboxBin, ["--help"], { encoding: "utf8" }).stdout ?? "";
+  const flags = [];
+  if (help.includes("--short-series-s")) {
+    flags.push("--short-series-s", String(SHORT_SERIES_S), "--trade-cutoff-s", String(TRADE_CUTOFF_S));
+  }
+  if (help.includes("--app-dir")) flags.push("--app-dir", dist);
   const sandbox = spawn(
     sandboxBin,
     ["--port", String(port), "--wallet-dir", wallets, "--withdraw-delay-s", "8",
-      "--no-trader", "--metrics-addr", "127.0.0.1:0", "--summary-every-s", "3600"],
+      "--no-trader", "--metrics-addr", "127.0.0.1:0", "--summary-every-s", "3600", ...flags],
     { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "error" } },
   );
   let server;
   let browser;
   let page;
+  const pages = [];
   try {
     const rpc = `http://127.0.0.1:${port}`;
     await waitFor(async () => {
@@ -110,27 +146,52 @@ async function main() {
       return r.ok && existsSync(join(wallets, "sandbox.json"));
     }, "the sandbox");
     const world = JSON.parse(readFileSync(join(wallets, "sandbox.json"), "utf8"));
-    const lpSecret = JSON.parse(readFileSync(join(wallets, "lp.json"), "utf8"));
+    const secret = (name) => JSON.parse(readFileSync(join(wallets, `${name}.json`), "utf8"));
 
-    const webPort = (await freePortPair()) + 0;
-    server = await serveDist(webPort);
+    // The sandbox serves the built dApp itself when it can: its bare URL finds the endpoint
+    // and vault in /sandbox.json. Otherwise this script serves app/dist and names both.
+    let appUrl;
+    if (world.app_url) {
+      appUrl = world.app_url;
+    } else {
+      const webPort = await freePortPair();
+      server = await serveDist(webPort);
+      appUrl = `http://127.0.0.1:${webPort}/?rpc=${encodeURIComponent(rpc)}&vault=${world.vault}`;
+    }
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
-    page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
-    page.on("pageerror", (e) => console.error("page error:", e.message));
-    page.on("console", (m) => m.type() === "warning" && console.error("page:", m.text()));
-    await page.addInitScript((secret) => {
-      window.__HEDGE_DEV_KEYPAIR__ = secret;
-    }, lpSecret);
-    await page.goto(`http://127.0.0.1:${webPort}/?rpc=${encodeURIComponent(rpc)}&vault=${world.vault}`);
-    await page.getByTestId("overview").waitFor({ timeout: 60_000 });
+    /** A page in its own browser context (its own storage) whose dev wallet holds `name`'s
+     *  keypair, opened at `hash` and connected. */
+    async function walletPage(name, hash, ready) {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 1400 } });
+      const p = await context.newPage();
+      pages.push(p);
+      p.on("pageerror", (e) => console.error(`page error (${name}):`, e.message));
+      p.on("console", (m) => m.type() === "warning" && console.error(`page (${name}):`, m.text()));
+      await p.addInitScript((s) => {
+        window.__HEDGE_DEV_KEYPAIR__ = s;
+      }, secret(name));
+      await p.goto(`${appUrl}${hash}`);
+      await p.getByTestId(ready).waitFor({ timeout: 60_000 });
+      // Connect with the dev keypair wallet (offered because the endpoint is local).
+      await p.getByRole("button", { name: /select wallet/i }).click();
+      await p.getByRole("button", { name: /Sandbox keypair \(dev\)/ }).first().click();
+      return p;
+    }
 
-    // 1. Connect with the dev keypair wallet (offered because the endpoint is local).
-    await page.getByRole("button", { name: /select wallet/i }).click();
-    await page.getByRole("button", { name: /Sandbox keypair \(dev\)/ }).first().click();
+    // Trader 2 buys the short series first, while it still trades.
+    const short = world.short_series;
+    let trader2;
+    if (short !== undefined && short !== null) {
+      trader2 = await walletPage("trader-2", "#trade", "chain");
+      await buy(trader2, short, "1");
+      console.log(`e2e: trader 2 bought 1 of short series #${short}`);
+    }
+
+    page = await walletPage("lp", "", "overview");
     await page.getByTestId("my-shares").waitFor({ timeout: 30_000 });
     await shot(page, "overview.png");
     const shares0 = amount(await page.getByTestId("my-shares").textContent());
@@ -181,13 +242,73 @@ async function main() {
     // A phone-width view stays usable.
     await page.setViewportSize({ width: 390, height: 1600 });
     await shot(page, "phone.png");
-    console.log(`e2e journey: ok (shares ${shares0} → ${shares1}; quote ${quote0} → ${quote1} → ${quote2}); screenshots in ${artifacts}`);
+    console.log(`e2e: LP ok (shares ${shares0} → ${shares1}; quote ${quote0} → ${quote1} → ${quote2})`);
+
+    // Trader 1 (who holds the sandbox's opening trade in the first series) opens the chain.
+    const trader1 = await walletPage("trader", "#trade", "chain");
+    const [held, fresh] = world.series;
+    await waitFor(async () => /^\d/.test(await trader1.getByTestId(`ask-${fresh}`).textContent()), "the program's ask in the chain");
+    await waitFor(async () => /^\d/.test(await trader1.getByTestId(`bid-${fresh}`).textContent()), "the program's bid in the chain");
+    await shot(trader1, "chain.png");
+
+    // Past the open-interest cap (the series holds 20 of 1,000): refused in words, nothing sent.
+    await trader1.getByTestId(`buy-${held}`).click();
+    await trader1.getByTestId("ticket-size").fill("1000");
+    await waitFor(async () => (await trader1.getByTestId("ticket-preview").getAttribute("data-state")) === "error", "the refusal");
+    const refusal = await trader1.getByTestId("ticket-preview").textContent();
+    if (!/open-interest cap/.test(refusal)) fail(`unexpected refusal: ${refusal}`);
+    if (await trader1.getByTestId("ticket-submit").isEnabled()) fail("the refused buy can still be sent");
+    await shot(trader1, "trade-refused.png");
+
+    // Buy one contract of a fresh series with the preview and a 1% limit.
+    const quoteBefore = amount(await trader1.getByTestId("trade-quote").textContent());
+    const premium = await buy(trader1, fresh, "1");
+    await waitFor(async () => amount(await trader1.getByTestId("trade-quote").textContent()) < quoteBefore, "the premium to leave the wallet");
+    await shot(trader1, "positions-before.png");
+
+    // The price moves (the page shows a newer oracle price), then sell it back.
+    const spot = async () => (await trader1.getByTestId("trade-spot").textContent()).split(" ")[0];
+    const spotAtBuy = await spot();
+    await waitFor(async () => (await spot()) !== spotAtBuy, "the oracle price to move");
+    await trader1.getByTestId(`sell-${fresh}`).click();
+    await trader1.getByRole("button", { name: /^All/ }).click();
+    await waitFor(async () => (await trader1.getByTestId("ticket-preview").getAttribute("data-state")) === "ok", "the sale preview")
+      .catch(async (e) => {
+        console.error("sale preview:", await trader1.getByTestId("ticket-preview").textContent());
+        throw e;
+      });
+    const salePreview = await trader1.getByTestId("ticket-preview").textContent();
+    const quoteMid = amount(await trader1.getByTestId("trade-quote").textContent());
+    await trader1.getByTestId("ticket-submit").click();
+    await waitFor(async () => (await trader1.getByTestId("ticket").getByTestId("tx-status").getAttribute("data-stage")) === "done", "the sale to land");
+    await waitFor(async () => (await trader1.getByTestId(`position-${fresh}`).count()) === 0, "the position to close");
+    await waitFor(async () => amount(await trader1.getByTestId("trade-quote").textContent()) > quoteMid, "the proceeds to arrive");
+    const quoteAfter = amount(await trader1.getByTestId("trade-quote").textContent());
+    await shot(trader1, "positions-after.png");
+    console.log(`e2e: trader 1 ok (spot ${spotAtBuy} → ${await spot()}; ${premium} ${salePreview} Quote ${quoteBefore} → ${quoteMid} → ${quoteAfter})`);
+
+    // Trader 2: past expiry the keeper settles the series; exercise pays the payout.
+    if (!trader2) fail("trader 2's expiry journey did not run: this sandbox has no --short-series-s (rebuild it)");
+    await waitFor(async () => (await trader2.getByTestId(`position-${short}`).getAttribute("data-phase")) === "settled",
+      "the short series to expire and settle", (SHORT_SERIES_S + 120) * 1000);
+    const payoutText = await trader2.getByTestId(`position-value-${short}`).textContent();
+    const quote2Before = amount(await trader2.getByTestId("trade-quote").textContent());
+    await trader2.getByTestId(`exercise-${short}`).click();
+    await trader2.getByTestId("exercise-paid").waitFor({ timeout: 60_000 });
+    await waitFor(async () => (await trader2.getByTestId(`position-${short}`).count()) === 0, "the exercised position to close");
+    const paid = await trader2.getByTestId("exercise-paid").textContent();
+    const payout = amount(paid.match(/paid ([\d,.]+)/)?.[1]);
+    await waitFor(async () => amount(await trader2.getByTestId("trade-quote").textContent()) >= quote2Before + payout - 1e-6,
+      "the payout to arrive");
+    await shot(trader2, "exercise.png");
+    console.log(`e2e: trader 2 ok (${payoutText}; ${paid})`);
+    console.log(`e2e journey: ok; screenshots in ${artifacts}`);
   } catch (e) {
-    // Say what the page said (a failed transaction names the program's error) and keep a picture.
-    if (page) {
-      const statuses = await page.getByTestId("tx-status").allTextContents().catch(() => []);
-      for (const t of statuses) console.error("e2e: transaction status on the page:", t);
-      await page.screenshot({ path: join(artifacts, "failure.png"), fullPage: true }).catch(() => {});
+    // Say what the pages said (a failed transaction names the program's error) and keep pictures.
+    for (const [i, p] of pages.entries()) {
+      const statuses = await p.getByTestId("tx-status").allTextContents().catch(() => []);
+      for (const t of statuses) console.error(`e2e: transaction status on page ${i + 1}:`, t);
+      await p.screenshot({ path: join(artifacts, `failure-${i + 1}.png`), fullPage: true }).catch(() => {});
     }
     throw e;
   } finally {

@@ -3,7 +3,7 @@
 // with their value now and exercise after settlement. Every send goes through the LP
 // forms' sender (compute budget, stale marks refreshed first, progress, errors).
 
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { useAnchorWallet, useConnection } from "@solana/wallet-adapter-react";
 import type { Connection, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import {
@@ -15,14 +15,13 @@ import {
   positionPda,
   sellOptionIx,
   simulateEvents,
-  vaultKeys,
   type PositionAccount,
   type VaultEvent,
   type VaultKeys,
 } from "@hedge-vault/client";
 import { greeks } from "../bsm";
 import { big } from "../chain";
-import { chainNow, formatUnits, parseAmount, pythToNumber, type Explained } from "../logic";
+import { chainNow, countdown, formatUnits, parseAmount, pythToNumber, type Explained } from "../logic";
 import {
   exercisePayout,
   explainTrade,
@@ -55,8 +54,8 @@ type Row = {
   phase: Phase;
 };
 
-/** A bid or ask per contract: the program's (simulated) answer, or the model's estimate
- *  when there is no wallet to simulate with; `refused` says why the program would not. */
+/** A bid or ask per contract: the program's (simulated) answer, the model's estimate when
+ *  it cannot be simulated, or why the program refuses. */
 type Quote = { atoms?: bigint; estimate?: number; refused?: Explained };
 
 function rows(d: VaultData, now: number): Row[] {
@@ -126,8 +125,8 @@ function usePositions(connection: Connection, d: VaultData, owner: PublicKey | n
 /** Bid and ask per contract for every trading series. With a wallet they are the
  *  program's own: one simulated transaction buys one contract and sells it back, and the
  *  two OptionTraded events carry the premium (ask) and the proceeds (bid). If the buy is
- *  refused, a holder's bid comes from selling one contract of their position. Without a
- *  wallet (or quote account), the model's estimate from the oracle band. */
+ *  refused, a holder's bid comes from selling one contract of their position, anyone
+ *  else's is the model's estimate; so is every price without a wallet (or quote account). */
 function useQuotes(
   connection: Connection,
   d: VaultData,
@@ -162,7 +161,7 @@ function useQuotes(
           });
         } catch (e) {
           const refused = explainTrade(e, Number(big(d.vault.risk.tradeCutoffS)));
-          let bid: Quote = { estimate: estimate(d, r).bid.estimate, refused };
+          let bid: Quote = estimate(d, r).bid;
           if ((positions.get(key)?.size ?? 0n) >= unit) {
             try {
               const events = await simulateEvents(connection, owner, [
@@ -205,18 +204,21 @@ function estimate(d: VaultData, r: Row): { bid: Quote; ask: Quote } {
 
 function QuoteCell({ q, qd, testId }: { q: Quote | undefined; qd: number; testId: string }) {
   if (q?.atoms !== undefined) return <td data-testid={testId}>{formatUnits(q.atoms, qd, 4)}</td>;
-  if (q?.estimate !== undefined) {
+  if (q?.refused) {
     return (
-      <td data-testid={testId} title={q.refused ? `The program refuses now: ${q.refused.message}` : "Model estimate: connect a wallet for the program's own price"}>
-        ≈{q.estimate.toFixed(4)} <span className="tag">{q.refused ? "refused" : "est."}</span>
+      <td data-testid={testId} title={q.refused.message}>
+        <span className="tag">refused</span>
       </td>
     );
   }
-  return (
-    <td data-testid={testId} title={q?.refused?.message}>
-      {q?.refused ? <span className="tag">{q.refused.name}</span> : "…"}
-    </td>
-  );
+  if (q?.estimate !== undefined) {
+    return (
+      <td data-testid={testId} title="The model's estimate: the program's own price needs a wallet that can trade">
+        ≈{q.estimate.toFixed(4)} <span className="tag">est.</span>
+      </td>
+    );
+  }
+  return <td data-testid={testId}>…</td>;
 }
 
 export function TradePage({ d, rpc, refresh }: { d: VaultData; rpc: string; refresh: () => Promise<void> }) {
@@ -224,7 +226,7 @@ export function TradePage({ d, rpc, refresh }: { d: VaultData; rpc: string; refr
   const wallet = useAnchorWallet();
   const owner = wallet?.publicKey ?? null;
   const now = useChainNow(d);
-  const keys = useMemo(() => vaultKeys(d.key, d.vault, d.quoteTokenProgram), [d.key, d.vault, d.quoteTokenProgram]);
+  const keys = d.keys;
   const list = rows(d, now);
   const positions = usePositions(connection, d, owner);
   const quotes = useQuotes(connection, d, keys, owner, list, positions);
@@ -282,6 +284,24 @@ function OptionChain(props: {
   return (
     <section aria-labelledby="chain-h" className="card">
       <h2 id="chain-h">Option chain</h2>
+      <dl className="grid">
+        <div>
+          <dt>Underlying (oracle)</dt>
+          <dd data-testid="trade-spot">
+            {d.oracle
+              ? `${spot.toFixed(4)} ± ${pythToNumber(d.oracle.conf, d.oracle.expo).toFixed(4)} (${Math.max(0, Math.round(now - d.oracle.publishTime))}s old)`
+              : "unreadable"}
+          </dd>
+        </div>
+        <div>
+          <dt>Wallet quote</dt>
+          <dd data-testid="trade-quote">{d.wallet ? formatUnits(d.wallet.quote?.amount ?? 0n, qd) : "—"}</dd>
+        </div>
+        <div>
+          <dt>Trading closes</dt>
+          <dd>{cutoff > 0 ? `${countdown(cutoff)} before expiry` : "at expiry"}</dd>
+        </div>
+      </dl>
       <div className="scroll">
         <table data-testid="chain">
           <thead>
