@@ -93,7 +93,8 @@ function firstBatch(d: VaultData): number {
   return d.oracle ? firstMarkBatch(d.book, d.oracle, Number(d.vault.quoteDecimals)) : 1;
 }
 
-export function useSender(refresh: () => Promise<void>, d: VaultData) {
+/** `explain` words a failure (the Trade page speaks to traders). */
+export function useSender(refresh: () => Promise<void>, d: VaultData, explain: (e: unknown) => Explained = explainError) {
   const { connection } = useConnection();
   const wallet = useWallet();
   const anchorWallet = useAnchorWallet();
@@ -122,7 +123,7 @@ export function useSender(refresh: () => Promise<void>, d: VaultData) {
       await refresh();
       return true;
     } catch (e) {
-      setTx((prev) => ({ stage: "failed", label, signature: prev.signature, error: explainError(e) }));
+      setTx((prev) => ({ stage: "failed", label, signature: prev.signature, error: explain(e) }));
       return false;
     }
   }

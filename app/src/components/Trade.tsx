@@ -39,6 +39,9 @@ import { Progress, useSender } from "./Actions";
 
 /** The largest u64: no premium limit in a preview (the preview is the limit's source). */
 const NO_LIMIT = (1n << 64n) - 1n;
+/** The least compute limit a trade asks for beyond its instructions' own floors (the
+ *  client's CU table): nothing, since those cover buy, sell-back and exercise. */
+const NO_EXTRA_UNITS = 0;
 /** Chain quotes and position values are re-simulated at most this often. */
 const QUOTE_EVERY_MS = 5_000;
 
@@ -58,8 +61,11 @@ type Row = {
  *  it cannot be simulated, or why the program refuses. */
 type Quote = { atoms?: bigint; estimate?: number; refused?: Explained };
 
+/** The vault's trade cutoff: no trades in this many seconds before expiry. */
+const cutoffOf = (d: VaultData) => Number(big(d.vault.risk.tradeCutoffS));
+
 function rows(d: VaultData, now: number): Row[] {
-  const cutoff = Number(big(d.vault.risk.tradeCutoffS));
+  const cutoff = cutoffOf(d);
   return d.series.map((s) => {
     const expiry = Number(big(s.expiry));
     return {
@@ -160,7 +166,7 @@ function useQuotes(
             bid: { atoms: traded(events, false)?.amount },
           });
         } catch (e) {
-          const refused = explainTrade(e, Number(big(d.vault.risk.tradeCutoffS)));
+          const refused = explainTrade(e, cutoffOf(d));
           let bid: Quote = estimate(d, r).bid;
           if ((positions.get(key)?.size ?? 0n) >= unit) {
             try {
@@ -278,7 +284,7 @@ function OptionChain(props: {
   const { d, list, now, quotes, positions, hasWallet, onTrade } = props;
   const qd = Number(d.vault.quoteDecimals);
   const ud = Number(d.vault.underlyingDecimals);
-  const cutoff = Number(big(d.vault.risk.tradeCutoffS));
+  const cutoff = cutoffOf(d);
   const spot = d.oracle ? pythToNumber(d.oracle.price, d.oracle.expo) : 0;
   if (list.length === 0) return <p className="empty">No series listed.</p>;
   return (
@@ -392,7 +398,8 @@ function Ticket(props: {
   const { d, keys, row, side, setSide, position, now, rpc, refresh } = props;
   const { connection } = useConnection();
   const wallet = useAnchorWallet();
-  const { tx, busy, send } = useSender(refresh, d);
+  const cutoff = cutoffOf(d);
+  const { tx, busy, send } = useSender(refresh, d, (e) => explainTrade(e, cutoff));
   const [sizeText, setSizeText] = useState(side === "sell" && position ? "" : "1");
   const [tolText, setTolText] = useState("1");
   const [preview, setPreview] = useState<{ amount: bigint; modelValue: bigint } | null>(null);
@@ -402,7 +409,6 @@ function Ticket(props: {
   }, [tx.stage]);
   const qd = Number(d.vault.quoteDecimals);
   const ud = Number(d.vault.underlyingDecimals);
-  const cutoff = Number(big(d.vault.risk.tradeCutoffS));
   const held = position?.size ?? 0n;
   const quoteAccount = d.wallet?.quote?.address ?? null;
   const size = parseAmount(sizeText, ud, side === "sell" ? { balance: held, balanceLabel: "position" } : {});
@@ -479,7 +485,7 @@ function Ticket(props: {
         onSubmit={async (e) => {
           e.preventDefault();
           if (limit !== null && size.ok && !refusal) {
-            await send(side === "buy" ? "Buy" : "Sell back", await ixs(limit), side === "buy" ? 150_000 : 140_000);
+            await send(side === "buy" ? "Buy" : "Sell back", await ixs(limit), NO_EXTRA_UNITS);
           }
         }}
       >
@@ -545,7 +551,8 @@ function MyOptions(props: {
   const { d, keys, list, now, positions, rpc, refresh } = props;
   const { connection } = useConnection();
   const wallet = useAnchorWallet();
-  const { tx, busy, send } = useSender(refresh, d);
+  const cutoff = cutoffOf(d);
+  const { tx, busy, send } = useSender(refresh, d, (e) => explainTrade(e, cutoff));
   const [values, setValues] = useState<Map<string, Quote>>(new Map());
   const [paid, setPaid] = useState<string | null>(null);
   // The exercise being sent, reported once it lands.
@@ -556,7 +563,6 @@ function MyOptions(props: {
   }, [tx.stage, exercising]);
   const qd = Number(d.vault.quoteDecimals);
   const ud = Number(d.vault.underlyingDecimals);
-  const cutoff = Number(big(d.vault.risk.tradeCutoffS));
   const quoteAccount = d.wallet?.quote?.address ?? null;
   const mine = list.filter((r) => positions.has(String(r.id)));
   const bucket = Math.floor(d.fetchedAt / QUOTE_EVERY_MS);
@@ -598,7 +604,7 @@ function MyOptions(props: {
     // Set in the same tick as the send's first stage, so an earlier "done" is not taken for it.
     setPaid(null);
     setExercising(`Exercised #${String(r.id)}: paid ${formatUnits(payout, qd)}.`);
-    await send("Exercise", [...create, ix], 60_000, false);
+    await send("Exercise", [...create, ix], NO_EXTRA_UNITS, false);
   }
 
   return (
