@@ -42,6 +42,8 @@ npm ci --no-audit --no-fund --loglevel=error 2>/dev/null \
   || npm install --no-audit --no-fund --loglevel=error
 
 step "TypeScript client: type check, unit tests, build (dist/ for Node)"
+# The install builds dist/ too (its prepare script); built again here so Node's copy
+# is the source's as tested.
 (cd clients/ts && npx tsc --noEmit && npx vitest run && npm run build --silent)
 
 step "migrations: type-check migrations/deploy.ts"
