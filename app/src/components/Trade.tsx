@@ -425,11 +425,17 @@ function Ticket(props: {
     return [...create, await sellOptionIx(keys, owner, row.id, size.atoms, limit, to)];
   }
 
-  // The preview is the program's own answer: this trade simulated without a limit.
-  useEffect(() => {
-    let stale = false;
+  // The preview is the program's own answer: this trade simulated without a limit,
+  // again as prices move. Only a change of the trade itself clears the last answer.
+  const inputs = `${sizeKey}|${side}|${row.phase}|${wallet?.publicKey?.toBase58()}`;
+  const [shownFor, setShownFor] = useState(inputs);
+  if (shownFor !== inputs) {
+    setShownFor(inputs);
     setPreview(null);
     setRefusal(null);
+  }
+  useEffect(() => {
+    let stale = false;
     if (!wallet || !size.ok || row.phase !== "active") return;
     if (side === "buy" && !quoteAccount) {
       setRefusal({ name: "NoQuote", message: "This wallet holds no quote tokens to pay a premium with." });
@@ -439,9 +445,15 @@ function Ticket(props: {
       try {
         const events = await simulateEvents(connection, wallet.publicKey, await ixs(side === "buy" ? NO_LIMIT : 0n));
         const ev = traded(events, side === "buy");
-        if (!stale && ev) setPreview(ev);
+        if (!stale && ev) {
+          setPreview(ev);
+          setRefusal(null);
+        }
       } catch (e) {
-        if (!stale) setRefusal(explainTrade(e, cutoff));
+        if (!stale) {
+          setPreview(null);
+          setRefusal(explainTrade(e, cutoff));
+        }
       }
     }, 300);
     return () => {
@@ -449,7 +461,7 @@ function Ticket(props: {
       clearTimeout(t);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [sizeKey, side, row.phase, wallet?.publicKey?.toBase58(), Math.floor(d.fetchedAt / QUOTE_EVERY_MS)]);
+  }, [inputs, Math.floor(d.fetchedAt / QUOTE_EVERY_MS)]);
 
   const limit = preview && tol.ok ? (side === "buy" ? maxPremium(preview.amount, tol.bps) : minProceeds(preview.amount, tol.bps)) : null;
   const problem = sizeText !== "" && !size.ok ? size.error : !tol.ok ? tol.error : null;
