@@ -105,6 +105,9 @@ export async function withComputeBudget(
   ixs: TransactionInstruction[],
   opts: ComputeBudgetOptions = {},
 ): Promise<TransactionInstruction[]> {
+  // The budget is set here: one the caller put in would be a duplicate, which the
+  // runtime refuses.
+  ixs = ixs.filter((ix) => !ix.programId.equals(ComputeBudgetProgram.programId));
   const programId = opts.programId ?? PROGRAM_ID;
   const maxPrice = opts.maxMicroLamports ?? DEFAULT_MAX_MICRO_LAMPORTS;
   const percentile = opts.percentile ?? DEFAULT_FEE_PERCENTILE;
