@@ -48,13 +48,13 @@ export function seriesPhase(s: { status: number; expiry: number }, now: number, 
   return "active";
 }
 
-/** The phase in words, with the countdown that matters in it. */
-export function phaseText(phase: Phase, expiry: number, now: number, cutoffS: number): string {
+/** The phase in words, with the time left to expiry while it matters. */
+export function phaseText(phase: Phase, expiry: number, now: number): string {
   switch (phase) {
     case "active":
-      return `${countdown(expiry - now)} (trading closes ${countdown(expiry - cutoffS - now)} from now)`;
+      return countdown(expiry - now);
     case "closed":
-      return `trading closed; expires in ${countdown(Math.max(1, expiry - now))}`;
+      return `${countdown(Math.max(1, expiry - now))}, trading closed`;
     case "awaiting":
       return "expired, awaiting settlement";
     case "settled":

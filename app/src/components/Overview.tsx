@@ -1,6 +1,7 @@
 import { greeks } from "../bsm";
 import { big } from "../chain";
 import { countdown, formatUnits, healthView, pythToNumber, utilisation, vaultMode } from "../logic";
+import { phaseText, seriesPhase } from "../trade";
 import type { VaultData } from "../useVault";
 
 /** Book Greeks at the oracle price (display only, floating point). */
@@ -109,6 +110,7 @@ export function SeriesTable({ d }: { d: VaultData }) {
   const g = bookGreeks(d);
   const und = 10 ** Number(v.underlyingDecimals);
   const now = Date.now() / 1000;
+  const cutoff = Number(big(v.risk.tradeCutoffS));
   if (d.series.length === 0) return <p className="empty">No series listed.</p>;
   return (
     <section aria-labelledby="series-h" className="card">
@@ -134,7 +136,7 @@ export function SeriesTable({ d }: { d: VaultData }) {
                 <tr key={String(s.seriesId)}>
                   <td>{Number(s.kind) === 0 ? "call" : "put"}</td>
                   <td>{k.toFixed(2)}</td>
-                  <td>{Number(s.status) === 2 ? "settled" : countdown(t)}</td>
+                  <td>{phaseText(seriesPhase({ status: Number(s.status), expiry: Number(big(s.expiry)) }, now, cutoff), Number(big(s.expiry)), now)}</td>
                   <td>{(Number(big(s.ivPpm)) / 1e4).toFixed(1)}%</td>
                   <td>{(Number(big(s.openInterest)) / und).toFixed(3)}</td>
                   <td>{val.toFixed(4)}</td>

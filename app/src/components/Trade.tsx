@@ -309,7 +309,7 @@ function OptionChain(props: {
         </div>
       </dl>
       <div className="scroll">
-        <table data-testid="chain">
+        <table data-testid="chain" className="chain">
           <thead>
             <tr>
               <th scope="col">Series</th>
@@ -338,7 +338,7 @@ function OptionChain(props: {
                     #{key} {r.call ? "call" : "put"}
                   </td>
                   <td>{r.strike.toFixed(2)}</td>
-                  <td data-testid={`chain-expiry-${key}`}>{phaseText(r.phase, r.expiry, now, cutoff)}</td>
+                  <td data-testid={`chain-expiry-${key}`}>{phaseText(r.phase, r.expiry, now)}</td>
                   <td>{(Number(big(r.s.ivPpm)) / 1e4).toFixed(1)}%</td>
                   <td>
                     {formatUnits(big(r.s.openInterest), ud, 3)} / {formatUnits(big(r.s.maxOpenInterest), ud, 3)}
@@ -353,10 +353,16 @@ function OptionChain(props: {
                       {r.phase === "settled" ? "exercise in My options" : "no trading"}
                     </td>
                   )}
-                  <td>{g.delta.toFixed(3)}</td>
-                  <td>{g.gamma.toFixed(4)}</td>
-                  <td>{(g.vega / 100).toFixed(3)}</td>
-                  <td>{(g.theta / 365).toFixed(3)}</td>
+                  {r.phase === "active" || r.phase === "closed" ? (
+                    <>
+                      <td>{g.delta.toFixed(3)}</td>
+                      <td>{g.gamma.toFixed(4)}</td>
+                      <td>{(g.vega / 100).toFixed(3)}</td>
+                      <td>{(g.theta / 365).toFixed(3)}</td>
+                    </>
+                  ) : (
+                    <td colSpan={4} />
+                  )}
                   <td className="actions">
                     <button type="button" disabled={r.phase !== "active" || !hasWallet} onClick={() => onTrade(key, "buy")} data-testid={`buy-${key}`}>
                       Buy
@@ -650,7 +656,7 @@ function MyOptions(props: {
                       #{key} {r.call ? "call" : "put"} {r.strike.toFixed(2)}
                     </td>
                     <td data-testid={`position-size-${key}`}>{formatUnits(size, ud)}</td>
-                    <td>{phaseText(r.phase, r.expiry, now, cutoff)}</td>
+                    <td>{phaseText(r.phase, r.expiry, now)}</td>
                     <td data-testid={`position-value-${key}`}>
                       {r.phase === "settled"
                         ? `${formatUnits(payout, qd)} payout (settled at ${pythToNumber(big(r.s.settlementPrice), Number(r.s.settlementExpo)).toFixed(4)})`
