@@ -163,6 +163,8 @@ pub struct Chain {
     faults: SyncMutex<Faults>,
     /// Sends held by [`Faults::delay_sends`]: (due, transaction).
     delayed: SyncMutex<Vec<(std::time::Instant, VersionedTransaction)>>,
+    /// Seconds added to wall time by `advance_clock`.
+    clock_offset: std::sync::atomic::AtomicI64,
 }
 
 /// Faults the sandbox injects into its own endpoint, to test clients against what a
@@ -240,7 +242,27 @@ impl Chain {
             lags,
             faults: SyncMutex::new(Faults::default()),
             delayed: SyncMutex::new(Vec::new()),
+            clock_offset: std::sync::atomic::AtomicI64::new(0),
         }
+    }
+
+    /// The sandbox's unix time: wall time plus what `advance_clock` added. The Clock
+    /// sysvar, block times and oracle publish times all read it, so a jump moves them
+    /// together (a governance timelock or an expiry passes without waiting).
+    pub fn now(&self) -> i64 {
+        wall_time() + self.clock_offset.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Moves the sandbox's time forward by `seconds` (never back: a program may rely on
+    /// time not running backwards) and sets the Clock at once.
+    pub async fn advance_clock(&self, seconds: i64) -> Result<i64, String> {
+        if !(1..=31_536_000).contains(&seconds) {
+            return Err("seconds must be in [1, 31,536,000]".into());
+        }
+        self.clock_offset
+            .fetch_add(seconds, std::sync::atomic::Ordering::Relaxed);
+        self.sync_clock().await?;
+        Ok(self.now())
     }
 
     /// The slot a commitment level sees.
@@ -460,7 +482,7 @@ impl Chain {
         self.store().slot = next;
         self.remember(&[solana_sdk::sysvar::clock::ID]).await?;
         let mut clock: Clock = self.banks.get_sysvar().await.map_err(|e| e.to_string())?;
-        clock.unix_timestamp = wall_time();
+        clock.unix_timestamp = self.now();
         ctx.set_sysvar(&clock);
         let (blockhash, _) = self.latest_blockhash().await?;
         let block_height = self.block_height().await?;
@@ -496,7 +518,7 @@ impl Chain {
     pub async fn sync_clock(&self) -> Result<(), String> {
         let ctx = self.writer.lock().await;
         let mut clock: Clock = self.banks.get_sysvar().await.map_err(|e| e.to_string())?;
-        clock.unix_timestamp = wall_time();
+        clock.unix_timestamp = self.now();
         ctx.set_sysvar(&clock);
         let slot = self.banks_slot().await?;
         self.store().slot = slot;
@@ -800,7 +822,7 @@ impl Chain {
                 signature,
                 StoredTransaction {
                     slot,
-                    block_time: wall_time(),
+                    block_time: self.now(),
                     transaction: tx.clone(),
                     meta,
                 },
@@ -811,7 +833,7 @@ impl Chain {
                 signature,
                 keys: keys.clone(),
                 err: err.clone(),
-                block_time: wall_time(),
+                block_time: self.now(),
             });
             if s.history.len() > HISTORY_LEN {
                 s.history.pop_front();

@@ -8,6 +8,7 @@ pub mod backtest;
 pub mod chain;
 pub mod market;
 pub mod rpc;
+pub mod site;
 pub mod trader;
 mod world;
 

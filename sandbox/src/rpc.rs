@@ -633,6 +633,14 @@ pub fn module(chain: Arc<Chain>) -> RpcModule<Arc<Chain>> {
         Ok(c.set_faults(f))
     });
 
+    // Not agave's: moves the sandbox's time forward (the Clock, block times and the
+    // oracle's publish times together) by `seconds`; returns the new unix time.
+    method!(m, "sandbox_advanceClock", |p, c| -> RpcResult<i64> {
+        let mut a = Args::new(&p);
+        let seconds: i64 = a.next()?;
+        c.advance_clock(seconds).await.map_err(invalid_params)
+    });
+
     method!(m, "simulateTransaction", |p,
                                        c|
      -> RpcResult<

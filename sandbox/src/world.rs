@@ -5,7 +5,7 @@
 //! real RPC exactly as in production.
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +28,7 @@ use tracing::{info, warn};
 
 use crate::chain::{self, wall_time, Chain};
 use crate::market::{self, legacy_bytes, pull_v2_bytes, Gbm, PriceSource};
+use crate::site::{Site, SiteLayer};
 use crate::{rpc, trader};
 use hedge_keeper::config::{Config, PriorityFeePolicy};
 use hedge_keeper::metrics::Metrics;
@@ -160,10 +161,20 @@ pub struct SandboxArgs {
     /// The embedded keeper's Prometheus address.
     #[arg(long, default_value = "127.0.0.1:9464")]
     pub metrics_addr: String,
-    /// The dApp's URL (`npm --prefix app run dev` serves it there), printed with this
-    /// sandbox's endpoint and vault.
-    #[arg(long, env = "HEDGE_DAPP_URL", default_value = "http://127.0.0.1:5173")]
-    pub dapp_url: Option<String>,
+    /// The built dApp to serve on the RPC port (plain GETs; `GET /sandbox.json` is the
+    /// world). Default: `app/dist` of this checkout when it exists.
+    #[arg(long, env = "HEDGE_APP_DIR")]
+    pub app_dir: Option<PathBuf>,
+    /// Also list a series expiring this many seconds after start (0 = none): a demo of
+    /// expiry, settlement by the keeper and exercise within minutes.
+    #[arg(long, default_value_t = 0)]
+    pub short_series_s: u64,
+    /// The vault's trade cutoff before expiry, seconds (the default is the program's).
+    #[arg(long, default_value_t = RiskParams::DEFAULT.trade_cutoff_s)]
+    pub trade_cutoff_s: u64,
+    /// The vault's governance timelock, seconds (≥ 60 and ≥ --withdraw-delay-s).
+    #[arg(long, default_value_t = 600)]
+    pub timelock_s: u64,
 }
 
 impl SandboxArgs {
@@ -218,6 +229,29 @@ impl SandboxArgs {
                 "the lags must satisfy confirmed ≤ finalized ≤ 64",
             );
         }
+        if self.short_series_s != 0 && self.short_series_s <= self.trade_cutoff_s + 10 {
+            return bad(
+                "short-series-s",
+                "must leave time to trade: more than --trade-cutoff-s + 10",
+            );
+        }
+        if let Some(v) = sandbox_risk(self).first_violation() {
+            use hedge_vault::state::RiskViolation;
+            return Err(match v {
+                RiskViolation::OutOfBounds(name) => {
+                    let spec = RiskParams::SPECS.iter().find(|s| s.name == name);
+                    let flag = name.trim_end_matches("_s").replace('_', "-");
+                    match spec {
+                        Some(s) => format!("--{flag}-s: must be in [{}, {}]", s.min, s.max),
+                        None => format!("--{flag}-s: out of bounds"),
+                    }
+                }
+                RiskViolation::WithdrawDelay => {
+                    "--withdraw-delay-s: must be ≤ --timelock-s (a loosening waits at least as long as an LP's exit)".into()
+                }
+                other => format!("the sandbox vault's risk parameters: {}", other.describe()),
+            });
+        }
         if self.summary_every_s == 0 {
             return bad("summary-every-s", "must be ≥ 1");
         }
@@ -250,6 +284,15 @@ pub struct WorldInfo {
     pub keeper: String,
     pub lp: String,
     pub trader: String,
+    /// A second funded trader without positions.
+    pub trader_2: String,
+    /// Governance roles (their keypair files are in `wallet_dir`).
+    pub authority: String,
+    pub guardian: String,
+    /// The series listed by `--short-series-s`, if any.
+    pub short_series: Option<u64>,
+    /// Where the dApp is served (when it is).
+    pub app_url: Option<String>,
 }
 
 /// What a sandbox run did (returned for tests and printed at the end).
@@ -289,6 +332,8 @@ struct World {
 fn sandbox_risk(args: &SandboxArgs) -> RiskParams {
     RiskParams {
         withdraw_delay_s: args.withdraw_delay_s,
+        trade_cutoff_s: args.trade_cutoff_s,
+        timelock_s: args.timelock_s,
         min_interval_s: 2,
         delta_band_min: ONE_UNDERLYING / 5,
         price_trigger_bps: 100,
@@ -347,6 +392,7 @@ async fn build_world(args: &SandboxArgs) -> Result<World, String> {
         .await
         .map_err(|e| format!("seed deposit: {e}"))?;
     let trader = f.user(500_000 * ONE_QUOTE).await;
+    let trader_2 = f.user(500_000 * ONE_QUOTE).await;
     let spot = args.start_price;
     let mut series = Vec::new();
     for (call, k, days) in [
@@ -357,6 +403,27 @@ async fn build_world(args: &SandboxArgs) -> Result<World, String> {
     ] {
         series.push(f.list_series(call, (spot * k).round(), days, 800_000).await);
     }
+    // A call struck below spot that expires within minutes: it settles in the money.
+    let short_series = if args.short_series_s > 0 {
+        let id = f.vault_state().await.next_series_id;
+        let authority = f.authority.insecure_clone();
+        let listing = hedge_vault::instructions::list_series::ListSeriesArgs {
+            kind: 0,
+            strike: px((spot * 0.9).round()),
+            strike_expo: hedge_vault_tests::fixture::EXPO,
+            expiry: now + args.short_series_s as i64,
+            iv_ppm: 800_000,
+            max_open_interest: 1_000 * ONE_UNDERLYING,
+            min_trade_size: 1,
+        };
+        f.list_series_as(&authority, listing)
+            .await
+            .map_err(|e| format!("listing the short series: {e}"))?;
+        series.push(id);
+        Some(id)
+    } else {
+        None
+    };
     // The trader opens a book so the vault starts short delta (the first hedge comes at once).
     let cost_cap = 100_000 * ONE_QUOTE;
     f.buy(&trader, series[0], 20 * ONE_UNDERLYING, cost_cap)
@@ -385,6 +452,9 @@ async fn build_world(args: &SandboxArgs) -> Result<World, String> {
         ("keeper".into(), &keeper),
         ("lp".into(), &lp.kp),
         ("trader".into(), &trader.kp),
+        ("trader-2".into(), &trader_2.kp),
+        ("authority".into(), &f.authority),
+        ("guardian".into(), &f.guardian),
     ];
     for (i, kp) in extra_keepers.iter().enumerate() {
         files.push((format!("keeper-{}", i + 2), kp));
@@ -418,6 +488,11 @@ async fn build_world(args: &SandboxArgs) -> Result<World, String> {
         keeper: keeper.pubkey().to_string(),
         lp: lp.key().to_string(),
         trader: trader.key().to_string(),
+        trader_2: trader_2.key().to_string(),
+        authority: f.authority.pubkey().to_string(),
+        guardian: f.guardian.pubkey().to_string(),
+        short_series,
+        app_url: app_dir(args).map(|_| format!("http://127.0.0.1:{}/", args.port)),
     };
     std::fs::write(
         dir.join("sandbox.json"),
@@ -465,13 +540,25 @@ async fn build_world(args: &SandboxArgs) -> Result<World, String> {
     Ok(out)
 }
 
-async fn serve(chain: Arc<Chain>, port: u16) -> Result<ServerHandle, String> {
+/// The dApp to serve: `--app-dir`, or this checkout's `app/dist` when it was built.
+fn app_dir(args: &SandboxArgs) -> Option<PathBuf> {
+    match &args.app_dir {
+        Some(d) => Some(d.clone()),
+        None => {
+            let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/dist");
+            built.join("index.html").is_file().then_some(built)
+        }
+    }
+}
+
+async fn serve(chain: Arc<Chain>, port: u16, site: Arc<Site>) -> Result<ServerHandle, String> {
     let cors = tower_http::cors::CorsLayer::permissive();
     let server = Server::builder()
         .set_id_provider(rpc::SequentialIds::default())
         .set_http_middleware(
             tower::ServiceBuilder::new()
                 .layer(cors)
+                .layer(SiteLayer(site))
                 .layer(rpc::RateLimitLayer(chain.clone())),
         )
         .build(SocketAddr::from(([127, 0, 0, 1], port)))
@@ -537,8 +624,20 @@ pub async fn run(args: SandboxArgs, control: Control) -> Result<SandboxReport, S
             )
             .await;
     }
-    let http = serve(chain.clone(), args.port).await?;
-    let ws = serve(chain.clone(), args.port + 1).await?;
+    let site = Arc::new(Site {
+        dir: app_dir(&args),
+        world_json: serde_json::to_string_pretty(&world.info).expect("plain data serializes"),
+    });
+    if let Some(d) = &site.dir {
+        if !d.join("index.html").is_file() {
+            return Err(format!(
+                "--app-dir {}: no index.html there (build the dApp: npm --prefix app run build)",
+                d.display()
+            ));
+        }
+    }
+    let http = serve(chain.clone(), args.port, site.clone()).await?;
+    let ws = serve(chain.clone(), args.port + 1, site).await?;
 
     let (shutdown_tx, shutdown) = watch::channel(false);
     let mut tasks = Vec::new();
@@ -711,15 +810,18 @@ fn print_banner(info: &WorldInfo, args: &SandboxArgs) {
     say!("  oracle     {} ({})", info.oracle, info.oracle_kind);
     say!("  pool       {}", info.pool);
     say!(
-        "  wallets    {} (keeper.json, lp.json, trader.json, sandbox.json)",
+        "  wallets    {} (keeper, lp, trader, trader-2, authority, guardian .json; sandbox.json)",
         info.wallet_dir
     );
-    if let Some(url) = &args.dapp_url {
+    if let Some(id) = info.short_series {
         say!(
-            "  dApp       {url}/?rpc={}&vault={}  (serve it: npm --prefix app run dev)",
-            info.rpc_url,
-            info.vault
+            "  short      series {id} expires {}s after start",
+            args.short_series_s
         );
+    }
+    match &info.app_url {
+        Some(url) => say!("  dApp       {url}  (LP, Trade, keeper and hedge history)"),
+        None => say!("  dApp       not built: `bash scripts/demo.sh` builds and serves it here"),
     }
     say!("Ctrl-C stops everything.");
 }
@@ -758,7 +860,7 @@ async fn print_summary(
         nav / supply as f64 * 1_000.0
     };
     let since = if v.last_hedge_time > 0 {
-        format!("{}s ago", wall_time() - v.last_hedge_time)
+        format!("{}s ago", chain.now() - v.last_hedge_time)
     } else {
         "none yet".into()
     };
@@ -847,7 +949,7 @@ async fn market_loop(
         price = source.next(price, dt_years).clamp(0.01, 1e9);
         m.oracle_state.price = (price * scale).round() as i64;
         m.oracle_state.conf = (price * scale * 0.0005).round() as u64;
-        m.oracle_state.publish_at(wall_time());
+        m.oracle_state.publish_at(chain.now());
         let slot = chain.slot();
         let (own, other) = match m.oracle_kind {
             OracleKind::PythLegacy => (

@@ -1,6 +1,8 @@
 //! The sandbox end to end: a hedge lands and it stops cleanly; a busy port is named; two
-//! keepers on one vault over real RPC; the keeper's start-up checks against an endpoint.
+//! keepers on one vault over real RPC; the keeper's start-up checks against an endpoint;
+//! the governance CLI (`admin/`); the dApp served beside the endpoint.
 
+mod admin;
 mod common;
 
 use std::time::{Duration, Instant};
@@ -76,6 +78,10 @@ fn bad_sandbox_flags_are_named() {
         (vec!["--start-price", "0"], "--start-price"),
         (vec!["--keepers", "9"], "--keepers"),
         (vec!["--metrics-addr", "nowhere"], "--metrics-addr"),
+        (vec!["--short-series-s", "100"], "--short-series-s"),
+        (vec!["--timelock-s", "10"], "--timelock-s"),
+        (vec!["--trade-cutoff-s", "100000"], "--trade-cutoff-s"),
+        (vec!["--withdraw-delay-s", "700"], "--withdraw-delay-s"),
     ] {
         let args = SandboxArgs::from_flags(&flags).unwrap();
         let err = args.validate().unwrap_err();
@@ -925,4 +931,94 @@ async fn hedges_go_as_tipped_bundles_on_the_bundle_path() {
         "the hedge tips the engine"
     );
     s.stop().await;
+}
+
+/// One plain HTTP/1.1 request on the endpoint's port; returns the status line and body.
+async fn http(port: u16, method: &str, path: &str, body: &str) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut c = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    c.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    c.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (
+        head.lines().next().unwrap_or("").to_string(),
+        body.to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dapp_and_the_world_are_served_beside_the_endpoint() {
+    let app = std::env::temp_dir().join(format!("hedge-app-{}", std::process::id()));
+    std::fs::create_dir_all(app.join("assets")).unwrap();
+    std::fs::write(app.join("index.html"), "<title>hedge vault</title>").unwrap();
+    std::fs::write(app.join("assets/main.js"), "console.log(1)").unwrap();
+    let app_s = app.display().to_string();
+    let s = common::start(&[
+        "--no-trader",
+        "--no-keeper",
+        "--app-dir",
+        &app_s,
+        "--short-series-s",
+        "400",
+    ])
+    .await;
+    assert_eq!(
+        s.info.app_url.as_deref(),
+        Some(format!("http://127.0.0.1:{}/", s.port).as_str())
+    );
+
+    let (status, body) = http(s.port, "GET", "/?vault=x", "").await;
+    assert!(status.contains("200"), "{status}");
+    assert!(body.contains("hedge vault"), "{body}");
+    let (status, body) = http(s.port, "GET", "/assets/main.js", "").await;
+    assert!(
+        status.contains("200") && body.contains("console.log"),
+        "{status} {body}"
+    );
+    let (status, _) = http(s.port, "GET", "/../Cargo.toml", "").await;
+    assert!(status.contains("404"), "{status}");
+
+    // The world, as the dApp reads it when the URL names no vault.
+    let (_, body) = http(s.port, "GET", "/sandbox.json", "").await;
+    let world: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(world["vault"], s.info.vault.as_str());
+    assert_eq!(world["trader_2"], s.info.trader_2.as_str());
+    let short = s.info.short_series.expect("the short series");
+    assert_eq!(world["short_series"], short);
+    assert!(s.info.series.contains(&short));
+
+    // JSON-RPC is untouched on the same port.
+    let (status, body) = http(
+        s.port,
+        "POST",
+        "/",
+        r#"{"jsonrpc":"2.0","id":1,"method":"getHealth"}"#,
+    )
+    .await;
+    assert!(
+        status.contains("200") && body.contains("ok"),
+        "{status} {body}"
+    );
+
+    // Every wallet the README names exists.
+    for name in [
+        "keeper",
+        "lp",
+        "trader",
+        "trader-2",
+        "authority",
+        "guardian",
+    ] {
+        assert!(s.wallet(name).is_file(), "{name}.json");
+    }
+    s.stop().await;
+    std::fs::remove_dir_all(app).unwrap();
 }

@@ -627,13 +627,7 @@ impl VaultFixture {
     }
 
     fn manage_accounts(&self, admin: &Pubkey) -> ha::ManageSeries {
-        ha::ManageSeries {
-            admin: *admin,
-            vault: self.vault,
-            book: self.book,
-            event_authority: event_authority(),
-            program: hedge_vault::ID,
-        }
+        hedge_vault_client::ix::admin::manage(*admin, self.vault, self.book)
     }
 
     pub fn list_series_ix(&self, admin: &Keypair, args: ListSeriesArgs) -> Instruction {
@@ -948,12 +942,7 @@ impl VaultFixture {
     }
 
     pub fn govern_accounts(&self, signer: &Pubkey) -> ha::Govern {
-        ha::Govern {
-            signer: *signer,
-            vault: self.vault,
-            event_authority: event_authority(),
-            program: hedge_vault::ID,
-        }
+        hedge_vault_client::ix::admin::govern(*signer, self.vault)
     }
 
     pub fn govern_ix(

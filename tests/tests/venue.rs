@@ -29,33 +29,11 @@ fn propose_ix(
     kind: OracleKind,
     pool: Pubkey,
 ) -> Instruction {
-    anchor_ix(
-        hedge_vault::accounts::ProposeVenue {
-            authority: *signer,
-            vault: f.vault,
-            oracle,
-            dex_pool: pool,
-            event_authority: event_authority(),
-            program: hedge_vault::ID,
-        },
-        hedge_vault::instruction::ProposeVenue {
-            oracle_kind: kind,
-            oracle_feed_id: FEED_ID,
-        },
-    )
+    hedge_vault_client::ix::admin::propose_venue(*signer, f.vault, oracle, pool, kind, FEED_ID)
 }
 
 fn apply_ix(f: &VaultFixture, signer: &Pubkey) -> Instruction {
-    anchor_ix(
-        hedge_vault::accounts::ApplyVenue {
-            authority: *signer,
-            vault: f.vault,
-            book: f.book,
-            event_authority: event_authority(),
-            program: hedge_vault::ID,
-        },
-        hedge_vault::instruction::ApplyVenue {},
-    )
+    hedge_vault_client::ix::admin::apply_venue(*signer, f.vault, f.book)
 }
 
 #[tokio::test]

@@ -8,11 +8,13 @@
 //!   reserves snapshot the program's own `ledger::plan_hedge` takes.
 //! - [`ix`]: one builder per instruction the off-chain tools send.
 //! - [`errors`]: a failed transaction's error, attributed to the program that raised it.
+//! - [`url`]: endpoint URLs with their secrets cut, for logs and errors.
 
 pub mod decode;
 pub mod errors;
 pub mod ix;
 pub mod pda;
 pub mod pool;
+pub mod url;
 
 pub use hedge_vault::ID as PROGRAM_ID;

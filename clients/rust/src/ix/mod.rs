@@ -10,6 +10,8 @@ use hedge_vault::state::Vault;
 use hedge_vault::{accounts as ha, instruction as hi};
 
 use crate::pda::{self, event_authority};
+
+pub mod admin;
 use crate::pool::{self, PoolError};
 
 /// Everything `rebalance` and `liquidate` need besides the caller.
@@ -238,7 +240,7 @@ pub fn mark(caller: Pubkey, vault_key: Pubkey, vault: &Vault, series_ids: &[u64]
     )
 }
 
-fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+pub(crate) fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
         program_id: hedge_vault::ID,
         accounts: accounts.to_account_metas(None),

@@ -11,5 +11,5 @@ pub mod vault;
 pub use book::{OptionBook, Series, SeriesStatus, Settlement, MAX_SERIES};
 pub use hedge_log::{HedgeLog, RebalanceRecord, HEDGE_LOG_LEN};
 pub use position::{Position, WithdrawRequest};
-pub use risk::{RiskParams, MAX_FX_ATOMS};
+pub use risk::{RiskParamSpec, RiskParams, RiskViolation, Tighter, MAX_FX_ATOMS};
 pub use vault::{pause, OracleKind, Vault, MAX_KEEPERS};

@@ -16,6 +16,57 @@ pub enum Tighter {
     Neither,
 }
 
+/// One parameter as clients see it: its name, hard bounds and safer direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RiskParamSpec {
+    pub name: &'static str,
+    pub min: i128,
+    pub max: i128,
+    pub tighter: Tighter,
+    pub doc: &'static str,
+}
+
+/// The rule a set of risk parameters breaks (`RiskParams::first_violation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RiskViolation {
+    /// This field is outside its hard bounds.
+    OutOfBounds(&'static str),
+    /// maintenance ≤ initial ≤ target margin.
+    MarginOrder,
+    /// exit_max_age_s ≥ oracle_max_age_s.
+    ExitAge,
+    /// delta_band_hard ≥ delta_band_min.
+    DeltaBands,
+    /// max_mark_move_bps ≥ 2 × max_conf_bps.
+    MarkWindow,
+    /// trade_max_price_age_s ≤ oracle_max_age_s.
+    TradePriceAge,
+    /// min_hold_s ≥ 2 × trade_max_price_age_s.
+    MinHold,
+    /// withdraw_delay_s ≤ timelock_s.
+    WithdrawDelay,
+}
+
+impl RiskViolation {
+    /// The rule in words.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            RiskViolation::OutOfBounds(_) => "outside its hard bounds",
+            RiskViolation::MarginOrder => {
+                "maintenance_margin_bps ≤ initial_margin_bps ≤ target_margin_bps"
+            }
+            RiskViolation::ExitAge => "exit_max_age_s ≥ oracle_max_age_s",
+            RiskViolation::DeltaBands => "delta_band_hard ≥ delta_band_min",
+            RiskViolation::MarkWindow => "max_mark_move_bps ≥ 2 × max_conf_bps",
+            RiskViolation::TradePriceAge => "trade_max_price_age_s ≤ oracle_max_age_s",
+            RiskViolation::MinHold => "min_hold_s ≥ 2 × trade_max_price_age_s",
+            RiskViolation::WithdrawDelay => {
+                "withdraw_delay_s ≤ timelock_s (a loosening waits at least as long as an LP's exit)"
+            }
+        }
+    }
+}
+
 macro_rules! risk_params {
     ($( $(#[doc = $doc:literal])* $name:ident : $ty:ident = $default:expr, [$min:expr, $max:expr], $dir:ident; )*) => {
         /// Risk parameters of one vault. All fields are 8 bytes so the struct has no
@@ -35,42 +86,78 @@ macro_rules! risk_params {
             pub const DEFAULT: RiskParams = RiskParams { $( $name: $default, )* };
 
             /// Every field within its hard bounds, and the cross-field rules.
+            pub fn validate(&self) -> Result<()> {
+                match self.first_violation() {
+                    None => Ok(()),
+                    Some(_) => err!(VaultError::RiskParamOutOfBounds),
+                }
+            }
+
+            /// The first hard bound or cross-field rule `self` breaks, named, so clients
+            /// (the admin CLI) refuse a proposal with the reason before sending it.
             // Some bounds are the type's own limits; the macro checks every field alike.
             #[allow(unused_comparisons)]
-            pub fn validate(&self) -> Result<()> {
+            pub fn first_violation(&self) -> Option<RiskViolation> {
                 $(
-                    require!(
-                        self.$name >= $min && self.$name <= $max,
-                        VaultError::RiskParamOutOfBounds
-                    );
+                    if !(self.$name >= $min && self.$name <= $max) {
+                        return Some(RiskViolation::OutOfBounds(stringify!($name)));
+                    }
                 )*
-                require!(
-                    self.maintenance_margin_bps <= self.initial_margin_bps
-                        && self.initial_margin_bps <= self.target_margin_bps,
-                    VaultError::RiskParamOutOfBounds
-                );
-                require!(
-                    self.exit_max_age_s >= self.oracle_max_age_s
-                        && self.delta_band_hard >= self.delta_band_min,
-                    VaultError::RiskParamOutOfBounds
-                );
-                // A fresh mark must hold the band (price ± conf) with room to move: a
-                // window narrower than the widest accepted confidence would make every
-                // mark stale on arrival and freeze exits and liquidation.
-                require!(
-                    self.max_mark_move_bps >= 2 * self.max_conf_bps,
-                    VaultError::RiskParamOutOfBounds
-                );
-                // A trade's price is a fresh price; the hold must outlast twice the window
-                // in which a trader can choose between prices; and a loosening must wait at
-                // least as long as an LP's exit, so LPs who disagree can leave first.
-                require!(
-                    self.trade_max_price_age_s <= self.oracle_max_age_s
-                        && self.min_hold_s >= 2 * self.trade_max_price_age_s
-                        && self.withdraw_delay_s <= self.timelock_s,
-                    VaultError::RiskParamOutOfBounds
-                );
-                Ok(())
+                let rules = [
+                    (
+                        self.maintenance_margin_bps <= self.initial_margin_bps
+                            && self.initial_margin_bps <= self.target_margin_bps,
+                        RiskViolation::MarginOrder,
+                    ),
+                    (self.exit_max_age_s >= self.oracle_max_age_s, RiskViolation::ExitAge),
+                    (self.delta_band_hard >= self.delta_band_min, RiskViolation::DeltaBands),
+                    // A fresh mark must hold the band (price ± conf) with room to move: a
+                    // window narrower than the widest accepted confidence would make every
+                    // mark stale on arrival and freeze exits and liquidation.
+                    (self.max_mark_move_bps >= 2 * self.max_conf_bps, RiskViolation::MarkWindow),
+                    // A trade's price is a fresh price; the hold must outlast twice the
+                    // window in which a trader can choose between prices; and a loosening
+                    // must wait at least as long as an LP's exit, so LPs who disagree can
+                    // leave first.
+                    (self.trade_max_price_age_s <= self.oracle_max_age_s, RiskViolation::TradePriceAge),
+                    (self.min_hold_s >= 2 * self.trade_max_price_age_s, RiskViolation::MinHold),
+                    (self.withdraw_delay_s <= self.timelock_s, RiskViolation::WithdrawDelay),
+                ];
+                rules.iter().find(|(ok, _)| !ok).map(|(_, v)| *v)
+            }
+
+            /// Every parameter's name, hard bounds and safer direction, in field order.
+            pub const SPECS: &[RiskParamSpec] = &[
+                $( RiskParamSpec {
+                    name: stringify!($name),
+                    min: $min as i128,
+                    max: $max as i128,
+                    tighter: Tighter::$dir,
+                    doc: concat!($($doc, " "),*),
+                }, )*
+            ];
+
+            /// A parameter's value by name (`None` for an unknown name).
+            pub fn get(&self, name: &str) -> Option<i128> {
+                match name {
+                    $( stringify!($name) => Some(self.$name as i128), )*
+                    _ => None,
+                }
+            }
+
+            /// Sets a parameter by name; `false` for an unknown name or a value its
+            /// type cannot hold (bounds are `first_violation`'s business).
+            pub fn set(&mut self, name: &str, value: i128) -> bool {
+                match name {
+                    $( stringify!($name) => match $ty::try_from(value) {
+                        Ok(v) => {
+                            self.$name = v;
+                            true
+                        }
+                        Err(_) => false,
+                    }, )*
+                    _ => false,
+                }
             }
 
             /// True when no field of `self` is looser than in `current`.
