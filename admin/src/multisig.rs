@@ -128,9 +128,12 @@ mod tests {
             decode_realms_instruction(&realms_instruction(&ix)),
             Some(ix.clone())
         );
-        let (message, ixs) =
-            decode_squads_message(&squads_message(&[ix.clone()], &signer, Hash::default()))
-                .unwrap();
+        let (message, ixs) = decode_squads_message(&squads_message(
+            std::slice::from_ref(&ix),
+            &signer,
+            Hash::default(),
+        ))
+        .unwrap();
         assert_eq!(message.account_keys[0], signer);
         assert_eq!(ixs, vec![ix]);
         assert!(decode_realms_instruction("not base64!").is_none());

@@ -96,10 +96,7 @@ fn as_paid_by(mut ix: Instruction, payer: &Pubkey) -> Instruction {
 
 /// The last line of `out` naming `what` (a diff follows the parameter table).
 fn line_with<'a>(out: &'a str, what: &str) -> &'a str {
-    out.lines()
-        .filter(|l| l.contains(what))
-        .last()
-        .unwrap_or("")
+    out.lines().rev().find(|l| l.contains(what)).unwrap_or("")
 }
 
 async fn advance_clock(rpc: &RpcClient, seconds: i64) {
