@@ -297,7 +297,8 @@ async function main() {
     await trader2.getByTestId("exercise-paid").waitFor({ timeout: 60_000 });
     await waitFor(async () => (await trader2.getByTestId(`position-${short}`).count()) === 0, "the exercised position to close");
     const paid = await trader2.getByTestId("exercise-paid").textContent();
-    const payout = amount(paid.match(/paid ([\d,.]+)/)?.[1]);
+    const payout = amount(paid.match(/paid ([\d,]+(?:\.\d+)?)/)?.[1]);
+    if (!Number.isFinite(payout)) fail(`no payout in "${paid}"`);
     await waitFor(async () => amount(await trader2.getByTestId("trade-quote").textContent()) >= quote2Before + payout - 1e-6,
       "the payout to arrive");
     await shot(trader2, "exercise.png");

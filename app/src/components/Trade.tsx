@@ -474,7 +474,8 @@ function Ticket(props: {
   const holding = side === "sell" && position && position.holdUntil > now;
   let help: string;
   let state: "error" | "ok" | "pending";
-  if (problem) [help, state] = [problem, "error"];
+  if (side === "sell" && held === 0n) [help, state] = ["You hold none of this series now.", "pending"];
+  else if (problem) [help, state] = [problem, "error"];
   else if (phaseRefusal(row.phase, cutoff)) [help, state] = [phaseRefusal(row.phase, cutoff)!, "error"];
   else if (refusal) [help, state] = [`The program would refuse: ${refusal.message}`, "error"];
   else if (preview && limit !== null) {
@@ -520,7 +521,7 @@ function Ticket(props: {
               aria-describedby="ticket-help"
               data-testid="ticket-size"
             />
-            {side === "sell" && (
+            {side === "sell" && held > 0n && (
               <button type="button" onClick={() => setSizeText(formatUnits(held, ud).replace(/,/g, ""))}>
                 All ({formatUnits(held, ud)})
               </button>
