@@ -158,6 +158,7 @@ async function main() {
       server = await serveDist(webPort);
       appUrl = `http://127.0.0.1:${webPort}/?rpc=${encodeURIComponent(rpc)}&vault=${world.vault}`;
     }
+    console.log(`e2e: the dApp at ${appUrl}`);
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
