@@ -15,13 +15,17 @@ import {
 
 export {
   ata,
+  cancelWithdrawIx,
+  claimWithdrawIx,
   createAtaIdempotent,
+  depositIx,
   eventsFromInner,
   IDL,
   markSeriesIx,
   positionPda,
   programErrorMessage,
   PROGRAM_ID,
+  requestWithdrawIx,
   simulateEvents,
   withdrawalPda,
   withComputeBudget,

@@ -8,14 +8,15 @@ import type { TransactionInstruction } from "@solana/web3.js";
 import {
   ata,
   big,
-  bn,
+  cancelWithdrawIx,
+  claimWithdrawIx,
   createAtaIdempotent,
   CU_LIMIT,
+  depositIx,
   markSeriesIx,
-  program,
+  requestWithdrawIx,
   sendWithBudget,
   simulateEvents,
-  withdrawalPda,
 } from "../chain";
 import {
   countdown,
@@ -132,7 +133,6 @@ export function useSender(refresh: () => Promise<void>, d: VaultData, explain: (
 
 export function MyPosition({ d, rpc, refresh }: { d: VaultData; rpc: string; refresh: () => Promise<void> }) {
   const anchorWallet = useAnchorWallet();
-  const { connection } = useConnection();
   const { tx, busy, send } = useSender(refresh, d);
   // Countdowns run on the chain's clock (the one the program checks), estimated between reads.
   const [wallMs, setWallMs] = useState(Date.now());
@@ -152,46 +152,16 @@ export function MyPosition({ d, rpc, refresh }: { d: VaultData; rpc: string; ref
   const reqValue = req
     ? (big(req.shares) * big(req.navAtRequest)) / big(req.supplyAtRequest)
     : 0n;
-  const vaultKey = d.key;
   async function claim() {
-    const p = program(connection, anchorWallet);
     const lpQuote = w!.quote?.address ?? ata(anchorWallet!.publicKey, v.quoteMint, d.quoteTokenProgram);
     const ixs: TransactionInstruction[] = [];
     if (!w!.quote) ixs.push(createAtaIdempotent(anchorWallet!.publicKey, anchorWallet!.publicKey, v.quoteMint, d.quoteTokenProgram));
-    ixs.push(
-      await p.methods
-        .claimWithdraw()
-        .accountsPartial({
-          lp: anchorWallet!.publicKey,
-          vault: vaultKey,
-          book: v.book,
-          oracle: v.oracle,
-          quoteMint: v.quoteMint,
-          quoteVault: v.quoteVault,
-          shareMint: v.shareMint,
-          shareEscrow: v.shareEscrow,
-          lpQuote,
-          request: withdrawalPda(vaultKey, anchorWallet!.publicKey),
-          tokenProgram: d.quoteTokenProgram,
-        })
-        .instruction(),
-    );
+    ixs.push(await claimWithdrawIx(d.keys, anchorWallet!.publicKey, lpQuote));
     await send("Claim withdrawal", ixs, CU_LIMIT.claimWithdraw);
   }
   async function cancel() {
-    const p = program(connection, anchorWallet);
-    const ix = await p.methods
-      .cancelWithdraw()
-      .accountsPartial({
-        lp: anchorWallet!.publicKey,
-        vault: vaultKey,
-        shareMint: v.shareMint,
-        shareEscrow: v.shareEscrow,
-        lpShares: w!.shares?.address ?? ata(anchorWallet!.publicKey, v.shareMint, d.quoteTokenProgram),
-        request: withdrawalPda(vaultKey, anchorWallet!.publicKey),
-        tokenProgram: d.quoteTokenProgram,
-      })
-      .instruction();
+    const lpShares = w!.shares?.address ?? ata(anchorWallet!.publicKey, v.shareMint, d.quoteTokenProgram);
+    const ix = await cancelWithdrawIx(d.keys, anchorWallet!.publicKey, lpShares);
     await send("Cancel withdrawal", [ix], CU_LIMIT.cancelWithdraw, false);
   }
   return (
@@ -249,7 +219,6 @@ export function DepositForm({ d, rpc, refresh }: { d: VaultData; rpc: string; re
   const v = d.vault;
   const qd = Number(v.quoteDecimals);
   const balance = d.wallet?.quote?.amount ?? 0n;
-  const vaultKey = d.key;
   // The cap bounds NAV after the deposit; the room under it is estimated at the oracle
   // price (the simulation preview then gives the program's own answer).
   const cap = big(v.risk.depositCap);
@@ -265,30 +234,14 @@ export function DepositForm({ d, rpc, refresh }: { d: VaultData; rpc: string; re
 
   async function depositIxs(amount: bigint): Promise<TransactionInstruction[]> {
     const owner = anchorWallet!.publicKey;
-    const p = program(connection, anchorWallet);
     const ixs: TransactionInstruction[] = [];
     let lpShares = d.wallet?.shares?.address;
     if (!lpShares) {
       ixs.push(createAtaIdempotent(owner, owner, v.shareMint, d.quoteTokenProgram));
       lpShares = ata(owner, v.shareMint, d.quoteTokenProgram);
     }
-    ixs.push(
-      await p.methods
-        .deposit(bn(amount))
-        .accountsPartial({
-          lp: owner,
-          vault: vaultKey,
-          book: v.book,
-          oracle: v.oracle,
-          quoteMint: v.quoteMint,
-          quoteVault: v.quoteVault,
-          shareMint: v.shareMint,
-          lpQuote: d.wallet?.quote?.address ?? ata(owner, v.quoteMint, d.quoteTokenProgram),
-          lpShares,
-          tokenProgram: d.quoteTokenProgram,
-        })
-        .instruction(),
-    );
+    const lpQuote = d.wallet?.quote?.address ?? ata(owner, v.quoteMint, d.quoteTokenProgram);
+    ixs.push(await depositIx(d.keys, owner, amount, lpQuote, lpShares));
     return ixs;
   }
 
@@ -374,24 +327,15 @@ export function WithdrawForm({ d, rpc, refresh }: { d: VaultData; rpc: string; r
   const v = d.vault;
   const qd = Number(v.quoteDecimals);
   const held = d.wallet?.shares?.amount ?? 0n;
-  const vaultKey = d.key;
 
   function requestIx(shares: bigint) {
     const owner = anchorWallet!.publicKey;
-    return program(connection, anchorWallet)
-      .methods.requestWithdraw(bn(shares))
-      .accountsPartial({
-        lp: owner,
-        vault: vaultKey,
-        book: v.book,
-        oracle: v.oracle,
-        shareMint: v.shareMint,
-        shareEscrow: v.shareEscrow,
-        lpShares: d.wallet?.shares?.address ?? ata(owner, v.shareMint, d.quoteTokenProgram),
-        request: withdrawalPda(vaultKey, owner),
-        tokenProgram: d.quoteTokenProgram,
-      })
-      .instruction();
+    return requestWithdrawIx(
+      d.keys,
+      owner,
+      shares,
+      d.wallet?.shares?.address ?? ata(owner, v.shareMint, d.quoteTokenProgram),
+    );
   }
 
   // The share price the program would use now (from a simulated request of all shares).
