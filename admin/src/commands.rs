@@ -204,6 +204,13 @@ pub fn plan(
                     PauseName::describe(flags)
                 ),
             )?;
+            if print_only {
+                // `set_pause` takes the whole set of bits, not a change to them.
+                w(&mut *out, format!(
+                    "note: the transaction sets the pause bits to exactly `{}`; if they change before it executes (e.g. the guardian pauses more), executing it overwrites that: re-print it.",
+                    PauseName::describe(flags)
+                ))?;
+            }
             Plan {
                 command: if pause { "pause" } else { "unpause" },
                 // The guardian may only add bits.
@@ -251,6 +258,13 @@ pub fn plan(
             guardian,
             risk_admin,
         } => {
+            if print_only && (guardian.is_none() || risk_admin.is_none()) {
+                // `set_roles` sets both; a prepared transaction must not quietly restore
+                // a role someone rotates before it executes.
+                return Err(input("set-roles")(
+                    "with --print-only name both --guardian and --risk-admin (the transaction sets both)".into(),
+                ));
+            }
             if guardian.is_none() && risk_admin.is_none() {
                 return Err(input("set-roles")(
                     "name --guardian and/or --risk-admin (an address, or none)".into(),
@@ -336,7 +350,7 @@ pub fn plan(
             let iv_ppm = vol_to_ppm(&a.iv).map_err(input("--iv"))?;
             check_iv(iv_ppm)?;
             // The oracle's exponent, so strikes and prices share a decade.
-            let strike_expo = if v.last_expo != 0 { v.last_expo } else { -8 };
+            let strike_expo = if v.last_expo < 0 { v.last_expo } else { -8 };
             let strike = decimal_to_atoms(&a.strike, strike_expo.unsigned_abs())
                 .map_err(input("--strike"))?;
             if strike == 0 || strike > i64::MAX as u64 {
@@ -383,30 +397,47 @@ pub fn plan(
             let mut scratch = *v;
             // The program's own rule, run on a copy: applies now, proposes, or refuses.
             match ledger::iv_change(&mut scratch, &s, iv_ppm, now) {
-                Ok(IvChange::Apply) => w(&mut *out, format!(
-                    "series {series}: IV {}% → {}%, applies at once",
-                    s.iv_ppm as f64 / 10_000.0,
-                    iv_ppm as f64 / 10_000.0
-                ))?,
-                Ok(IvChange::Proposed { eta }) => w(&mut *out, format!(
-                    "series {series}: IV {}% → {}% is larger than max_iv_step_bps ({}): this proposes it; run the same command again from {} to apply it",
-                    s.iv_ppm as f64 / 10_000.0,
-                    iv_ppm as f64 / 10_000.0,
-                    v.risk.max_iv_step_bps,
-                    format_utc(eta)
-                ))?,
+                Ok(IvChange::Apply) => w(
+                    &mut *out,
+                    format!(
+                        "series {series}: IV {}% → {}%, applies at once",
+                        s.iv_ppm as f64 / 10_000.0,
+                        iv_ppm as f64 / 10_000.0
+                    ),
+                )?,
+                Ok(IvChange::Proposed { eta }) => {
+                    if v.pending_iv_eta != 0 && v.pending_iv_series != s.series_id {
+                        w(&mut *out, format!(
+                            "note: this replaces the pending IV change of series {} (one per vault)",
+                            v.pending_iv_series
+                        ))?;
+                    }
+                    w(&mut *out, format!(
+                        "series {series}: IV {}% → {}% is larger than max_iv_step_bps ({}): this proposes it; run the same command again from {} to apply it",
+                        s.iv_ppm as f64 / 10_000.0,
+                        iv_ppm as f64 / 10_000.0,
+                        v.risk.max_iv_step_bps,
+                        format_utc(eta)
+                    ))?
+                }
                 Err(e) if is(&e, hedge_vault::error::VaultError::IvChangeTooSoon) => {
-                    let ready = s.iv_changed_at.saturating_add(v.risk.min_iv_interval_s as i64);
+                    let ready = s
+                        .iv_changed_at
+                        .saturating_add(v.risk.min_iv_interval_s as i64);
                     return Err(refused("IvChangeTooSoon", format!(
                         "series {series} changed IV less than min_iv_interval_s ago: again from {} (in {})",
                         format_utc(ready), format_duration(ready - now)
                     )));
                 }
                 Err(e) if is(&e, hedge_vault::error::VaultError::IvChangeTimelocked) => {
-                    return Err(refused("IvChangeTimelocked", format!(
-                        "the proposed IV change of series {series} applies from {} (in {})",
-                        format_utc(v.pending_iv_eta), format_duration(v.pending_iv_eta - now)
-                    )));
+                    return Err(refused(
+                        "IvChangeTimelocked",
+                        format!(
+                            "the proposed IV change of series {series} applies from {} (in {})",
+                            format_utc(v.pending_iv_eta),
+                            format_duration(v.pending_iv_eta - now)
+                        ),
+                    ));
                 }
                 Err(e) => return Err(refused("MathOverflow", e.to_string())),
             }
@@ -500,6 +531,20 @@ pub fn plan(
                     "no oracle or pool change is pending",
                 ));
             }
+            w(
+                &mut *out,
+                format!(
+                    "pending venue: oracle {} (kind {}), pool {}, applicable from {}",
+                    v.pending_oracle,
+                    if v.pending_oracle_kind == 0 {
+                        "legacy"
+                    } else {
+                        "pull-v2"
+                    },
+                    v.pending_dex_pool,
+                    format_utc(v.pending_venue_eta)
+                ),
+            )?;
             if now < v.pending_venue_eta && !print_only {
                 return Err(refused(
                     "TimelockNotElapsed",
@@ -540,7 +585,13 @@ fn check_iv(iv_ppm: u64) -> Result<(), AdminError> {
 }
 
 fn check_limits(v: &Vault, max_oi: u64, min_trade: u64) -> Result<(), AdminError> {
-    if max_oi == 0 || max_oi > v.risk.max_series_oi {
+    if max_oi == 0 {
+        return Err(refused(
+            "ZeroAmount",
+            "the OI cap must be at least one atom",
+        ));
+    }
+    if max_oi > v.risk.max_series_oi {
         return Err(refused(
             "OpenInterestCapTooLarge",
             format!(
@@ -595,7 +646,7 @@ fn book_full(chain: &Chain) -> bool {
 fn parse_feed_id(hex: &str) -> Result<[u8; 32], AdminError> {
     let h = hex.trim().trim_start_matches("0x");
     let bad = || input("--feed-id")(format!("`{hex}` is not 64 hex digits"));
-    if h.len() != 64 {
+    if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(bad());
     }
     let mut out = [0u8; 32];

@@ -112,6 +112,34 @@ pub fn decode_squads_message(b58: &str) -> Option<(Message, Vec<Instruction>)> {
 mod tests {
     use super::*;
 
+    /// SPL Governance's `InstructionData` Borsh layout, written out by hand: program
+    /// id, u32 account count, per account (pubkey, is_signer, is_writable), u32 data
+    /// length, data.
+    #[test]
+    fn the_realms_encoding_is_spl_governances_instruction_data() {
+        let a = Pubkey::new_from_array([1; 32]);
+        let b = Pubkey::new_from_array([2; 32]);
+        let ix = Instruction {
+            program_id: Pubkey::new_from_array([7; 32]),
+            accounts: vec![
+                AccountMeta::new_readonly(a, true),
+                AccountMeta::new(b, false),
+            ],
+            data: vec![0xAA, 0xBB, 0xCC],
+        };
+        let mut want = vec![7u8; 32];
+        want.extend([2, 0, 0, 0]);
+        want.extend([1u8; 32]);
+        want.extend([1, 0]);
+        want.extend([2u8; 32]);
+        want.extend([0, 1]);
+        want.extend([3, 0, 0, 0, 0xAA, 0xBB, 0xCC]);
+        let got = base64::engine::general_purpose::STANDARD
+            .decode(realms_instruction(&ix))
+            .unwrap();
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn both_encodings_read_back_to_the_same_instruction() {
         let signer = Pubkey::new_unique();

@@ -112,7 +112,9 @@ pub fn parse(text: &str, current: &RiskParams) -> Result<Proposal, AdminError> {
     Ok(Proposal { params, changes })
 }
 
-/// The diff as lines: `name  from → to  tightens, applies now | loosens, waits`.
+/// The diff as lines: `name  from → to  tightens | loosens | neither way is safer`. When
+/// it applies is the whole proposal's matter (one loosening makes all of it wait), so the
+/// callers say it once, after the lines.
 pub fn describe(changes: &[Change]) -> Vec<String> {
     let width = changes.iter().map(|c| c.name.len()).max().unwrap_or(0);
     changes
@@ -120,9 +122,9 @@ pub fn describe(changes: &[Change]) -> Vec<String> {
         .map(|c| {
             let spec = RiskParams::SPECS.iter().find(|s| s.name == c.name);
             let how = match (c.tightens, spec.map(|s| s.tighter)) {
-                (true, _) => "tightens: applies at once",
-                (false, Some(Tighter::Neither)) => "neither way is safer: waits for the timelock",
-                (false, _) => "loosens: waits for the timelock",
+                (true, _) => "tightens",
+                (false, Some(Tighter::Neither)) => "neither way is safer (a change waits)",
+                (false, _) => "loosens",
             };
             format!("  {:width$}  {} → {}   {how}", c.name, c.from, c.to)
         })

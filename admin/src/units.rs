@@ -4,6 +4,11 @@
 /// `text` (e.g. `97.5`) × 10^`decimals`, exactly; refuses more fractional digits than
 /// `decimals`, signs, and values a u64 cannot hold.
 pub fn decimal_to_atoms(text: &str, decimals: u32) -> Result<u64, String> {
+    if decimals > 30 {
+        return Err(format!(
+            "`{text}`: {decimals} decimals is more than any token has"
+        ));
+    }
     let t = text.trim().replace('_', "");
     let (int, frac) = t.split_once('.').unwrap_or((&t, ""));
     if (int.is_empty() && frac.is_empty())
@@ -35,13 +40,22 @@ pub fn decimal_to_atoms(text: &str, decimals: u32) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
-/// An implied vol as `85%`, `85.5%` or `0.855`, in parts per million.
+/// An implied vol as `85%`, `85.5%` or `0.855`, in parts per million. A bare number
+/// must be below 1 (is `4` 4% or 400%?): larger vols are written with `%`.
 pub fn vol_to_ppm(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let bad = || format!("`{text}` is not a vol (write 85% or 0.85)");
     match t.strip_suffix('%') {
         Some(pct) => decimal_to_atoms(pct.trim(), 4).map_err(|_| bad()),
-        None => decimal_to_atoms(t, 6).map_err(|_| bad()),
+        None => {
+            let ppm = decimal_to_atoms(t, 6).map_err(|_| bad())?;
+            if ppm >= 1_000_000 {
+                return Err(format!(
+                    "`{text}` is ambiguous: write a vol of 100% or more with % (e.g. `{text}%`)"
+                ));
+            }
+            Ok(ppm)
+        }
     }
 }
 
@@ -78,21 +92,41 @@ pub fn parse_time(text: &str, now: i64) -> Result<i64, String> {
 fn parse_utc(t: &str) -> Option<i64> {
     let t = t.strip_suffix('Z')?;
     let (date, time) = t.split_once('T')?;
-    let d: Vec<i64> = date
-        .split('-')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let h: Vec<i64> = time
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let ([y, m, day], [hh, mm, ss]) = (d.as_slice(), h.as_slice()) else {
+    // Digits only: `parse` would take a sign.
+    let digits = |p: &str| -> Option<i64> {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        p.parse().ok()
+    };
+    let d: Vec<i64> = date.split('-').map(digits).collect::<Option<_>>()?;
+    let h: Vec<i64> = time.split(':').map(digits).collect::<Option<_>>()?;
+    let (&[y, m, day], &[hh, mm, ss]) = (d.as_slice(), h.as_slice()) else {
         return None;
     };
-    if !(1..=12).contains(m) || !(1..=31).contains(day) || *hh > 23 || *mm > 59 || *ss > 59 {
-        return None;
-    }
-    Some(days_from_civil(*y, *m, *day) * 86_400 + hh * 3_600 + mm * 60 + ss)
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let valid = (1970..=9999).contains(&y)
+        && (1..=12).contains(&m)
+        && day >= 1
+        && day <= month_days[(m - 1) as usize]
+        && hh <= 23
+        && mm <= 59
+        && ss <= 59;
+    valid.then(|| days_from_civil(y, m, day) * 86_400 + hh * 3_600 + mm * 60 + ss)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -179,6 +213,12 @@ mod tests {
         assert_eq!(parse_time("2027-01-29T08:00:00Z", 0), Ok(1_801_209_600));
         assert_eq!(format_utc(1_801_209_600), "2027-01-29 08:00:00 UTC");
         assert!(parse_time("next friday", 0).is_err());
+        assert!(parse_time("2027-02-31T00:00:00Z", 0).is_err());
+        assert!(parse_time("2028-02-29T00:00:00Z", 0).is_ok());
+        assert!(parse_time("2027-01-29T-1:00:00Z", 0).is_err());
+        assert!(parse_time("99999999-01-01T00:00:00Z", 0).is_err());
+        assert!(vol_to_ppm("4").is_err(), "4% or 400%?");
+        assert!(decimal_to_atoms("1", 40).is_err());
         assert_eq!(format_duration(90_061), "1d 1h");
         assert_eq!(format_duration(61), "1m 1s");
     }

@@ -165,6 +165,8 @@ pub struct Chain {
     delayed: SyncMutex<Vec<(std::time::Instant, VersionedTransaction)>>,
     /// Seconds added to wall time by `advance_clock`.
     clock_offset: std::sync::atomic::AtomicI64,
+    /// The latest `now()` returned.
+    last_now: std::sync::atomic::AtomicI64,
 }
 
 /// Faults the sandbox injects into its own endpoint, to test clients against what a
@@ -243,6 +245,7 @@ impl Chain {
             faults: SyncMutex::new(Faults::default()),
             delayed: SyncMutex::new(Vec::new()),
             clock_offset: std::sync::atomic::AtomicI64::new(0),
+            last_now: std::sync::atomic::AtomicI64::new(0),
         }
     }
 
@@ -250,7 +253,11 @@ impl Chain {
     /// sysvar, block times and oracle publish times all read it, so a jump moves them
     /// together (a governance timelock or an expiry passes without waiting).
     pub fn now(&self) -> i64 {
-        wall_time() + self.clock_offset.load(std::sync::atomic::Ordering::Relaxed)
+        use std::sync::atomic::Ordering;
+        let t = wall_time() + self.clock_offset.load(Ordering::Relaxed);
+        // Never back, even if the machine's clock steps back.
+        let before = self.last_now.fetch_max(t, Ordering::Relaxed);
+        t.max(before)
     }
 
     /// Moves the sandbox's time forward by `seconds` (never back: a program may rely on

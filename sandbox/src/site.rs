@@ -54,8 +54,10 @@ pub fn file_under(dir: &Path, url_path: &str) -> Option<PathBuf> {
     if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return None;
     }
-    let file = dir.join(rel);
-    file.is_file().then_some(file)
+    // Resolved, so a symlink inside the app cannot lead out of it.
+    let root = dir.canonicalize().ok()?;
+    let file = dir.join(rel).canonicalize().ok()?;
+    (file.starts_with(&root) && file.is_file()).then_some(file)
 }
 
 fn content_type(file: &Path) -> &'static str {
@@ -136,8 +138,13 @@ mod tests {
 
     #[test]
     fn paths_stay_inside_the_app() {
-        let dir = std::env::temp_dir().join(format!("hedge-site-{}", std::process::id()));
+        let outer = std::env::temp_dir().join(format!("hedge-site-{}", std::process::id()));
+        let dir = outer.join("app");
         std::fs::create_dir_all(dir.join("assets")).unwrap();
+        // Beside the app: reachable only by leaving it.
+        std::fs::write(outer.join("secret.txt"), "key").unwrap();
+        std::os::unix::fs::symlink(outer.join("secret.txt"), dir.join("link.txt")).unwrap();
+        let dir = dir.canonicalize().unwrap();
         std::fs::write(dir.join("index.html"), "<html>").unwrap();
         std::fs::write(dir.join("assets/app.js"), "x").unwrap();
         assert_eq!(file_under(&dir, "/"), Some(dir.join("index.html")));
@@ -146,9 +153,15 @@ mod tests {
             file_under(&dir, "/assets/app.js"),
             Some(dir.join("assets/app.js"))
         );
-        assert_eq!(file_under(&dir, "/../Cargo.toml"), None);
-        assert_eq!(file_under(&dir, "/assets/../../etc/passwd"), None);
+        assert!(dir.join("../secret.txt").is_file());
+        assert_eq!(file_under(&dir, "/../secret.txt"), None);
+        assert_eq!(file_under(&dir, "/assets/../../secret.txt"), None);
+        assert_eq!(
+            file_under(&dir, "/link.txt"),
+            None,
+            "a symlink out of the app"
+        );
         assert_eq!(file_under(&dir, "/missing.js"), None);
-        std::fs::remove_dir_all(dir).unwrap();
+        std::fs::remove_dir_all(outer).unwrap();
     }
 }

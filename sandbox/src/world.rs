@@ -229,7 +229,8 @@ impl SandboxArgs {
                 "the lags must satisfy confirmed ≤ finalized ≤ 64",
             );
         }
-        if self.short_series_s != 0 && self.short_series_s <= self.trade_cutoff_s + 10 {
+        if self.short_series_s != 0 && self.short_series_s <= self.trade_cutoff_s.saturating_add(10)
+        {
             return bad(
                 "short-series-s",
                 "must leave time to trade: more than --trade-cutoff-s + 10",

@@ -956,8 +956,11 @@ async fn http(port: u16, method: &str, path: &str, body: &str) -> (String, Strin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dapp_and_the_world_are_served_beside_the_endpoint() {
-    let app = std::env::temp_dir().join(format!("hedge-app-{}", std::process::id()));
+    let outer = std::env::temp_dir().join(format!("hedge-app-{}", std::process::id()));
+    let app = outer.join("app");
     std::fs::create_dir_all(app.join("assets")).unwrap();
+    // Beside the app: reachable only by leaving it.
+    std::fs::write(outer.join("sentinel.txt"), "secret").unwrap();
     std::fs::write(app.join("index.html"), "<title>hedge vault</title>").unwrap();
     std::fs::write(app.join("assets/main.js"), "console.log(1)").unwrap();
     let app_s = app.display().to_string();
@@ -983,8 +986,13 @@ async fn the_dapp_and_the_world_are_served_beside_the_endpoint() {
         status.contains("200") && body.contains("console.log"),
         "{status} {body}"
     );
-    let (status, _) = http(s.port, "GET", "/../Cargo.toml", "").await;
-    assert!(status.contains("404"), "{status}");
+    for path in ["/../sentinel.txt", "/assets/../../sentinel.txt"] {
+        let (status, body) = http(s.port, "GET", path, "").await;
+        assert!(
+            status.contains("404") && !body.contains("secret"),
+            "{path}: {status}"
+        );
+    }
 
     // The world, as the dApp reads it when the URL names no vault.
     let (_, body) = http(s.port, "GET", "/sandbox.json", "").await;
@@ -1020,5 +1028,5 @@ async fn the_dapp_and_the_world_are_served_beside_the_endpoint() {
         assert!(s.wallet(name).is_file(), "{name}.json");
     }
     s.stop().await;
-    std::fs::remove_dir_all(app).unwrap();
+    std::fs::remove_dir_all(outer).unwrap();
 }
