@@ -18,7 +18,10 @@ export function App() {
   };
   // A page served by the sandbox without ?vault= takes the sandbox's own endpoint and vault.
   useEffect(() => {
-    void discoverSettings().then((s) => s && onSettings(s));
+    // Not over settings the user saved meanwhile.
+    void discoverSettings().then(
+      (s) => s && !new URLSearchParams(window.location.search).get("vault") && onSettings(s),
+    );
   }, []);
   // Standard wallets (Phantom, Solflare, Backpack…) are detected by the provider through
   // the Wallet Standard; the dev keypair wallet exists only for a local endpoint.

@@ -100,6 +100,13 @@ describe("errors in words", () => {
     expect(x).toEqual({ name: "InsufficientFunds", message: "Your token balance is too low for this." });
   });
 
+  it("tells a SOL shortfall (the system program's error 1) from a token one", () => {
+    const x = explainError(
+      new Error("Transfer: insufficient lamports 1000, need 2039280 … custom program error: 0x1"),
+    );
+    expect(x.name).toBe("InsufficientSol");
+  });
+
   it("treats a rejected signature calmly", () => {
     const e = new Error("User rejected the request.");
     e.name = "WalletSignTransactionError";

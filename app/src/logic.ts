@@ -103,6 +103,11 @@ export function explainError(e: unknown): Explained {
   if (/user rejected|rejected the request|declined|WalletSignTransactionError/i.test(text)) {
     return { name: "Rejected", message: "You declined to sign. Nothing was sent." };
   }
+  // Before the custom code: the system program's error 1 (not enough lamports for an
+  // account's rent) shares its number with SPL Token's InsufficientFunds.
+  if (/insufficient lamports|insufficient funds for fee|Attempt to debit an account but found no record/i.test(text)) {
+    return { name: "InsufficientSol", message: "Not enough SOL for the transaction fee or a new account's rent." };
+  }
   const code = customCode(e, text);
   if (code !== undefined) {
     const own = PROGRAM_ERRORS.find((x) => x.code === code);

@@ -3,6 +3,7 @@
 // by the sandbox itself finds both in its `/sandbox.json`, so one URL works.
 
 import { PublicKey } from "@solana/web3.js";
+import { isLocalEndpoint } from "./devWallet";
 
 export const DEFAULT_RPC = "http://127.0.0.1:8899";
 
@@ -37,20 +38,26 @@ export function writeSettings(s: Settings) {
   window.history.replaceState(null, "", `?${q.toString()}${window.location.hash}`);
 }
 
-/** The endpoint and vault in a sandbox's world file (`sandbox.json`), or null. */
+/** The endpoint and vault in a sandbox's world file (`sandbox.json`), or null. Only a
+ *  local endpoint is taken: the file configures a development sandbox, never a cluster. */
 export function worldSettings(world: unknown): Settings | null {
   const w = world as { rpc_url?: unknown; vault?: unknown } | null;
   if (typeof w?.rpc_url !== "string" || typeof w.vault !== "string") return null;
   const s = { rpc: w.rpc_url, vault: w.vault };
-  return checkSettings(s) ? null : s;
+  return checkSettings(s) || !isLocalEndpoint(s.rpc) ? null : s;
 }
 
-/** The settings of the sandbox that serves this page, or null when the page names its
- *  vault or its origin is not a sandbox. */
-export async function discoverSettings(search: string = window.location.search): Promise<Settings | null> {
-  if (new URLSearchParams(search).get("vault")) return null;
+/** The settings of the sandbox that serves this page, or null: only for a page served
+ *  from this machine (a sandbox) whose URL names neither endpoint nor vault, so whoever
+ *  controls a public origin cannot point the page at another node or vault. */
+export async function discoverSettings(
+  search: string = window.location.search,
+  origin: string = window.location.origin,
+): Promise<Settings | null> {
+  const q = new URLSearchParams(search);
+  if (q.get("vault") || q.get("rpc") || !isLocalEndpoint(origin)) return null;
   try {
-    const r = await fetch("/sandbox.json", { headers: { accept: "application/json" } });
+    const r = await fetch(new URL("/sandbox.json", origin), { headers: { accept: "application/json" } });
     if (!r.ok) return null;
     return worldSettings(await r.json());
   } catch {

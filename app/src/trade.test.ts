@@ -9,7 +9,7 @@ import {
   phaseText,
   seriesPhase,
 } from "./trade";
-import { worldSettings } from "./settings";
+import { discoverSettings, worldSettings } from "./settings";
 import { greeks } from "./bsm";
 import idl from "../../programs/hedge_vault/idl/hedge_vault.json";
 
@@ -135,6 +135,13 @@ describe("payouts and estimates", () => {
     expect(flat.ask).toBeGreaterThan(4.3);
     expect(flat.ask).toBeLessThan(4.5);
   });
+  it("prices with the vault's rate and yield (a 5% rate lifts a 30-day call's ask)", () => {
+    const q = { call: true, price: 100, conf: 0, strike: 100, iv: 0.8, years: 30 / 365, spreadBps: 0, feeBps: 0 };
+    const flat = modelQuote(q).ask;
+    const carried = modelQuote({ ...q, rateBps: 500 }).ask;
+    expect(carried).toBeGreaterThan(flat * 1.015);
+    expect(modelQuote({ ...q, call: false, divYieldBps: 500 }).ask).toBeGreaterThan(modelQuote({ ...q, call: false }).ask);
+  });
   it("a put's ask takes the low side of the band", () => {
     const q = { call: false, price: 100, conf: 1, strike: 90, iv: 0.5, years: 0.1, spreadBps: 0, feeBps: 0 };
     const { bid, ask } = modelQuote(q);
@@ -150,12 +157,41 @@ describe("sandbox discovery", () => {
       vault,
     });
   });
-  it.each([null, {}, { rpc_url: "x", vault }, { rpc_url: "http://127.0.0.1:8899", vault: "nope" }, "<html>"])(
+  it.each([
+    null,
+    {},
+    { rpc_url: "x", vault },
+    { rpc_url: "http://127.0.0.1:8899", vault: "nope" },
+    "<html>",
+    // A world file pointing at a remote node is not a sandbox's.
+    { rpc_url: "https://rpc.attacker.example", vault },
+  ])(
     "ignores %j",
     (world) => {
       expect(worldSettings(world)).toBeNull();
     },
   );
+});
+
+describe("sandbox discovery is for pages served from this machine", () => {
+  it("never asks a public origin, nor overrides a URL that names the endpoint or vault", async () => {
+    let fetched = 0;
+    const real = globalThis.fetch;
+    globalThis.fetch = (async () => {
+      fetched += 1;
+      return new Response(JSON.stringify({ rpc_url: "http://127.0.0.1:8899", vault: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin" }));
+    }) as typeof fetch;
+    try {
+      expect(await discoverSettings("", "https://app.example.com")).toBeNull();
+      expect(await discoverSettings("?rpc=http://127.0.0.1:9000", "http://127.0.0.1:8899")).toBeNull();
+      expect(await discoverSettings("?vault=x", "http://127.0.0.1:8899")).toBeNull();
+      expect(fetched).toBe(0);
+      expect(await discoverSettings("", "http://127.0.0.1:8899")).not.toBeNull();
+      expect(fetched).toBe(1);
+    } finally {
+      globalThis.fetch = real;
+    }
+  });
 });
 
 describe("the chain's theta", () => {

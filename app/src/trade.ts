@@ -117,9 +117,10 @@ export function explainTrade(e: unknown, cutoffS?: number): Explained {
 }
 
 /** Model bid and ask per unit in floating point, for display when no wallet can simulate
- *  the program's own answer: value at the band's side the program uses (ask: liability
- *  side, bid: asset side), plus or minus spread and fee. Ignores the recent-range and IV
- *  rules, so the program's prices can only be worse for the trader. */
+ *  the program's own answer (labelled an estimate): value at the band's side the program
+ *  uses (ask: liability side, bid: asset side) with the vault's pricing rate and yield,
+ *  plus or minus spread and fee. It ignores the recent-range and IV-change rules, which
+ *  can only make the program's prices worse for the trader. */
 export function modelQuote(q: {
   call: boolean;
   price: number;
@@ -129,11 +130,15 @@ export function modelQuote(q: {
   years: number;
   spreadBps: number;
   feeBps: number;
+  /** The vault's `rate_bps` and `div_yield_bps` (default 0). */
+  rateBps?: number;
+  divYieldBps?: number;
 }): { bid: number; ask: number } {
   const charges = (q.spreadBps + q.feeBps) / 10_000;
   const high = q.price + q.conf;
   const low = Math.max(q.price - q.conf, 1e-12);
-  const ask = greeks(q.call, q.call ? high : low, q.strike, q.iv, q.years).value;
-  const bid = greeks(q.call, q.call ? low : high, q.strike, q.iv, q.years).value;
+  const [r, y] = [(q.rateBps ?? 0) / 10_000, (q.divYieldBps ?? 0) / 10_000];
+  const ask = greeks(q.call, q.call ? high : low, q.strike, q.iv, q.years, r, y).value;
+  const bid = greeks(q.call, q.call ? low : high, q.strike, q.iv, q.years, r, y).value;
   return { ask: ask * (1 + charges), bid: Math.max(0, bid * (1 - charges)) };
 }

@@ -161,10 +161,20 @@ function useQuotes(
             await buyOptionIx(keys, owner, r.id, unit, NO_LIMIT, quoteAccount),
             await sellOptionIx(keys, owner, r.id, unit, 0n, quoteAccount),
           ]);
-          out.set(key, {
-            ask: { atoms: traded(events, true)?.amount },
-            bid: { atoms: traded(events, false)?.amount },
-          });
+          let bid: Quote = { atoms: traded(events, false)?.amount };
+          // A holder's sale inside their hold is capped at the hold's value; a buy in
+          // front would blend into it, so their bid is a sale of their own alone.
+          if ((positions.get(key)?.size ?? 0n) >= unit) {
+            try {
+              const own = await simulateEvents(connection, owner, [
+                await sellOptionIx(keys, owner, r.id, unit, 0n, quoteAccount),
+              ]);
+              bid = { atoms: traded(own, false)?.amount };
+            } catch (e2) {
+              bid = { refused: explainTrade(e2) };
+            }
+          }
+          out.set(key, { ask: { atoms: traded(events, true)?.amount }, bid });
         } catch (e) {
           const refused = explainTrade(e, cutoffOf(d));
           let bid: Quote = estimate(d, r).bid;
@@ -201,9 +211,12 @@ function estimate(d: VaultData, r: Row): { bid: Quote; ask: Quote } {
     conf: pythToNumber(d.oracle.conf, d.oracle.expo),
     strike: r.strike,
     iv: Number(big(r.s.ivPpm)) / 1e6,
-    years: Math.max(r.expiry - Date.now() / 1000, 0) / (365 * 86400),
+    // On the chain's clock, as the program prices.
+    years: Math.max(r.expiry - chainNow(d.chainTime, d.fetchedAt, Date.now()), 0) / (365 * 86400),
     spreadBps: Number(big(d.vault.risk.spreadBps)),
     feeBps: Number(big(d.vault.risk.feeBps)),
+    rateBps: Number(big(d.vault.risk.rateBps)),
+    divYieldBps: Number(big(d.vault.risk.divYieldBps)),
   });
   return { bid: { estimate: q.bid }, ask: { estimate: q.ask } };
 }

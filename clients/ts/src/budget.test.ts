@@ -17,6 +17,12 @@ describe("compute-unit limit", () => {
     expect(unitLimit(100_000, 60_000)).toBe(120_000);
   });
 
+  it("reads an endpoint's non-count as nothing measured", () => {
+    expect(unitLimit(Number.NaN, 60_000)).toBe(60_000);
+    expect(unitLimit(-5, 60_000)).toBe(60_000);
+    expect(unitLimit(1.5e300, 0)).toBe(5_000);
+  });
+
   it("never asks for more than a transaction may", () => {
     expect(unitLimit(1_300_000, 0)).toBe(MAX_COMPUTE_UNITS);
     expect(unitLimit(0, 2_000_000)).toBe(MAX_COMPUTE_UNITS);
@@ -29,6 +35,10 @@ describe("priority fee", () => {
     expect(priorityFee([10, 20, 30, 40], 50, 1_000)).toBe(30);
     expect(priorityFee([10, 20, 30, 40], 0, 1_000)).toBe(10);
     expect(priorityFee([10, 20, 30, 40], 100, 1_000)).toBe(40);
+  });
+
+  it("ignores samples that are not whole micro-lamports", () => {
+    expect(priorityFee([0.5, Number.NaN, 10, Infinity], 100, 1_000)).toBe(10);
   });
 
   it("bids nothing when no sample paid anything", () => {

@@ -20,8 +20,9 @@ export const MAX_COMPUTE_UNITS = 1_400_000;
 export const CU_MARGIN_PCT = 15;
 export const CU_MARGIN_FIXED = 5_000;
 /** The default cap on the priority fee, micro-lamports per CU: half the keeper's, since
- *  a person's deposit or trade can wait a slot where a hedge cannot. At the largest
- *  limit the dApp asks for (a mark, 350k CU) it bids at most 17,500 lamports. */
+ *  a person's deposit or trade can wait a slot where a hedge cannot. A mark (350k CU)
+ *  then bids at most 17,500 lamports; the endpoint reports the units, so one that lies
+ *  can push the limit to 1.4M CU and the bid to at most 70,000 lamports (0.00007 SOL). */
 export const DEFAULT_MAX_MICRO_LAMPORTS = 50_000;
 /** The default percentile of the fee samples: the median. The keeper pays p75 to land
  *  first; a person's transaction only needs to land. */
@@ -70,6 +71,8 @@ export function floorOf(ix: TransactionInstruction, programId: PublicKey = PROGR
 /** The limit for `simulated` units: with the margin, at least `floor`, at most the
  *  maximum a transaction may ask for. */
 export function unitLimit(simulated: number, floor: number): number {
+  // An endpoint's answer: anything but a count is read as nothing measured.
+  if (!Number.isSafeInteger(simulated) || simulated < 0) simulated = 0;
   const withMargin = Math.ceil((simulated * (100 + CU_MARGIN_PCT)) / 100) + CU_MARGIN_FIXED;
   return Math.min(Math.max(withMargin, floor), MAX_COMPUTE_UNITS);
 }
@@ -78,7 +81,8 @@ export function unitLimit(simulated: number, floor: number): number {
  *  that landed in a slot writing the accounts, and 0 where no such transaction landed:
  *  zeros say nothing about the price, so they are left out (as the keeper does). */
 export function priorityFee(samples: number[], percentile: number, cap: number): number {
-  const paid = samples.filter((f) => f > 0).sort((a, b) => a - b);
+  // Whole micro-lamports only: a fraction would make SetComputeUnitPrice throw.
+  const paid = samples.filter((f) => Number.isSafeInteger(f) && f > 0).sort((a, b) => a - b);
   if (paid.length === 0) return 0;
   const i = Math.min(Math.ceil(((paid.length - 1) * percentile) / 100), paid.length - 1);
   return Math.min(paid[i], cap);

@@ -44,6 +44,15 @@ function matchesIdl(name: string, ix: TransactionInstruction) {
   expect(ix.keys[ix.keys.length - 1].pubkey.equals(PROGRAM_ID)).toBe(true);
 }
 
+/** Every account of `ix` by its IDL name, so a swapped or wrong key is caught by name
+ *  (the flags above come from the same IDL; the addresses do not). */
+function byName(name: string, ix: TransactionInstruction): Record<string, string> {
+  const def = IDL_JSON.instructions.find((i) => i.name === name)!;
+  return Object.fromEntries(def.accounts.map((a, i) => [(a as { name: string }).name, ix.keys[i].pubkey.toBase58()]));
+}
+const b58 = (o: Record<string, PublicKey>) => Object.fromEntries(Object.entries(o).map(([n, p]) => [n, p.toBase58()]));
+const SYSTEM = new PublicKey("11111111111111111111111111111111");
+
 describe("PDAs", () => {
   it("derive the position from the series id as a little-endian u64", () => {
     const [expected] = PublicKey.findProgramAddressSync(
@@ -72,6 +81,52 @@ describe("builders", () => {
     matchesIdl("exercise", ex);
     expect(ex.keys[7].pubkey.equals(positionPda(vault, 7n, owner))).toBe(true);
     matchesIdl("mark_series", await markSeriesIx(k, owner, [1n, 2n]));
+  });
+
+  it("put each address where the program reads it", async () => {
+    const quote = ata(owner, k.quoteMint, TOKEN);
+    const shares = ata(owner, k.shareMint, TOKEN);
+    const tail = { event_authority: eventAuthorityPda(), program: PROGRAM_ID };
+    const trade = {
+      trader: owner, vault, book: stored.book, oracle: stored.oracle, quote_mint: stored.quoteMint,
+      quote_vault: stored.quoteVault, trader_quote: quote, position: positionPda(vault, 7n, owner), token_program: TOKEN,
+    };
+    expect(byName("buy_option", await buyOptionIx(k, owner, 7n, 10n, 99n))).toEqual(
+      b58({ ...trade, system_program: SYSTEM, ...tail }),
+    );
+    expect(byName("sell_option", await sellOptionIx(k, owner, 7n, 10n, 1n))).toEqual(b58({ ...trade, ...tail }));
+    const caller = key();
+    expect(byName("exercise", await exerciseIx(k, owner, 7n, caller))).toEqual(
+      b58({
+        caller, holder: owner, vault, book: stored.book, quote_mint: stored.quoteMint, quote_vault: stored.quoteVault,
+        holder_quote: quote, position: positionPda(vault, 7n, owner), token_program: TOKEN, ...tail,
+      }),
+    );
+    expect(byName("deposit", await depositIx(k, owner, 1n))).toEqual(
+      b58({
+        lp: owner, vault, book: stored.book, oracle: stored.oracle, quote_mint: stored.quoteMint, quote_vault: stored.quoteVault,
+        share_mint: stored.shareMint, lp_quote: quote, lp_shares: shares, token_program: TOKEN, ...tail,
+      }),
+    );
+    expect(byName("claim_withdraw", await claimWithdrawIx(k, owner))).toEqual(
+      b58({
+        lp: owner, vault, book: stored.book, oracle: stored.oracle, quote_mint: stored.quoteMint, quote_vault: stored.quoteVault,
+        share_mint: stored.shareMint, share_escrow: stored.shareEscrow, lp_quote: quote, request: withdrawalPda(vault, owner),
+        token_program: TOKEN, ...tail,
+      }),
+    );
+    expect(byName("request_withdraw", await requestWithdrawIx(k, owner, 1n))).toEqual(
+      b58({
+        lp: owner, vault, book: stored.book, oracle: stored.oracle, share_mint: stored.shareMint, share_escrow: stored.shareEscrow,
+        lp_shares: shares, request: withdrawalPda(vault, owner), token_program: TOKEN, system_program: SYSTEM, ...tail,
+      }),
+    );
+    expect(byName("cancel_withdraw", await cancelWithdrawIx(k, owner))).toEqual(
+      b58({
+        lp: owner, vault, share_mint: stored.shareMint, share_escrow: stored.shareEscrow, lp_shares: shares,
+        request: withdrawalPda(vault, owner), token_program: TOKEN, ...tail,
+      }),
+    );
   });
 
   it("list every account of the LP's instructions as the IDL does", async () => {
