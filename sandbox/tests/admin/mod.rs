@@ -94,6 +94,11 @@ fn as_paid_by(mut ix: Instruction, payer: &Pubkey) -> Instruction {
     ix
 }
 
+/// True when the command was refused before sending, naming the program's `error`.
+fn refused_as(r: &Result<Outcome, AdminError>, error: &str) -> bool {
+    matches!(r, Err(AdminError::Refused { error: e, .. }) if *e == error)
+}
+
 /// The last line of `out` naming `what` (a diff follows the parameter table).
 fn line_with<'a>(out: &'a str, what: &str) -> &'a str {
     out.lines().rev().find(|l| l.contains(what)).unwrap_or("")
@@ -203,16 +208,7 @@ async fn governance_cycle_through_the_cli() {
     // Applying before the timelock is refused by name, before sending.
     let before = vault_bytes(&rpc, &vault).await;
     let (_, r) = admin(&s, Some(&authority), &["apply-risk"]).await;
-    assert!(
-        matches!(
-            &r,
-            Err(AdminError::Refused {
-                error: "TimelockNotElapsed",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(refused_as(&r, "TimelockNotElapsed"), "{r:?}");
     assert_eq!(vault_bytes(&rpc, &vault).await, before);
     let (out, _) = admin(&s, None, &["show"]).await;
     assert!(
@@ -311,16 +307,7 @@ async fn governance_cycle_through_the_cli() {
         &["set-keeper", &Pubkey::new_unique().to_string(), "--remove"],
     )
     .await;
-    assert!(
-        matches!(
-            &r,
-            Err(AdminError::Refused {
-                error: "KeeperNotFound",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(refused_as(&r, "KeeperNotFound"), "{r:?}");
     admin(&s, Some(&authority), &["set-keeper", &k, "--remove"])
         .await
         .1
@@ -395,43 +382,16 @@ async fn governance_cycle_through_the_cli() {
         (500_000_000_000, 100_000_000)
     );
     let (_, r) = admin(&s, Some(&ra_path), &["set-iv", &next.to_string(), "80%"]).await;
-    assert!(
-        matches!(
-            &r,
-            Err(AdminError::Refused {
-                error: "IvChangeTooSoon",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(refused_as(&r, "IvChangeTooSoon"), "{r:?}");
     let opened = s.info.series[0].to_string();
     let (_, r) = admin(&s, Some(&ra_path), &["delist-series", &opened]).await;
-    assert!(
-        matches!(
-            &r,
-            Err(AdminError::Refused {
-                error: "SeriesHasOpenInterest",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(refused_as(&r, "SeriesHasOpenInterest"), "{r:?}");
     admin(&s, Some(&ra_path), &["delist-series", &next.to_string()])
         .await
         .1
         .expect("delist");
     let (_, r) = admin(&s, Some(&ra_path), &["delist-series", &next.to_string()]).await;
-    assert!(
-        matches!(
-            &r,
-            Err(AdminError::Refused {
-                error: "SeriesNotFound",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(refused_as(&r, "SeriesNotFound"), "{r:?}");
 
     // Authority transfer: proposed, refused to a stranger, accepted by the new one.
     let new_auth = Keypair::new();
@@ -648,16 +608,7 @@ async fn bad_admin_input_is_refused_by_name_and_changes_nothing() {
         ],
     )
     .await;
-    assert!(
-        matches!(
-            &r,
-            Err(AdminError::Refused {
-                error: "IvOutOfRange",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(refused_as(&r, "IvOutOfRange"), "{r:?}");
     let (_, r) = admin(
         &s,
         Some(&authority),
@@ -678,38 +629,11 @@ async fn bad_admin_input_is_refused_by_name_and_changes_nothing() {
         ],
     )
     .await;
-    assert!(
-        matches!(
-            &r,
-            Err(AdminError::Refused {
-                error: "InvalidExpiry",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(refused_as(&r, "InvalidExpiry"), "{r:?}");
     let (_, r) = admin(&s, Some(&authority), &["apply-risk"]).await;
-    assert!(
-        matches!(
-            &r,
-            Err(AdminError::Refused {
-                error: "NoPendingRiskParams",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(refused_as(&r, "NoPendingRiskParams"), "{r:?}");
     let (_, r) = admin(&s, Some(&authority), &["accept-authority"]).await;
-    assert!(
-        matches!(
-            &r,
-            Err(AdminError::Refused {
-                error: "NoPendingAuthority",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(refused_as(&r, "NoPendingAuthority"), "{r:?}");
 
     assert_eq!(vault_bytes(&rpc, &vault).await, before, "nothing changed");
     s.stop().await;
